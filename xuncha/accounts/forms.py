@@ -1,0 +1,23 @@
+from django import forms
+
+from xuncha.inspections.models import ReceivingBody, TargetOrg, Team
+
+from .roles import Role
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    display_name = forms.CharField(label="姓名", max_length=64)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="至少12位，包含大小写字母、数字、符号中的三类")
+
+
+class RoleAssignForm(forms.Form):
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    team = forms.ModelChoiceField(label="巡察组（组长、组员）", queryset=Team.objects.select_related("round"), required=False)
+    org = forms.ModelChoiceField(label="被巡察党组织（联络员）", queryset=TargetOrg.objects.all(), required=False)
+    body = forms.ModelChoiceField(label="接收单位（接收人）", queryset=ReceivingBody.objects.all(), required=False)

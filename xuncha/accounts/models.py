@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A staff account. The public (reporters) have no account."""
+
+    display_name = models.CharField("姓名", max_length=64, blank=True)
+    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user, scoped to a team, an organisation or a receiving body.
+
+    office_admin, auditor and sysadmin are global (no scope); team_leader and team_member are
+    scoped to a team; liaison to a target organisation; recipient to a receiving body.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name="用户")
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    team = models.ForeignKey("inspections.Team", null=True, blank=True, on_delete=models.CASCADE, verbose_name="巡察组")
+    org = models.ForeignKey("inspections.TargetOrg", null=True, blank=True, on_delete=models.CASCADE, verbose_name="被巡察党组织")
+    body = models.ForeignKey("inspections.ReceivingBody", null=True, blank=True, on_delete=models.CASCADE, verbose_name="接收单位")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色分配"
+        verbose_name_plural = "角色分配"
+
+    def __str__(self) -> str:
+        scope = self.team or self.org or self.body
+        return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
+
+    def clean(self) -> None:
+        needs = {Role.TEAM_LEADER: "team", Role.TEAM_MEMBER: "team", Role.LIAISON: "org", Role.RECIPIENT: "body"}
+        required = needs.get(Role(self.role))
+        for name in ("team", "org", "body"):
+            has = getattr(self, f"{name}_id") is not None
+            if name == required and not has:
+                raise ValidationError("该角色需要指定适用范围。")
+            if name != required and has:
+                raise ValidationError("该角色不应指定此适用范围。")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SM3 hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"

@@ -1,0 +1,148 @@
+"""Account writes: login bookkeeping, users, role assignments, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from xuncha.audit.services import audit_record
+from xuncha.core.sm import sm3_hex
+
+from .models import ApiToken, RoleAssignment, User
+from .roles import Role
+from .selectors import has_role
+
+
+class LoginError(Exception):
+    pass
+
+
+def user_login_check(*, username: str, password: str, request: HttpRequest | None = None) -> User:
+    """Authenticate with lock-out after repeated failures. Raises LoginError with a Chinese message.
+
+    The failure bookkeeping and its audit event are committed before the error is raised.
+    """
+    now = timezone.now()
+    error = ""
+    with transaction.atomic():
+        candidate = User.objects.select_for_update().filter(username=username).first()
+        if candidate is not None and candidate.locked_until and candidate.locked_until > now:
+            minutes = int((candidate.locked_until - now).total_seconds() // 60) + 1
+            audit_record(actor=None, action="auth.login_locked", obj=candidate, summary=f"账号 {username} 锁定期内尝试登录", request=request)
+            error = f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系系统管理员。"
+        else:
+            user = authenticate(request, username=username, password=password)
+            if user is None:
+                if candidate is not None:
+                    candidate.failed_logins += 1
+                    if candidate.failed_logins >= settings.LOGIN_MAX_FAILURES:
+                        candidate.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+                        candidate.failed_logins = 0
+                    candidate.save(update_fields=["failed_logins", "locked_until"])
+                audit_record(actor=None, action="auth.login_failed", summary=f"用户名 {username[:60]} 登录失败", request=request,
+                             object_type="accounts.user", object_id=str(candidate.pk) if candidate else "")
+                error = "用户名或密码错误。"
+            else:
+                assert isinstance(user, User)
+                if user.failed_logins or user.locked_until:
+                    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+                audit_record(actor=user, action="auth.login", obj=user, summary=f"{user.username} 登录", request=request)
+                return user
+    raise LoginError(error)
+
+
+def user_create(*, actor: Any, username: str, display_name: str, password: str, request: HttpRequest | None = None) -> User:
+    if not has_role(actor, Role.SYSADMIN):
+        raise PermissionError
+    if User.objects.filter(username=username).exists():
+        raise ValidationError("该用户名已存在。")
+    user = User(username=username, display_name=display_name)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        audit_record(actor=actor, action="accounts.user_create", obj=user, summary=f"创建账号 {username}", request=request)
+    return user
+
+
+def user_unlock(*, actor: Any, user: User, request: HttpRequest | None = None) -> None:
+    if not has_role(actor, Role.SYSADMIN):
+        raise PermissionError
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        audit_record(actor=actor, action="accounts.user_unlock", obj=user, summary=f"解锁账号 {user.username}", request=request)
+
+
+def user_set_active(*, actor: Any, user: User, active: bool, request: HttpRequest | None = None) -> None:
+    if not has_role(actor, Role.SYSADMIN):
+        raise PermissionError
+    if user.pk == actor.pk and not active:
+        raise ValidationError("不能停用自己的账号。")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        audit_record(actor=actor, action="accounts.user_active", obj=user,
+                     summary=f"{'启用' if active else '停用'}账号 {user.username}", request=request)
+
+
+SEPARATED_ROLES = {Role.SYSADMIN, Role.AUDITOR}
+
+
+def role_assign(*, actor: Any, user: User, role: str, team: Any = None, org: Any = None, body: Any = None,
+                request: HttpRequest | None = None, system: bool = False) -> RoleAssignment:
+    """Give `user` a role. 三员分立: the sysadmin and auditor roles are not combined with any other."""
+    if not system and not has_role(actor, Role.SYSADMIN):
+        raise PermissionError
+    current = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    if current and (role in SEPARATED_ROLES or current & SEPARATED_ROLES) and current != {role}:
+        raise ValidationError("三员分立：系统管理员、安全审计员不得与其他角色由同一账号兼任。")
+    if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) and team is not None:
+        from xuncha.inspections.models import ConflictDeclaration
+
+        conflicts = ConflictDeclaration.objects.filter(member__user=user, org__inspections__team=team).distinct()
+        if conflicts.exists():
+            names = "、".join(sorted({c.org.name for c in conflicts}))
+            raise ValidationError(f"该人员已申报与{names}存在利益冲突，需回避，不能分配到巡察该单位的巡察组。")
+    assignment = RoleAssignment(user=user, role=role, team=team, org=org, body=body)
+    if RoleAssignment.objects.filter(user=user, role=role, team=team, org=org, body=body).exists():
+        raise ValidationError("该账号已有此角色。")
+    assignment.full_clean()
+    with transaction.atomic():
+        assignment.save()
+        audit_record(actor=actor, action="accounts.role_assign", obj=user,
+                     summary=f"为 {user.username} 分配角色：{assignment}", request=request,
+                     data={"role": role, "team": getattr(team, "pk", None), "org": getattr(org, "pk", None), "body": getattr(body, "pk", None)})
+    return assignment
+
+
+def role_revoke(*, actor: Any, assignment: RoleAssignment, request: HttpRequest | None = None) -> None:
+    if not has_role(actor, Role.SYSADMIN):
+        raise PermissionError
+    with transaction.atomic():
+        audit_record(actor=actor, action="accounts.role_revoke", obj=assignment.user,
+                     summary=f"撤销角色：{assignment}", request=request)
+        assignment.delete()
+
+
+def api_token_create(*, user: User, request: HttpRequest | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ApiToken.objects.create(user=user, token_hash=sm3_hex(token.encode()),
+                                expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS))
+        audit_record(actor=user, action="auth.api_token", obj=user, summary=f"{user.username} 获取接口令牌", request=request)
+    return token
+
+
+def api_token_user(token: str) -> User | None:
+    row = ApiToken.objects.select_related("user").filter(token_hash=sm3_hex(token.encode()), expires_at__gt=timezone.now()).first()
+    if row is None or not row.user.is_active:
+        return None
+    return row.user

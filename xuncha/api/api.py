@@ -1,0 +1,97 @@
+"""The REST API (django-ninja); OpenAPI at /api/v1/docs. Views only call selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from xuncha.accounts.services import LoginError, api_token_create, user_login_check
+from xuncha.core.hours import HoursRange, within_hours
+from xuncha.inspections.models import Channel, Inspection
+from xuncha.inspections.selectors import calendar_get, inspection_get, inspection_list
+from xuncha.inspections.urls_public import public_url
+
+from .auth import staff_auth
+from .schemas import AddWorkingDaysOut, ErrorOut, InspectionOut, TokenIn, TokenOut, WithinHoursOut
+
+api = NinjaAPI(title="巡察通 API", version="1", description="巡察通的 REST 接口。除获取令牌外，均需 `Authorization: Bearer <token>` 或已登录的会话。",
+               auth=staff_auth, urls_namespace="api")
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "未登录或令牌无效。"}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "未找到。"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for err in exc.errors:
+        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "query", "path"))
+        problems.append(f"{where}：{err.get('msg', '')}")
+    return api.create_response(request, {"detail": "请求参数有误：" + "；".join(problems)}, status=422)
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["认证"])
+def auth_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    try:
+        user = user_login_check(username=payload.username, password=payload.password, request=request)
+    except LoginError as exc:
+        return 401, {"detail": str(exc)}
+    return 200, {"token": api_token_create(user=user, request=request)}
+
+
+def _channel_out(channel: Channel) -> dict[str, object]:
+    return {
+        "id": channel.pk, "kind": channel.kind, "label": channel.display_label,
+        "value": channel.value or None, "postcode": channel.postcode or None, "location": channel.location or None,
+        "hours": [{"days": h.days, "start": f"{h.start:%H:%M}", "end": f"{h.end:%H:%M}"} for h in channel.hours.all()],
+    }
+
+
+def inspection_out(request: HttpRequest, inspection: Inspection) -> dict[str, object]:
+    return {
+        "id": inspection.pk, "round": inspection.round.name, "kind": inspection.round.kind,
+        "team": inspection.team.name, "target": inspection.target.name,
+        "start_date": inspection.start_date, "end_date": inspection.end_date, "working_days": inspection.working_days,
+        "intake_start": inspection.intake_start, "intake_end": inspection.intake_end,
+        "postmark_counts": inspection.postmark_counts, "public_url": public_url(inspection),
+        "channels": [_channel_out(c) for c in inspection.channels.all()],
+    }
+
+
+@api.get("/inspections", response=list[InspectionOut], tags=["巡察任务"])
+def inspections(request: HttpRequest) -> list[dict[str, object]]:
+    return [inspection_out(request, i) for i in inspection_list(user=request.user)]
+
+
+@api.get("/inspections/{inspection_id}", response={200: InspectionOut, 404: ErrorOut}, tags=["巡察任务"])
+def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, object]:
+    return inspection_out(request, inspection_get(user=request.user, pk=inspection_id))
+
+
+@api.get("/calendar/add-working-days", response={200: AddWorkingDaysOut, 400: ErrorOut}, tags=["工作日历"])
+def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[str, object]:
+    if not 1 <= days <= 1000:
+        raise HttpError(400, "工作日数应在 1 到 1000 之间。")
+    cal = calendar_get()
+    end = cal.add_working_days(start, days)
+    return {"start": start, "days": days, "end": end, "calendar_covers": cal.covers(start) and cal.covers(end)}
+
+
+@api.get("/calendar/within-hours", response={200: WithinHoursOut, 404: ErrorOut}, tags=["工作日历"])
+def channel_within_hours(request: HttpRequest, channel: int, at: dt.datetime) -> dict[str, object]:
+    visible = inspection_list(user=request.user)
+    obj = Channel.objects.filter(pk=channel, inspection__in=visible).prefetch_related("hours").first()
+    if obj is None:
+        raise Http404
+    verdict = within_hours([HoursRange(h.days, h.start, h.end) for h in obj.hours.all()], at, calendar_get())
+    return {"within": verdict.within, "reason": verdict.reason}

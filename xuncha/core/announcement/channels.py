@@ -1,0 +1,325 @@
+"""Reporting channels: phone, SMS, email, post, letterboxes, visit rooms and online channels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import cn_number
+from .hours import HoursGroup
+from .segments import Span, clause_start, sentence_at
+
+__all__ = [
+    "Channel",
+    "attach_hours",
+    "find_channels",
+    "normalize_phone",
+]
+
+
+@dataclass
+class Channel:
+    kind: str
+    value: str | None
+    start: int  # offset of the value (or location) in the clean text
+    end: int
+    source: str
+    postcode: str | None = None
+    location: str | None = None
+    hours: list[dict[str, str]] = field(default_factory=list)
+
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.kind, self.value, self.location)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "postcode": self.postcode,
+            "location": self.location,
+            "hours": [dict(h) for h in self.hours],
+            "source": self.source,
+        }
+
+
+@dataclass
+class ChannelScan:
+    channels: list[Channel] = field(default_factory=list)
+    supervision: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, phone, sentence)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- phones -----------------------------------------------------------------------------------
+
+_MOBILE = r"1[3-9]\d(?:[- ]?\d{4}){2}"
+_LANDLINE = r"(?:\(0\d{2,3}\)\s?|0\d{2,3}(?:\s?-\s?|\s)?)?[2-9]\d{2,3}-?\d{4}"
+_PHONE = re.compile(rf"(?<![0-9A-Za-z@._-])(?:{_MOBILE}|{_LANDLINE})(?![0-9A-Za-z@-]|\.[0-9A-Za-z])")
+_PHONE_WORDS = re.compile(r"电话|热线|手机|座机|来电|值班|拨打|号码|联系方式")
+_SMS_WORDS = re.compile(r"短信")
+_FAX_WORDS = re.compile(r"传真")
+_SUPERVISION_CLAUSE = re.compile(r"监督电话|监督举报电话|监督方式")
+_SUPERVISION_SENTENCE = re.compile(
+    r"(?:对|反映|举报)巡[察视](?:组|干部|工作人员|组成员)[^。]{0,24}(?:监督|违反|违规|违纪|问题)"
+    r"|巡[察视](?:组|干部)(?:成员|工作人员)?[^。]{0,16}(?:违反|违规|违纪|不廉洁|作风)"
+    r"|监督巡[察视](?:组|干部)"
+)
+
+
+def normalize_phone(raw: str) -> str | None:
+    """``(0771)1234567`` / ``0771 1234567`` -> ``0771-1234567``; mobiles -> 11 digits."""
+    digits = re.sub(r"\D", "", raw)
+    if re.fullmatch(r"1[3-9]\d{9}", digits):
+        return digits
+    if digits.startswith("0"):
+        parts = [p for p in re.split(r"[()\s-]+", raw) if p]
+        if len(parts) >= 2 and parts[0].startswith("0") and 3 <= len(parts[0]) <= 4:
+            area, number = parts[0], "".join(parts[1:])
+        else:
+            area_len = 3 if digits.startswith(("010", "02")) else 4
+            area, number = digits[:area_len], digits[area_len:]
+        if len(number) in (7, 8):
+            return f"{area}-{number}"
+        return None
+    if len(digits) in (7, 8):
+        return digits
+    return None
+
+
+def _phone_kinds(text: str, sentence: Span, pos: int) -> list[str]:
+    """Which channel kinds a number at `pos` is, judged by the nearest keyword before it."""
+    before = text[sentence.start : pos]
+    best: tuple[int, list[str]] | None = None
+    for pattern, kinds in ((_PHONE_WORDS, ["phone"]), (_SMS_WORDS, ["sms"]), (_FAX_WORDS, [])):
+        for m in pattern.finditer(before):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), kinds)
+    if best is None:
+        return []
+    kinds = best[1]
+    between = before[max(0, best[0] - 6) :]
+    if kinds == ["phone"] and _SMS_WORDS.search(between):
+        kinds = ["phone", "sms"]
+    elif kinds == ["sms"] and re.search(r"电话|来电|热线", between):
+        kinds = ["phone", "sms"]
+    return kinds
+
+
+def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    for m in _PHONE.finditer(text):
+        sentence = sentence_at(sents, m.start())
+        clause = text[clause_start(text, m.start(), sentence.start, "，。；\n") : m.start()]
+        phone = normalize_phone(m.group(0))
+        if phone is None:
+            continue
+        supervising = bool(_SUPERVISION_CLAUSE.search(clause) or _SUPERVISION_SENTENCE.search(sentence.text))
+        kinds = _phone_kinds(text, sentence, m.start())
+        if not kinds:
+            continue
+        if "-" not in phone and len(phone) < 11:
+            # Without an area code only right after a phone keyword ("联系电话：6123456").
+            if not re.search(r"(?:电话|热线|手机|号码|座机)[：:为是]?$", text[max(0, m.start() - 6) : m.start()]):
+                continue
+            scan.warnings.append(f"电话号码{phone}未注明区号")
+        if supervising:
+            scan.supervision.append((m.start(), phone, sentence.text))
+            continue
+        if "sms" in kinds and not re.fullmatch(r"1\d{10}", phone):
+            kinds = [k for k in kinds if k != "sms"] or ["phone"]
+        for kind in kinds:
+            scan.channels.append(Channel(kind, phone, m.start(), m.end(), sentence.text))
+
+
+# --- email, post -------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_POST_KEY = re.compile(
+    r"(?:邮政信箱|邮政专用信箱|通信地址|通讯地址|来信地址|邮寄地址|信件地址|来信请寄(?:至|到)?|信件请寄(?:至|到)?"
+    r"|来信邮寄(?:至|到)|邮寄(?:至|到)|信件寄(?:至|到))(?:为|是)?[：:]?"
+)
+_POST_END = re.compile(r"\((?=邮|\d{6}\))|邮编|邮政编码|[，。；\n,]|$")
+_POSTCODE_AFTER = re.compile(r"^\s*(?:\((?:邮编|邮政编码)?[：:]?\s*(\d{6})\)|[，,]?\s*(?:邮编|邮政编码)[：:为]?\s*(\d{6}))")
+
+
+def _emails(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    for m in _EMAIL.finditer(text):
+        value = m.group(0).rstrip(".")
+        scan.channels.append(Channel("email", value, m.start(), m.end(), sentence_at(sents, m.start()).text))
+
+
+def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    for m in _POST_KEY.finditer(text):
+        rest = text[m.end() :]
+        end = _POST_END.search(rest)
+        assert end is not None
+        address = rest[: end.start()].strip()
+        address = re.sub(r"^(?:寄至|寄到|至|到)", "", address)
+        if len(address) < 4 or not re.search(r"[省市县区镇乡路街号室楼信箱院]", address):
+            continue
+        start = m.end() + rest.index(address)
+        postcode = None
+        after = _POSTCODE_AFTER.match(text[start + len(address) :])
+        if after:
+            postcode = after.group(1) or after.group(2)
+        else:
+            around = sentence_at(sents, start).text
+            code = re.search(r"(?:邮编|邮政编码)[：:为]?\s*(\d{6})(?!\d)", around)
+            postcode = code.group(1) if code else None
+        scan.channels.append(
+            Channel("post", address, start, start + len(address), sentence_at(sents, start).text, postcode=postcode)
+        )
+
+
+# --- letterboxes and visit rooms ---------------------------------------------------------------
+
+_LB_KEY = (
+    r"(?:(?:工作)?联系信箱|意见箱|意见信箱|意见收集箱|意见征集箱|举报箱|举报信箱|巡察信箱|巡察意见箱|信访箱|投诉箱)"
+)
+_PLACE_VERB = r"(?:设置|设立|放置|安放|悬挂|设有|安装|摆放)"
+_LB_BEFORE = re.compile(
+    rf"在(?P<locs>[^。；：，\n]{{2,160}}?)(?:等(?P<count>\d+|[一二三四五六七八九十]+)(?:处|个(?:地点|位置)?))?"
+    rf"(?:分别)?{_PLACE_VERB}了?[^。，；\n]{{0,12}}?{_LB_KEY}"
+)
+_LB_AFTER = re.compile(
+    rf"{_LB_KEY}(?:[^。，；：\n]{{0,6}}?)(?:分别)?(?:{_PLACE_VERB}|设)(?:在|于)(?P<locs>[^。；，\n]{{2,160}})"
+    rf"|{_LB_KEY}(?:位置|地点|设置地点|放置地点)[：:为](?P<locs2>[^。；，\n]{{2,160}})"
+)
+_VISIT = re.compile(
+    r"(?:来访接待室|接待室|来访接待地点|接待来访地点|来访地点|接待地点|来访地址|接待地址)"
+    r"(?:设在|设于|位于|地址|在)?[：:为]?(?P<loc>[^，。；\n]{2,80})"
+    r"|在(?P<loc2>[^。；：，\n]{2,60}?)(?:设立|设置|设有|开设)了?(?:专门的)?(?:来访)?接待室"
+)
+_LIST_SPLIT = re.compile(r"、|以及|和|及")
+_FLOOR = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)(?:楼|层)")
+
+
+def _split_locations(locs: str) -> list[str]:
+    parts = [p.strip(" ，,") for p in _LIST_SPLIT.split(locs)]
+    parts = [re.sub(r"^(?:同时在|在|于)", "", p) for p in parts if p]
+    return _distribute_prefix([p for p in parts if len(p) >= 2])
+
+
+def _distribute_prefix(items: list[str]) -> list[str]:
+    """``分别放置在A校区西区南楼一楼和中楼一楼`` -> the second item gets the shared prefix."""
+    if not items:
+        return items
+    out = [items[0]]
+    for item in items[1:]:
+        prev = out[-1]
+        prefix = ""
+        for k in range(min(len(item), 6), 1, -1):
+            p = prev.find(item[:k])
+            if p > 0:
+                prefix = prev[:p]
+                break
+        if not prefix and _FLOOR.match(item):
+            floor = re.search(r"(?:\d+|[一二三四五六七八九十]+)(?:楼|层)", prev)
+            if floor and floor.start() > 0:
+                prefix = prev[: floor.start()]
+        out.append(prefix + item if prefix and not item.startswith(prefix) else item)
+    return out
+
+
+def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    for pattern in (_LB_BEFORE, _LB_AFTER):
+        for m in pattern.finditer(text):
+            group = "locs" if m.group("locs") else "locs2"
+            raw = m.group(group)
+            locations = _split_locations(raw.rstrip("等"))
+            count_text = m.groupdict().get("count")
+            if count_text:
+                count = cn_number(count_text)
+                if count is not None and count != len(locations):
+                    scan.warnings.append(f"联系信箱数量（{count_text}处）与列出的地点数（{len(locations)}）不一致")
+            pos = m.start(group)
+            source = sentence_at(sents, pos).text
+            for location in locations:
+                scan.channels.append(Channel("letterbox", None, pos, pos + len(raw), source, location=location))
+
+
+def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    for m in _VISIT.finditer(text):
+        group = "loc" if m.group("loc") else "loc2"
+        location = re.sub(r"^(?:设在|设于|位于|在)", "", m.group(group)).strip()
+        location = re.split(r"\((?=[^)]*(?:时间|工作日|每天))", location)[0]
+        if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天)", location):
+            continue
+        pos = m.start(group)
+        scan.channels.append(Channel("visit", None, pos, pos + len(location), sentence_at(sents, pos).text,
+                                     location=location))
+
+
+# --- online -------------------------------------------------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./_%?=&#:~+-]+")
+_ONLINE = re.compile(r"网上巡察|码上巡察|网上举报|网络举报|在线举报|二维码|微信公众号|小程序|举报网站|网址")
+_QUOTED = re.compile(r"“([^”]{2,20})”")
+
+
+def _online(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    for sentence in sents:
+        hit = _ONLINE.search(sentence.text)
+        if not hit or re.search(r"监督电话", sentence.text):
+            continue
+        url = _URL.search(sentence.text)
+        value: str | None
+        if url:
+            value = url.group(0).rstrip(".")
+        else:
+            quoted = [q for q in _QUOTED.findall(sentence.text) if re.search(r"巡察|巡视|举报|公众号|平台", q)]
+            value = quoted[0] if quoted else None
+        pos = sentence.start + hit.start()
+        scan.channels.append(Channel("online", value, pos, pos + len(hit.group(0)), sentence.text))
+
+
+def find_channels(text: str, sents: list[Span]) -> ChannelScan:
+    scan = ChannelScan()
+    _phones(text, sents, scan)
+    _emails(text, sents, scan)
+    _posts(text, sents, scan)
+    _letterboxes(text, sents, scan)
+    _visits(text, sents, scan)
+    _online(text, sents, scan)
+    scan.channels.sort(key=lambda c: c.start)
+    return scan
+
+
+# --- hours ------------------------------------------------------------------------------------
+
+_HOURS_PHONE = re.compile(r"来电|电话|热线|接听")
+_HOURS_VISIT = re.compile(r"来访|接待|走访|面谈")
+
+
+def attach_hours(text: str, sents: list[Span], channels: list[Channel], group: HoursGroup) -> list[Channel]:
+    """Attach an hours group to the channels it belongs to; return them."""
+    ranges = [{"days": group.days or "workdays", "start": s, "end": e} for s, e in group.ranges]
+    targets = _hours_targets(text, sents, channels, group)
+    for channel in targets:
+        for r in ranges:
+            if r not in channel.hours:
+                channel.hours.append(dict(r))
+    return targets
+
+
+def _hours_targets(text: str, sents: list[Span], channels: list[Channel], group: HoursGroup) -> list[Channel]:
+    timed = [c for c in channels if c.kind in ("phone", "visit", "sms")]
+    # 1. A parenthesis right after a channel's value: "0571-86837284(受理时间为工作日…)".
+    paren = text.rfind("(", 0, group.start)
+    if paren >= 0 and ")" not in text[paren : group.start]:
+        for channel in timed:
+            if channel.end <= paren and not text[channel.end : paren].strip():
+                return [channel]
+    sentence = sentence_at(sents, group.start)
+    clause = text[clause_start(text, group.start, sentence.start, "，。；\n") : group.start]
+    kinds = set()
+    if _HOURS_PHONE.search(clause):
+        kinds.add("phone")
+    if _HOURS_VISIT.search(clause):
+        kinds.add("visit")
+    if kinds:
+        return [c for c in timed if c.kind in kinds]
+    # 2. The channels of the same sentence before the hours.
+    same = [c for c in timed if sentence.start <= c.start < group.start and c.kind != "sms"]
+    if same:
+        last_kind = same[-1].kind
+        return [c for c in same if c.kind == last_kind]
+    return [c for c in timed if c.kind == "phone"]

@@ -1,0 +1,413 @@
+"""parse_announcement: the facts of one published inspection announcement.
+
+The text is cleaned (see :mod:`.clean`), then split into pieces owned by one team or common to
+all of them; every fact found in a piece applies to its owner (or to every inspection when the
+piece is common). Nothing is invented: a fact that is missing or ambiguous stays ``None`` and a
+Chinese warning says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .channels import Channel, ChannelScan, attach_hours, find_channels
+from .clean import clean_text
+from .dates import AddWorkingDays, DateMention, Duration, default_add_working_days, find_dates, find_durations
+from .hours import find_hours
+from .segments import Span, clause_start, sentence_at, sentences
+from .teams import Team, find_round, find_targets, find_teams, kind_of, labelled_targets
+
+__all__ = ["parse_announcement"]
+
+_PIECE_BREAK = re.compile(r"[。！？；\n]")
+_RANGE_JOIN = re.compile(r"^\s*(?:起)?\s*(?:至|到|—|-|~|～)\s*$")
+_INTAKE_WORDS = re.compile(r"受理|信访|来信|来访|举报|反映问题|接收")
+_PERIOD_WORDS = re.compile(r"巡[察视]|进驻|集中|开展|工作时间")
+_START_AFTER = re.compile(r"^\s*(?:开始|起|进驻|正式进驻|入驻|启动)")
+_START_BEFORE = re.compile(r"(?:从|自|于)$")
+_END_AFTER = re.compile(r"^\s*(?:止|结束|截止)")
+_END_BEFORE = re.compile(r"(?:截至|截止到|截止|至)$")
+_IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
+_SCOPE = re.compile(
+    r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
+)
+_POSTMARK = re.compile(r"以(?:当地)?(?:寄出)?邮戳(?:时间|日期)?为准")
+_HOLIDAY = re.compile(
+    r"节假日[^。，；]{0,8}(?:不|暂停|停止)(?:受理|接听|接待|值班)|(?:法定)?节(?:假日)?(?:假日)?除外|节假日(?:期间)?休息"
+)
+_MEETING = re.compile(r"动员(?:部署)?会|动员大会")
+_SIGNATURE_DATE = re.compile(r"^(?:\d{4}|[二〇零○一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
+
+
+@dataclass
+class _Piece:
+    start: int
+    end: int
+    owner: int | None  # index of the team, None: common to all
+
+
+@dataclass
+class _Ctx:
+    text: str
+    sents: list[Span]
+    pieces: list[_Piece]
+    published: dt.date | None
+    year: int | None
+    add_working_days: AddWorkingDays
+
+
+def _pieces(text: str, teams: list[Team]) -> list[_Piece]:
+    """Split the text into pieces owned by a team (or common); see the module docstring."""
+    if len(teams) <= 1:
+        return [_Piece(0, len(text), 0 if teams else None)]
+    mentions = sorted((m.start, i) for i, t in enumerate(teams) for m in t.mentions)
+    pieces: list[_Piece] = []
+    current: int | None = None
+    paragraph_of_current = -1
+    pos = 0
+    units = []
+    for m in _PIECE_BREAK.finditer(text):
+        units.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        units.append((pos, len(text)))
+    for start, end in units:
+        paragraph = text.count("\n\n", 0, start) + text.count("\n", 0, start)
+        inside = [(p, i) for p, i in mentions if start <= p < end]
+        owners = {i for _, i in inside}
+        if not inside:
+            owner = current if current is not None and paragraph == paragraph_of_current else None
+            pieces.append(_Piece(start, end, owner))
+            continue
+        first = inside[0][0]
+        if first > start:
+            pieces.append(_Piece(start, first, inside[0][1] if len(owners) == 1 else None))
+        for k, (p, i) in enumerate(inside):
+            stop = inside[k + 1][0] if k + 1 < len(inside) else end
+            pieces.append(_Piece(p, stop, i))
+        current = inside[0][1] if len(owners) == 1 else None
+        paragraph_of_current = paragraph
+    return pieces
+
+
+def _owner_at(ctx: _Ctx, pos: int) -> int | None:
+    for piece in ctx.pieces:
+        if piece.start <= pos < piece.end:
+            return piece.owner
+    return None
+
+
+def _applies(ctx: _Ctx, pos: int, index: int) -> bool:
+    owner = _owner_at(ctx, pos)
+    return owner is None or owner == index
+
+
+def _own_text(ctx: _Ctx, index: int) -> str:
+    return "".join(ctx.text[p.start : p.end] for p in ctx.pieces if p.owner in (None, index))
+
+
+# --- publication date ---------------------------------------------------------------------------
+
+
+def _publication(text: str, sents: list[Span], dates: list[DateMention]) -> tuple[dt.date | None, int | None]:
+    year = next((d.year for d in dates if d.year is not None), None)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines[-3:]):
+        if _SIGNATURE_DATE.match(line):
+            found = find_dates(line)
+            if found:
+                signed = found[0].resolve(year)
+                if signed:
+                    return signed, signed.year
+    for sentence in sents:
+        if _MEETING.search(sentence.text):
+            in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end and d.month is not None]
+            if in_sentence:
+                return in_sentence[0].resolve(year), year
+    return None, year
+
+
+# --- period and intake ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Dates:
+    start: tuple[dt.date, str] | None = None
+    end: tuple[dt.date, str] | None = None
+    intake_start: tuple[dt.date, str] | None = None
+    intake_end: tuple[dt.date, str] | None = None
+
+
+def _context_before(ctx: _Ctx, pos: int) -> str:
+    sentence = sentence_at(ctx.sents, pos)
+    cut = clause_start(ctx.text, pos, sentence.start, "，。；\n")
+    text = ctx.text[cut:pos]
+    if cut > sentence.start and ctx.text[cut - 1] == "(":
+        text = ctx.text[clause_start(ctx.text, cut - 1, sentence.start, "，。；\n") : pos]
+    return text
+
+
+def _is_intake(context: str) -> bool:
+    return bool(_INTAKE_WORDS.search(context))
+
+
+def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
+    out = _Dates()
+    dates = [d for d in find_dates(ctx.text) if _applies(ctx, d.start, index)]
+    used: set[int] = set()
+
+    def resolve(d: DateMention, month: int | None = None) -> dt.date | None:
+        return d.resolve(ctx.year, month)
+
+    def record(field: str, value: dt.date | None, pos: int) -> None:
+        if value is not None and getattr(out, field) is None:
+            setattr(out, field, (value, sentence_at(ctx.sents, pos).text))
+
+    # Ranges: "2024年3月6日至2024年6月14日", "3月6日—6月21日", "即日起至5月31日".
+    for a, b in zip(dates, dates[1:], strict=False):
+        if not _RANGE_JOIN.match(ctx.text[a.end : b.start]):
+            continue
+        first = resolve(a)
+        second = resolve(b, a.month)
+        if first and second and second < first and b.year is None:
+            second = second.replace(year=second.year + 1)
+        intake = _is_intake(_context_before(ctx, a.start))
+        record("intake_start" if intake else "start", first, a.start)
+        record("intake_end" if intake else "end", second, a.start)
+        used.update((a.start, b.start))
+    for d in dates:
+        if d.start in used or d.month is None:
+            continue
+        before, after = ctx.text[max(0, d.start - 4) : d.start], ctx.text[d.end : d.end + 6]
+        context = _context_before(ctx, d.start)
+        intake = _is_intake(context)
+        if re.search(r"即日起?(?:至|到)$", before) or (_END_BEFORE.search(before) and intake) or (
+            _END_AFTER.match(after) and intake
+        ):
+            record("intake_end" if intake else "end", resolve(d), d.start)
+            if re.search(r"即日起?(?:至|到)$", before):
+                record("intake_start" if intake else "start", ctx.published, d.start)
+        elif _START_AFTER.match(after) or (_START_BEFORE.search(before) and _PERIOD_WORDS.search(context + after)):
+            if not _MEETING.search(sentence_at(ctx.sents, d.start).text) or _START_AFTER.match(after):
+                record("intake_start" if intake else "start", resolve(d), d.start)
+        elif _END_AFTER.match(after) and _PERIOD_WORDS.search(context):
+            record("end", resolve(d), d.start)
+    # "自即日起开展为期一个月的巡察"
+    if out.start is None:
+        for m in re.finditer(r"(?:自|从)即日起", ctx.text):
+            if _applies(ctx, m.start(), index) and not _is_intake(_context_before(ctx, m.start())):
+                if ctx.published is None:
+                    warnings.append("“即日起”无法确定具体日期（未提供发布日期）")
+                record("start", ctx.published, m.start())
+                break
+    return out
+
+
+def _duration(ctx: _Ctx, index: int) -> Duration | None:
+    for d in find_durations(ctx.text):
+        if not _applies(ctx, d.start, index):
+            continue
+        sentence = sentence_at(ctx.sents, d.start).text
+        clause = ctx.text[clause_start(ctx.text, d.start, 0, "，。；\n") : d.start]
+        if _INTAKE_WORDS.search(clause) and not _PERIOD_WORDS.search(clause):
+            continue
+        if re.search(r"巡[察视]|进驻|工作|为期", sentence):
+            return d
+    return None
+
+
+# --- assembly -------------------------------------------------------------------------------
+
+
+def _sentence_of(ctx: _Ctx, pos: int) -> str:
+    return sentence_at(ctx.sents, pos).text
+
+
+def _channels_for(ctx: _Ctx, scan: ChannelScan, index: int) -> list[Channel]:
+    chosen: list[Channel] = []
+    seen: dict[tuple[str, str | None, str | None], Channel] = {}
+    for channel in scan.channels:
+        if not _applies(ctx, channel.start, index):
+            continue
+        key = channel.key()
+        if key in seen:
+            if seen[key].postcode is None and channel.postcode:
+                seen[key].postcode = channel.postcode
+            continue
+        copy = Channel(channel.kind, channel.value, channel.start, channel.end, channel.source,
+                       channel.postcode, channel.location, [])
+        seen[key] = copy
+        chosen.append(copy)
+    return chosen
+
+
+def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
+                round_info: tuple[str, int] | None) -> tuple[dict[str, Any], list[str]]:
+    text = ctx.text
+    warnings: list[str] = []
+    sources: dict[str, str] = {}
+    team = teams[index] if teams else None
+    own = _own_text(ctx, index)
+
+    if team:
+        sources["team"] = _sentence_of(ctx, team.mentions[0].start)
+    round_name = round_info[0] if round_info else None
+    if round_info:
+        sources["round"] = _sentence_of(ctx, round_info[1])
+
+    targets: list[str] = []
+    target_sentences: list[str] = []
+    candidates = find_targets(text, team) if team else []
+    candidates += [(t, p) for t, p in labelled_targets(text) if _applies(ctx, p, index)]
+    for target, pos in candidates:
+        if target not in targets:
+            targets.append(target)
+            target_sentences.append(_sentence_of(ctx, pos))
+    if target_sentences:
+        sources["targets"] = target_sentences[0]
+
+    kind_texts = [team.name] if team else []
+    kind_texts += target_sentences + ([round_name] if round_name else []) + [own]
+    kind = kind_of(kind_texts)
+    if kind:
+        sources["kind"] = kind[1] if kind[1] is not own else _kind_sentence(ctx, index, kind[0])
+
+    period = _find_period(ctx, index, warnings)
+    duration = _duration(ctx, index)
+    start = period.start[0] if period.start else None
+    end = period.end[0] if period.end else None
+    if period.start:
+        sources["start_date"] = period.start[1]
+    if period.end:
+        sources["end_date"] = period.end[1]
+    if duration:
+        sources["duration_text"] = _sentence_of(ctx, duration.start)
+        if duration.unit == "workday":
+            sources["working_days"] = sources["duration_text"]
+    if start is None:
+        warnings.append("未找到巡察开始日期")
+    if end is None and start is not None and duration is not None:
+        end = duration.end_date(start, ctx.add_working_days)
+        sources["end_date"] = _sentence_of(ctx, duration.start)
+        warnings.append(f"结束日期系根据“{duration.text}”推算为{end.isoformat()}，请核对")
+    if end is None:
+        warnings.append("未能确定结束日期")
+
+    intake_start = period.intake_start[0] if period.intake_start else start
+    intake_end = period.intake_end[0] if period.intake_end else end
+    if period.intake_start:
+        sources["intake_start"] = period.intake_start[1]
+    if period.intake_end:
+        sources["intake_end"] = period.intake_end[1]
+    if intake_end is None:
+        warnings.append("未能确定信访受理截止日期")
+
+    channels = _channels_for(ctx, scan, index)
+    timed = [c for c in channels if c.kind in ("phone", "visit", "sms")]
+    for group in find_hours(text):
+        if not _applies(ctx, group.start, index):
+            continue
+        if attach_hours(text, ctx.sents, timed, group) and group.days is None:
+            warnings.append("受理时间未注明适用于工作日还是每天，按工作日处理")
+    if not channels:
+        warnings.append("未找到受理渠道")
+    elif any(c.kind == "phone" for c in channels) and not any(c.hours for c in channels):
+        warnings.append("未找到受理时间")
+
+    supervision = []
+    for pos, phone, sentence in scan.supervision:
+        if _applies(ctx, pos, index) and phone not in supervision:
+            supervision.append(phone)
+            sources.setdefault("supervision_phones", sentence)
+
+    scope = None
+    for m in _SCOPE.finditer(text):
+        if _applies(ctx, m.start(), index):
+            scope = m.group(0)
+            sources["scope"] = _sentence_of(ctx, m.start())
+            break
+    postmark = _flag(ctx, index, _POSTMARK, sources, "postmark_counts")
+    holiday = _flag(ctx, index, _HOLIDAY, sources, "holiday_calls_paused", r"电话|来电|接听|热线")
+
+    if team is None:
+        warnings.append("未找到巡察组")
+    if not targets:
+        warnings.append("未找到被巡察党组织")
+    if scope is None:
+        warnings.append("未找到受理范围")
+    return {
+        "round": round_name,
+        "kind": kind[0] if kind else None,
+        "team": team.name if team else None,
+        "targets": targets,
+        "start_date": _iso(start),
+        "end_date": _iso(end),
+        "working_days": duration.amount if duration and duration.unit == "workday" else None,
+        "duration_text": duration.text if duration else None,
+        "intake_start": _iso(intake_start),
+        "intake_end": _iso(intake_end),
+        "channels": [c.as_dict() for c in channels],
+        "scope": scope,
+        "postmark_counts": postmark,
+        "holiday_calls_paused": holiday,
+        "supervision_phones": supervision,
+        "sources": sources,
+    }, warnings
+
+
+def _kind_sentence(ctx: _Ctx, index: int, kind: str) -> str:
+    words = {"followup": "回头看", "elevated": "提级", "special": "专项", "flexible": "机动", "regular": "常规"}
+    for sentence in ctx.sents:
+        if words[kind] in sentence.text and _applies(ctx, sentence.start, index):
+            return sentence.text
+    return ""
+
+
+def _flag(ctx: _Ctx, index: int, pattern: re.Pattern[str], sources: dict[str, str], name: str,
+          needs: str | None = None) -> bool:
+    for m in pattern.finditer(ctx.text):
+        sentence = _sentence_of(ctx, m.start())
+        if _applies(ctx, m.start(), index) and (needs is None or re.search(needs, sentence)):
+            sources[name] = sentence
+            return True
+    return False
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def parse_announcement(
+    text: str,
+    published: dt.date | None = None,
+    *,
+    add_working_days: AddWorkingDays | None = None,
+) -> dict[str, Any]:
+    """Extract the inspections an announcement publishes (see the package docstring for the shape)."""
+    clean = clean_text(text)
+    sents = sentences(clean) or [Span(0, 0, "")]
+    dates = find_dates(clean)
+    warnings: list[str] = []
+    year = published.year if published else None
+    if published is None:
+        published, year = _publication(clean, sents, dates)
+    if year is None:
+        warnings.append("文中未注明年份，无法确定日期")
+    teams = find_teams(clean)
+    ctx = _Ctx(clean, sents, _pieces(clean, teams), published, year,
+               add_working_days or default_add_working_days)
+    scan = find_channels(clean, sents)
+    round_info = find_round(clean)
+    inspections = []
+    for index in range(max(1, len(teams))):
+        inspection, own_warnings = _inspection(ctx, teams, index, scan, round_info)
+        inspections.append(inspection)
+        prefix = f"{teams[index].name}：" if len(teams) > 1 else ""
+        warnings.extend(prefix + w for w in own_warnings)
+    for w in scan.warnings:
+        if w not in warnings:
+            warnings.append(w)
+    return {"clean_text": clean, "inspections": inspections, "warnings": warnings}

@@ -1,0 +1,85 @@
+"""Acceptance hours: "工作日上午8:30-11:30，下午13:30-16:30", "每天9点-17点", "8时30分至17时30分"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["HoursGroup", "find_hours"]
+
+_PERIOD = r"(?:上午|下午|中午|晚上|早上)"
+_TIME = (
+    r"(?<![\d.])(?P<h{n}>\d{{1,2}})"
+    r"(?:(?P<c{n}>:)(?P<m{n}>\d{{2}})|(?P<t{n}>[时点])(?:(?P<mm{n}>\d{{1,2}})分?|(?P<half{n}>半))?)?"
+)
+_RANGE = re.compile(
+    rf"(?P<p1>{_PERIOD})?{_TIME.format(n=1)}\s*(?:-|至|到)\s*(?P<p2>{_PERIOD})?{_TIME.format(n=2)}(?![\d年月日号])"
+)
+_WORKDAYS = re.compile(r"工作日|周一至周五|星期一至星期五|周一到周五|星期一到星期五|法定工作日")
+_EVERYDAY = re.compile(r"每天|每日|全天|节假日(?:照常|正常|不休)|周一至周日|星期一至星期日|周末及节假日照常")
+# Text allowed between two ranges of the same group: "，下午", "和", "；".
+_JOINER = re.compile(r"^[\s，、；,和及与]{0,3}$")
+
+
+@dataclass
+class HoursGroup:
+    start: int
+    end: int
+    days: str | None  # "workdays" | "everyday" | None when the text does not say
+    ranges: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _to_hhmm(m: re.Match[str], n: int, period: str | None) -> str | None:
+    hour = int(m.group(f"h{n}"))
+    minute_text = m.group(f"m{n}") or m.group(f"mm{n}")
+    minute = int(minute_text) if minute_text else (30 if m.group(f"half{n}") else 0)
+    if period in ("下午", "晚上") and hour < 12:
+        hour += 12
+    elif period == "中午" and hour < 6:
+        hour += 12
+    if not (0 <= hour <= 24 and 0 <= minute < 60):
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _is_time_range(m: re.Match[str]) -> bool:
+    explicit = any(m.group(g) for g in ("c1", "t1", "c2", "t2"))
+    return explicit or bool(m.group("p1") or m.group("p2"))
+
+
+def _days_for(text: str, start: int, end: int, floor: int) -> str | None:
+    # Look back to the start of the sentence (at most 40 characters, never past the previous
+    # group) and a little ahead.
+    back_from = max(0, start - 40, floor)
+    boundary = max(text.rfind("。", back_from, start), text.rfind("\n", back_from, start))
+    context = text[max(back_from, boundary + 1) : start] + text[end : end + 8]
+    if _EVERYDAY.search(context):
+        return "everyday"
+    if _WORKDAYS.search(context):
+        return "workdays"
+    return None
+
+
+def find_hours(text: str) -> list[HoursGroup]:
+    """Groups of consecutive time ranges with the days they apply to."""
+    groups: list[HoursGroup] = []
+    for m in _RANGE.finditer(text):
+        if not _is_time_range(m):
+            continue
+        p1 = m.group("p1")
+        p2 = m.group("p2") or p1
+        if p1 is None and p2 in ("下午", "晚上"):
+            p1 = None  # "8:30至下午5:30": only the end is afternoon
+        start, end = _to_hhmm(m, 1, p1), _to_hhmm(m, 2, p2)
+        if start is None or end is None or start >= end:
+            continue
+        if groups and _JOINER.match(text[groups[-1].end : m.start()]):
+            groups[-1].ranges.append((start, end))
+            groups[-1].end = m.end()
+        else:
+            groups.append(HoursGroup(m.start(), m.end(), None, [(start, end)]))
+    floor = 0
+    for group in groups:
+        group.days = _days_for(text, group.start, group.end, floor)
+        floor = group.end
+    return groups

@@ -1,0 +1,137 @@
+"""Inspection teams, rounds, kinds and targets named in an announcement."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import cn_number
+
+__all__ = ["Team", "TeamMention", "find_round", "find_targets", "find_teams", "kind_of"]
+
+_ORD = r"[一二三四五六七八九十\d]+"
+_TEAM_CORE = re.compile(
+    rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?巡(?P<sv>[察视])(?:工作)?(?P<ord2>{_ORD})?组(?!织)"
+)
+_COMMITTEE = r"(?:省委|市委|州委|盟委|县委|区委|旗委|校党委|学校党委|院党委|集团党委|公司党委|党委|党组)"
+_TEAM_PREFIX = re.compile(
+    rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}(?:教育工委)?|{_COMMITTEE}(?:教育工委)?|教育工委)$"
+)
+_ROUND_CORE = re.compile(rf"第{_ORD}轮(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视]")
+_ROUND_PREFIX = re.compile(
+    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}|{_COMMITTEE})?(?:{_ORD}届)?(?:\d{{4}}年度?)?$"
+)
+
+_KINDS = (
+    ("followup", re.compile(r"回头看")),
+    ("elevated", re.compile(r"提级巡[察视]")),
+    ("special", re.compile(r"专项巡[察视]")),
+    ("flexible", re.compile(r"机动巡[察视]")),
+    ("regular", re.compile(r"常规巡[察视]")),
+)
+
+
+@dataclass(frozen=True)
+class TeamMention:
+    start: int
+    end: int
+    text: str
+    key: tuple[int | None, str]
+
+
+@dataclass
+class Team:
+    key: tuple[int | None, str]
+    name: str
+    mentions: list[TeamMention] = field(default_factory=list)
+
+
+def find_teams(text: str) -> list[Team]:
+    """Distinct teams in order of first mention; "第五巡察组" and "市委第五巡察组" are one team."""
+    mentions: list[TeamMention] = []
+    for m in _TEAM_CORE.finditer(text):
+        ordinal_text = m.group("ord1") or m.group("ord2")
+        prefix = _TEAM_PREFIX.search(text[max(0, m.start() - 20) : m.start()])
+        prefix_text = prefix.group(0) if prefix else ""
+        if not ordinal_text and not prefix_text:
+            continue  # "巡察组", "各巡察组": not a team name
+        ordinal = cn_number(ordinal_text) if ordinal_text else None
+        start = m.start() - len(prefix_text)
+        mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv"))))
+    teams: dict[tuple[int | None, str], Team] = {}
+    for mention in mentions:
+        team = teams.setdefault(mention.key, Team(mention.key, mention.text))
+        team.mentions.append(mention)
+        if len(mention.text) > len(team.name):
+            team.name = mention.text
+    if any(key[0] is not None for key in teams):
+        teams = {k: t for k, t in teams.items() if k[0] is not None}
+    return list(teams.values())
+
+
+def find_round(text: str) -> tuple[str, int] | None:
+    """``七届市委第六轮常规巡察`` and its offset."""
+    m = _ROUND_CORE.search(text)
+    if not m:
+        return None
+    before = text[max(0, m.start() - 24) : m.start()]
+    prefix = _ROUND_PREFIX.search(before)
+    prefix_text = prefix.group(0) if prefix else ""
+    return prefix_text + m.group(0), m.start() - len(prefix_text)
+
+
+def kind_of(texts: list[str]) -> tuple[str, str] | None:
+    """The first kind named in the first text that names one; (kind, text)."""
+    for text in texts:
+        for kind, pattern in _KINDS:
+            if pattern.search(text):
+                return kind, text
+    return None
+
+
+_TARGET_AFTER_TEAM = re.compile(
+    r"^(?:\([^)]{0,30}\))?(?:将|拟|已|正式|先后|分别)?(?:于[^，。；]{0,16}?|自[^，。；]{0,16}?起|从[^，。；]{0,16}?起)?"
+    r"(?:对|进驻|入驻|巡察|巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
+    r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
+)
+_TARGET_LABEL = re.compile(r"(?:被巡察(?:单位|党组织|对象)|巡察对象)[：:为](?P<t>[^，。；\n]{2,60})")
+_ALIAS_NOTE = re.compile(r"\((?:以下简称|以下称|简称)[^)]*\)")
+_ORG_END = re.compile(
+    r"(?:党委|党组|党总支|党支部|党工委|委员会|领导班子|局|镇|乡|村|街道|社区|公司|集团|医院|学院|大学|学校|中学|小学|中心|办公室)$"
+)
+_BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|各|本|全|该)")
+
+
+def _split_targets(raw: str) -> list[str]:
+    raw = _ALIAS_NOTE.sub("", raw).strip()
+    raw = re.sub(r"(?:工作)$", "", raw)
+    parts: list[str] = []
+    for piece in raw.split("、"):
+        # "A党委和B党组": split on 和/及 only after a complete organisation name.
+        while True:
+            m = re.search(r"(?:和|及|以及)", piece)
+            if not m or not _ORG_END.search(piece[: m.start()]):
+                break
+            parts.append(piece[: m.start()])
+            piece = piece[m.end() :]
+        parts.append(piece)
+    return [p.strip() for p in parts if len(p.strip()) >= 2 and not _BAD_TARGET.match(p.strip())]
+
+
+def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
+    """(target, offset) pairs named right after a mention of `team`."""
+    found: list[tuple[str, int]] = []
+    for mention in team.mentions:
+        m = _TARGET_AFTER_TEAM.match(text[mention.end : mention.end + 200])
+        if m:
+            for target in _split_targets(m.group("t")):
+                found.append((target, mention.start))
+    return found
+
+
+def labelled_targets(text: str) -> list[tuple[str, int]]:
+    """Targets given as "被巡察单位：…"."""
+    out: list[tuple[str, int]] = []
+    for m in _TARGET_LABEL.finditer(text):
+        out.extend((t, m.start()) for t in _split_targets(m.group("t")))
+    return out

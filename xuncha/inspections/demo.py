@@ -1,0 +1,187 @@
+"""Demo data: the two inspections of the source announcements (../shared/seeds/, DESIGN §3) with every
+fact they state, plus a live practice inspection whose acceptance window includes today.
+
+Everything is written through the services, so the demo also has a consistent audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from xuncha.accounts.models import User
+from xuncha.accounts.roles import Role
+from xuncha.accounts.services import role_assign
+
+from . import services
+from .models import Inspection, ReceivingBody, RoundKind, TeamMember
+from .urls_public import public_url
+
+DEMO_PASSWORD = "Xuncha#Demo2026"
+
+DEMO_USERS = [
+    ("office", "演示巡察办", Role.OFFICE_ADMIN),
+    ("leader", "演示组长", Role.TEAM_LEADER),
+    ("member", "演示组员", Role.TEAM_MEMBER),
+    ("liaison", "演示联络员", Role.LIAISON),
+    ("recipient", "演示接收人", Role.RECIPIENT),
+    ("auditor", "演示审计员", Role.AUDITOR),
+    ("sysadmin", "演示系统管理员", Role.SYSADMIN),
+]
+
+SEED_001_SCOPE = (
+    "根据巡视工作条例及市委巡察工作实施办法等有关规定，巡察组主要受理反映港职院党组织领导班子及其成员、"
+    "下一级党组织领导班子主要负责人和重要岗位领导干部违反政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律"
+    "和生活纪律等方面的问题和线索。其他不属于巡察受理范围的信访问题，将按规定由有关部门处理。"
+)
+
+WORKDAY = "workdays"
+
+
+def _t(text: str) -> dt.time:
+    return dt.time.fromisoformat(text)
+
+
+def _hours(*ranges: str, days: str = WORKDAY) -> list[tuple[str, dt.time, dt.time]]:
+    out = []
+    for r in ranges:
+        start, end = r.split("-")
+        out.append((days, _t(start), _t(end)))
+    return out
+
+
+def _users() -> dict[str, User]:
+    users = {}
+    for username, name, _role in DEMO_USERS:
+        user = User(username=username, display_name=name)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+    return users
+
+
+def _channels(actor: User, inspection: Inspection, specs: list[dict[str, Any]]) -> None:
+    for order, spec in enumerate(specs):
+        services.channel_save(actor=actor, inspection=inspection, order=order, **spec)
+
+
+def _seed_000(office: User) -> Inspection:
+    rnd = services.round_create(actor=office, name="省委教育工委2024年提级巡察", kind=RoundKind.ELEVATED, year=2024,
+                                organizer="省委教育工委", description="提级巡察带校内巡察")
+    team = services.team_create(actor=office, round=rnd, name="省委教育工委提级巡察二组")
+    services.team_member_add(actor=office, team=team, name="牛东红", position=TeamMember.Position.LEADER, title="组长")
+    target = services.target_create(actor=office, name="中国计量大学机电工程学院党委", short_name="机电工程学院",
+                                    parent="中国计量大学党委", address="浙江省杭州市钱塘区（下沙校区）")
+    inspection = services.inspection_create(
+        actor=office, round=rnd, team=team, target=target, start_date=dt.date(2024, 9, 25), working_days=15,
+        duration_text="15个工作日左右",
+    )
+    _channels(office, inspection, [
+        {"kind": "phone", "label": "专门举报电话", "value": "0571-86837284", "hours": _hours("08:30-11:30", "13:30-16:30")},
+        {"kind": "email", "label": "电子邮箱", "value": "tjxcz2@zjedu.gov.cn"},
+        {"kind": "post", "label": "邮政信箱", "value": "浙江省杭州市拱墅区文晖路321号省委教育工委1914室", "postcode": "310014"},
+        {"kind": "letterbox", "label": "工作联系信箱", "location": "中国计量大学(下沙校区)西区仰仪南楼一楼西侧楼梯口"},
+        {"kind": "letterbox", "label": "工作联系信箱", "location": "中国计量大学(下沙校区)西区仰仪中楼一楼西侧楼梯口"},
+    ])
+    services.meeting_save(
+        actor=office, inspection=inspection, date=dt.date(2024, 9, 25), part_of_day="下午", host="徐江荣",
+        attendees="省委教育工委提级巡察二组全体成员、学校相关职能部门负责人和机电工程学院全体教职员工",
+        speakers=[
+            ("许翰信", "省委教育工委专职副书记、省教育厅党组副书记", "动员讲话"),
+            ("牛东红", "省委教育工委提级巡察二组组长", "介绍巡察工作安排"),
+            ("徐江荣", "中国计量大学党委书记", "表态发言"),
+            ("陈子良", "机电工程学院党委书记", "表态发言"),
+        ],
+    )
+    return inspection
+
+
+def _seed_001(office: User) -> Inspection:
+    rnd = services.round_create(actor=office, name="七届市委第六轮常规巡察", kind=RoundKind.REGULAR, year=2024, organizer="市委")
+    team = services.team_create(actor=office, round=rnd, name="市委第五巡察组")
+    services.team_member_add(actor=office, team=team, name="苏锡林", position=TeamMember.Position.LEADER, title="三级高级监察官")
+    services.team_member_add(actor=office, team=team, name="黄治平", position=TeamMember.Position.DEPUTY)
+    services.team_member_add(actor=office, team=team, name="冯金凤", position=TeamMember.Position.DEPUTY)
+    target = services.target_create(actor=office, name="防城港职业技术学院党委", short_name="港职院")
+    inspection = services.inspection_create(
+        actor=office, round=rnd, team=team, target=target, start_date=dt.date(2024, 3, 6), end_date=dt.date(2024, 6, 21),
+        intake_start=dt.date(2024, 3, 6), intake_end=dt.date(2024, 6, 14), duration_text="3个半月", scope_text=SEED_001_SCOPE,
+    )
+    boxes = ["图书馆一楼大厅过道", "食堂一楼", "1号教学楼一楼", "防城港开放大学二楼大厅", "防城港市红树林大厦1楼南厅巡察专栏"]
+    _channels(office, inspection, [
+        {"kind": "phone", "label": "专门值班电话", "value": "18877009155", "hours": _hours("08:30-12:00", "15:00-18:00")},
+        {"kind": "post", "label": "邮政信箱", "value": "防城港市邮政5号专用信箱"},
+        *({"kind": "letterbox", "label": "联系信箱", "location": box} for box in boxes),
+    ])
+    services.meeting_save(
+        actor=office, inspection=inspection, date=dt.date(2024, 3, 6), part_of_day="上午", place="学校图书馆二楼报告厅",
+        host="陆健文",
+        attendees="市委第五巡察组副组长黄治平，副组长冯金凤及有关同志，港职院党委领导班子和其他市管干部，"
+                  "市纪委监委派驻教育局纪检监察组负责人陈杰",
+        observers="港职院全体在职在编人员，市纪委监委第三监督检查室、市委组织部有关干部科负责人",
+        speakers=[
+            ("苏锡林", "市委第五巡察组组长、三级高级监察官", "巡察动员讲话"),
+            ("徐强", "市委巡察工作领导小组成员、市委组织部常务副部长", "就做好巡察工作提出要求"),
+            ("陆健文", "学校党委书记", "主持会议并作表态讲话"),
+        ],
+    )
+    return inspection
+
+
+def _practice(office: User, today: dt.date) -> Inspection:
+    rnd = services.round_create(actor=office, name=f"示范市委{today.year}年常规巡察（演练）", kind=RoundKind.REGULAR,
+                                year=today.year, organizer="示范市委", description="供新用户熟悉系统的演练轮次，人员、单位与号码均为虚构。")
+    team = services.team_create(actor=office, round=rnd, name="示范市委第一巡察组")
+    services.team_member_add(actor=office, team=team, name="林演示", position=TeamMember.Position.LEADER)
+    services.team_member_add(actor=office, team=team, name="周演练", position=TeamMember.Position.MEMBER)
+    target = services.target_create(actor=office, name="示范职业技术学院党委", short_name="示范职院")
+    start = today - dt.timedelta(days=7)
+    inspection = services.inspection_create(
+        actor=office, round=rnd, team=team, target=target, start_date=start, working_days=30,
+        duration_text="30个工作日", is_practice=True,
+    )
+    _channels(office, inspection, [
+        {"kind": "phone", "label": "举报电话（演练）", "value": "0770-2800001", "hours": _hours("08:30-12:00", "14:30-17:30")},
+        {"kind": "email", "label": "电子邮箱（演练）", "value": "xuncha-demo@example.org"},
+        {"kind": "online", "label": "网上反映", "value": public_url(inspection)},
+        {"kind": "post", "label": "邮政信箱", "value": "示范市邮政8号专用信箱", "postcode": "538000"},
+        {"kind": "letterbox", "label": "联系信箱", "location": "示范职业技术学院行政楼一楼大厅"},
+        {"kind": "visit", "label": "来访接待室", "location": "示范职业技术学院行政楼305室", "hours": _hours("09:00-11:30", "14:30-17:00")},
+    ])
+    services.meeting_save(actor=office, inspection=inspection, date=start, part_of_day="上午", place="示范职业技术学院报告厅",
+                          host="王示范", speakers=[("林演示", "示范市委第一巡察组组长", "巡察动员讲话")])
+    return inspection
+
+
+BODIES = [
+    ("防城港市纪委监委", ReceivingBody.Kind.DISCIPLINE),
+    ("防城港市委组织部", ReceivingBody.Kind.ORGANIZATION),
+    ("中国计量大学纪委", ReceivingBody.Kind.DISCIPLINE),
+    ("中国计量大学党委组织部", ReceivingBody.Kind.ORGANIZATION),
+    ("示范市纪委监委", ReceivingBody.Kind.DISCIPLINE),
+    ("示范市委组织部", ReceivingBody.Kind.ORGANIZATION),
+]
+
+
+def load_demo(today: dt.date | None = None) -> list[Inspection]:
+    """Load the demo into an empty database. Returns the three inspections."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        users = _users()
+        sysadmin = users["sysadmin"]
+        for username, _name, role in DEMO_USERS:
+            if role in (Role.OFFICE_ADMIN, Role.AUDITOR, Role.SYSADMIN):
+                role_assign(actor=sysadmin, user=users[username], role=role, system=True)
+        office = users["office"]
+        inspections = [_seed_000(office), _seed_001(office), _practice(office, today)]
+        for inspection in inspections:
+            role_assign(actor=sysadmin, user=users["leader"], role=Role.TEAM_LEADER, team=inspection.team, system=True)
+            role_assign(actor=sysadmin, user=users["member"], role=Role.TEAM_MEMBER, team=inspection.team, system=True)
+            role_assign(actor=sysadmin, user=users["liaison"], role=Role.LIAISON, org=inspection.target, system=True)
+        for name, kind in BODIES:
+            body = ReceivingBody.objects.create(name=name, kind=kind)
+            role_assign(actor=sysadmin, user=users["recipient"], role=Role.RECIPIENT, body=body, system=True)
+    return inspections

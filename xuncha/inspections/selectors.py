@@ -1,0 +1,133 @@
+"""Reads of inspections, teams and the calendar; each takes the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from xuncha.accounts.roles import Role
+from xuncha.accounts.selectors import has_role, org_ids, team_ids
+from xuncha.core.workdays import WorkdayCalendar
+
+from .models import AcceptanceHours, CalendarDay, Channel, Inspection, Round, TargetOrg, Team, TeamMember
+
+CALENDAR_CACHE_KEY = "xuncha:calendar-overrides"
+
+
+def calendar_get() -> WorkdayCalendar:
+    """The working-day calendar: package data plus the office's overrides (cached)."""
+    overrides = cache.get(CALENDAR_CACHE_KEY)
+    if overrides is None:
+        overrides = {d.date: d.kind for d in CalendarDay.objects.all()}
+        cache.set(CALENDAR_CACHE_KEY, overrides, 300)
+    return WorkdayCalendar(overrides=overrides)
+
+
+def calendar_day_list(*, user: Any) -> QuerySet[CalendarDay]:
+    if not has_role(user, Role.OFFICE_ADMIN):
+        raise Http404
+    return CalendarDay.objects.all()
+
+
+def can_plan(user: Any) -> bool:
+    """Planning rounds, teams, targets and inspections is the office's."""
+    return has_role(user, Role.OFFICE_ADMIN)
+
+
+def _with_details(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    return qs.select_related("round", "team", "target").prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.prefetch_related(
+            Prefetch("hours", queryset=AcceptanceHours.objects.order_by("start")))),
+        Prefetch("team__members", queryset=TeamMember.objects.order_by("position", "id")),
+    )
+
+
+def inspection_list(*, user: Any) -> QuerySet[Inspection]:
+    """Inspections the user may see: all for the office; their team's (less declared conflicts) for
+    team roles; their organisation's for the liaison; none for anyone else."""
+    if has_role(user, Role.OFFICE_ADMIN):
+        return _with_details(Inspection.objects.all())
+    condition = Q(pk__in=[])
+    teams = team_ids(user)
+    if teams:
+        conflicted = TargetOrg.objects.filter(conflicts__member__user=user)
+        condition |= Q(team_id__in=teams) & ~Q(target__in=conflicted)
+    orgs = org_ids(user)
+    if orgs:
+        condition |= Q(target_id__in=orgs)
+    return _with_details(Inspection.objects.filter(condition))
+
+
+def inspection_get(*, user: Any, pk: int) -> Inspection:
+    inspection = inspection_list(user=user).filter(pk=pk).first()
+    if inspection is None:
+        raise Http404
+    return inspection
+
+
+def inspection_role(*, user: Any, inspection: Inspection) -> str:
+    """The user's standing on an inspection they can see: office, leader, member or liaison."""
+    if has_role(user, Role.OFFICE_ADMIN):
+        return "office"
+    if inspection.team_id in team_ids(user, Role.TEAM_LEADER):
+        return "leader"
+    if inspection.team_id in team_ids(user, Role.TEAM_MEMBER):
+        return "member"
+    return "liaison"
+
+
+def inspection_get_public(*, public_id: Any) -> Inspection:
+    inspection = _with_details(Inspection.objects.filter(public_id=public_id)).first()
+    if inspection is None:
+        raise Http404
+    return inspection
+
+
+def round_list(*, user: Any) -> QuerySet[Round]:
+    if not can_plan(user):
+        raise Http404
+    return Round.objects.prefetch_related("teams__members", "inspections__target")
+
+
+def round_get(*, user: Any, pk: int) -> Round:
+    obj = round_list(user=user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def team_get(*, user: Any, pk: int) -> Team:
+    if can_plan(user):
+        qs = Team.objects.all()
+    else:
+        qs = Team.objects.filter(pk__in=team_ids(user))
+    team = qs.select_related("round").prefetch_related("members__conflicts__org", "members__user", "inspections__target").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def target_list(*, user: Any) -> QuerySet[TargetOrg]:
+    if not can_plan(user):
+        raise Http404
+    return TargetOrg.objects.all()
+
+
+def inspection_period_status(inspection: Inspection, today: dt.date) -> str:
+    if today < inspection.start_date:
+        return "未开始"
+    if today > inspection.end_date:
+        return "已结束"
+    return "进行中"
+
+
+def intake_status(inspection: Inspection, today: dt.date) -> str:
+    if today < inspection.intake_start:
+        return "尚未开始受理"
+    if today > inspection.intake_end:
+        return "受理期已结束"
+    return "受理中"

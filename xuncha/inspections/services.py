@@ -1,0 +1,277 @@
+"""Writes for rounds, teams, targets, inspections, channels, meetings and the calendar.
+
+Every function is keyword-only, atomic, checks the actor's right and writes its audit event in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from xuncha.accounts.models import User
+from xuncha.accounts.roles import Role
+from xuncha.accounts.services import role_assign
+from xuncha.audit.services import audit_record
+
+from .models import (
+    DEFAULT_SCOPE,
+    AcceptanceHours,
+    CalendarDay,
+    Channel,
+    ConflictDeclaration,
+    Inspection,
+    MeetingSpeaker,
+    MobilizationMeeting,
+    Round,
+    TargetOrg,
+    Team,
+    TeamMember,
+)
+from .selectors import CALENDAR_CACHE_KEY, calendar_get, can_plan
+
+
+def _require_planner(actor: Any) -> None:
+    if not can_plan(actor):
+        raise PermissionError("只有巡察办管理员可以执行此操作。")
+
+
+def round_create(*, actor: Any, name: str, kind: str, year: int, organizer: str = "", description: str = "",
+                 request: HttpRequest | None = None) -> Round:
+    _require_planner(actor)
+    with transaction.atomic():
+        obj = Round.objects.create(name=name, kind=kind, year=year, organizer=organizer, description=description)
+        audit_record(actor=actor, action="round.create", obj=obj, summary=f"创建巡察轮次：{name}", request=request)
+    return obj
+
+
+def team_create(*, actor: Any, round: Round, name: str, request: HttpRequest | None = None) -> Team:
+    _require_planner(actor)
+    if Team.objects.filter(round=round, name=name).exists():
+        raise ValidationError(f"本轮次已有“{name}”。")
+    with transaction.atomic():
+        team = Team.objects.create(round=round, name=name)
+        audit_record(actor=actor, action="team.create", obj=team, summary=f"组建巡察组：{name}（{round.name}）", request=request)
+    return team
+
+
+def _conflicted_targets(member_user: User | None, member: TeamMember | None, team: Team) -> list[str]:
+    conflicts = ConflictDeclaration.objects.filter(org__inspections__team=team)
+    if member is not None:
+        conflicts = conflicts.filter(member=member)
+    elif member_user is not None:
+        conflicts = conflicts.filter(member__user=member_user)
+    else:
+        return []
+    return sorted({c.org.name for c in conflicts.select_related("org")})
+
+
+def team_member_add(*, actor: Any, team: Team, name: str, position: str, title: str = "",
+                    user: User | None = None, request: HttpRequest | None = None) -> TeamMember:
+    """Add someone to a team; with a user account, they get the matching team role."""
+    _require_planner(actor)
+    if user is not None:
+        blocked = _conflicted_targets(user, None, team)
+        if blocked:
+            raise ValidationError(f"{name}已申报与{'、'.join(blocked)}存在利益冲突，需回避，不能加入巡察该单位的巡察组。")
+    with transaction.atomic():
+        member = TeamMember.objects.create(team=team, name=name, position=position, title=title, user=user)
+        if user is not None:
+            role = Role.TEAM_MEMBER if position == TeamMember.Position.MEMBER else Role.TEAM_LEADER
+            if not user.roles.filter(role=role, team=team).exists():
+                role_assign(actor=actor, user=user, role=role, team=team, request=request, system=True)
+        audit_record(actor=actor, action="team.member_add", obj=team,
+                     summary=f"{team.name} 增加{member.get_position_display()}：{name}", request=request)
+    return member
+
+
+def conflict_declare(*, actor: Any, member: TeamMember, org: TargetOrg, reason: str, request: HttpRequest | None = None) -> ConflictDeclaration:
+    """Record a declared conflict of interest. From then on the member cannot be assigned to the org,
+    and if their team already inspects it, they no longer see that inspection."""
+    _require_planner(actor)
+    if not reason.strip():
+        raise ValidationError("请填写回避事由。")
+    with transaction.atomic():
+        obj, _ = ConflictDeclaration.objects.update_or_create(member=member, org=org, defaults={"reason": reason})
+        audit_record(actor=actor, action="team.conflict_declare", obj=member.team,
+                     summary=f"{member.name} 申报与{org.name}回避：{reason}", request=request)
+    return obj
+
+
+def target_create(*, actor: Any, name: str, short_name: str = "", parent: str = "", address: str = "",
+                  request: HttpRequest | None = None) -> TargetOrg:
+    _require_planner(actor)
+    if TargetOrg.objects.filter(name=name).exists():
+        raise ValidationError(f"“{name}”已登记。")
+    with transaction.atomic():
+        obj = TargetOrg.objects.create(name=name, short_name=short_name, parent=parent, address=address)
+        audit_record(actor=actor, action="target.create", obj=obj, summary=f"登记被巡察党组织：{name}", request=request)
+    return obj
+
+
+@dataclass(frozen=True)
+class Period:
+    start_date: dt.date
+    end_date: dt.date
+    working_days: int | None
+    intake_start: dt.date
+    intake_end: dt.date
+
+
+def inspection_period(*, start_date: dt.date, end_date: dt.date | None, working_days: int | None,
+                      intake_start: dt.date | None, intake_end: dt.date | None) -> Period:
+    """Resolve the period: an end date, or N working days from the start (start day is day 1)."""
+    if working_days:
+        end_date = calendar_get().add_working_days(start_date, working_days)
+    if end_date is None:
+        raise ValidationError("请填写结束日期，或填写工作日数由系统计算。")
+    if end_date < start_date:
+        raise ValidationError("结束日期不能早于进驻日期。")
+    intake_start = intake_start or start_date
+    intake_end = intake_end or end_date
+    if intake_end < intake_start:
+        raise ValidationError("信访受理截止日期不能早于开始日期。")
+    return Period(start_date, end_date, working_days or None, intake_start, intake_end)
+
+
+def _check_team_conflicts(team: Team, target: TargetOrg) -> None:
+    names = sorted({c.member.name for c in ConflictDeclaration.objects.filter(member__team=team, org=target).select_related("member")})
+    if names:
+        raise ValidationError(f"{'、'.join(names)}已申报与{target.name}存在利益冲突，需回避：请先将其调离{team.name}，再安排本次巡察。")
+
+
+INSPECTION_FIELDS = ("duration_text", "postmark_counts", "scope_text", "is_practice")
+
+
+def inspection_create(*, actor: Any, round: Round, team: Team, target: TargetOrg, start_date: dt.date,
+                      end_date: dt.date | None = None, working_days: int | None = None,
+                      intake_start: dt.date | None = None, intake_end: dt.date | None = None,
+                      duration_text: str = "", postmark_counts: bool = False, scope_text: str = "",
+                      is_practice: bool = False, request: HttpRequest | None = None) -> Inspection:
+    _require_planner(actor)
+    if team.round_id != round.pk:
+        raise ValidationError("所选巡察组不属于该巡察轮次。")
+    _check_team_conflicts(team, target)
+    period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
+                               intake_start=intake_start, intake_end=intake_end)
+    with transaction.atomic():
+        obj = Inspection.objects.create(
+            round=round, team=team, target=target, start_date=period.start_date, end_date=period.end_date,
+            working_days=period.working_days, intake_start=period.intake_start, intake_end=period.intake_end,
+            duration_text=duration_text, postmark_counts=postmark_counts, scope_text=scope_text or DEFAULT_SCOPE,
+            is_practice=is_practice,
+        )
+        audit_record(actor=actor, action="inspection.create", obj=obj, request=request,
+                     summary=f"创建巡察任务：{obj}（{obj.start_date}至{obj.end_date}）")
+    return obj
+
+
+def inspection_update(*, actor: Any, inspection: Inspection, start_date: dt.date, end_date: dt.date | None,
+                      working_days: int | None, intake_start: dt.date | None, intake_end: dt.date | None,
+                      duration_text: str, postmark_counts: bool, scope_text: str, is_practice: bool = False,
+                      request: HttpRequest | None = None) -> Inspection:
+    _require_planner(actor)
+    period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
+                               intake_start=intake_start, intake_end=intake_end)
+    before = {f: str(getattr(inspection, f)) for f in ("start_date", "end_date", "working_days", "intake_start", "intake_end", *INSPECTION_FIELDS)}
+    inspection.start_date, inspection.end_date = period.start_date, period.end_date
+    inspection.working_days = period.working_days
+    inspection.intake_start, inspection.intake_end = period.intake_start, period.intake_end
+    inspection.duration_text, inspection.postmark_counts = duration_text, postmark_counts
+    inspection.scope_text, inspection.is_practice = scope_text or DEFAULT_SCOPE, is_practice
+    after = {f: str(getattr(inspection, f)) for f in before}
+    changed = {f: [before[f], after[f]] for f in before if before[f] != after[f]}
+    with transaction.atomic():
+        inspection.save()
+        audit_record(actor=actor, action="inspection.update", obj=inspection, request=request,
+                     summary=f"修改巡察任务：{inspection}", data={"changed": changed})
+    return inspection
+
+
+HoursSpec = tuple[str, dt.time, dt.time]
+
+
+def _hours_check(hours: Sequence[HoursSpec]) -> None:
+    for days, start, end in hours:
+        if days not in AcceptanceHours.Days.values:
+            raise ValidationError("受理时间的适用日期无效。")
+        if start >= end:
+            raise ValidationError(f"受理时段 {start:%H:%M}-{end:%H:%M} 的开始时间须早于结束时间。")
+
+
+def channel_save(*, actor: Any, inspection: Inspection, kind: str, value: str = "", label: str = "",
+                 postcode: str = "", location: str = "", note: str = "", order: int = 0,
+                 hours: Sequence[HoursSpec] = (), channel: Channel | None = None,
+                 request: HttpRequest | None = None) -> Channel:
+    """Create or update a channel with its acceptance hours (the hours are replaced)."""
+    _require_planner(actor)
+    _hours_check(hours)
+    if kind == "letterbox" and not location.strip():
+        raise ValidationError("联系信箱须填写放置地点。")
+    if kind in ("phone", "sms", "email", "post", "online") and not value.strip():
+        raise ValidationError("请填写号码、地址或网址。")
+    if postcode and not (postcode.isdigit() and len(postcode) == 6):
+        raise ValidationError("邮编应为6位数字。")
+    with transaction.atomic():
+        creating = channel is None
+        obj = channel or Channel(inspection=inspection)
+        obj.kind, obj.value, obj.label, obj.postcode = kind, value.strip(), label.strip(), postcode
+        obj.location, obj.note, obj.order = location.strip(), note.strip(), order
+        obj.save()
+        obj.hours.all().delete()
+        AcceptanceHours.objects.bulk_create([AcceptanceHours(channel=obj, days=d, start=s, end=e) for d, s, e in hours])
+        audit_record(actor=actor, action="channel.create" if creating else "channel.update", obj=obj, request=request,
+                     summary=f"{'新增' if creating else '修改'}受理渠道：{obj}（{inspection}）",
+                     data={"inspection": inspection.pk, "hours": [f"{d} {s:%H:%M}-{e:%H:%M}" for d, s, e in hours]})
+    return obj
+
+
+def channel_delete(*, actor: Any, channel: Channel, request: HttpRequest | None = None) -> None:
+    _require_planner(actor)
+    with transaction.atomic():
+        audit_record(actor=actor, action="channel.delete", obj=channel, request=request,
+                     summary=f"删除受理渠道：{channel}（{channel.inspection}）")
+        channel.delete()
+
+
+SpeakerSpec = tuple[str, str, str]
+
+
+def meeting_save(*, actor: Any, inspection: Inspection, date: dt.date, part_of_day: str = "", time: dt.time | None = None,
+                 place: str = "", host: str = "", attendees: str = "", observers: str = "",
+                 speakers: Sequence[SpeakerSpec] = (), request: HttpRequest | None = None) -> MobilizationMeeting:
+    _require_planner(actor)
+    with transaction.atomic():
+        meeting, _ = MobilizationMeeting.objects.update_or_create(inspection=inspection, defaults={
+            "date": date, "part_of_day": part_of_day, "time": time, "place": place, "host": host,
+            "attendees": attendees, "observers": observers,
+        })
+        meeting.speakers.all().delete()
+        MeetingSpeaker.objects.bulk_create([MeetingSpeaker(meeting=meeting, name=n, title=t, speech=s, order=i)
+                                            for i, (n, t, s) in enumerate(speakers) if n.strip()])
+        audit_record(actor=actor, action="meeting.save", obj=meeting, request=request, summary=f"保存动员会信息：{inspection}")
+    return meeting
+
+
+def calendar_day_set(*, actor: Any, date: dt.date, kind: str, name: str = "", request: HttpRequest | None = None) -> CalendarDay:
+    _require_planner(actor)
+    with transaction.atomic():
+        obj, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
+        audit_record(actor=actor, action="calendar.set", obj=obj, request=request, summary=f"设置节假日调整：{obj}")
+        transaction.on_commit(lambda: cache.delete(CALENDAR_CACHE_KEY))
+    return obj
+
+
+def calendar_day_delete(*, actor: Any, day: CalendarDay, request: HttpRequest | None = None) -> None:
+    _require_planner(actor)
+    with transaction.atomic():
+        audit_record(actor=actor, action="calendar.delete", obj=day, request=request, summary=f"删除节假日调整：{day}")
+        day.delete()
+        transaction.on_commit(lambda: cache.delete(CALENDAR_CACHE_KEY))

@@ -1,0 +1,223 @@
+"""Staff pages of inspections: list, detail, create/edit, channels, meeting, announcement documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xuncha.accounts.roles import Role
+from xuncha.accounts.selectors import has_role
+from xuncha.audit.services import audit_record
+
+from . import documents, services
+from .forms import ChannelForm, HoursFormSet, InspectionEditForm, InspectionForm, MeetingForm, SpeakerFormSet
+from .models import Channel, Inspection
+from .selectors import calendar_get, can_plan, inspection_get, inspection_list, inspection_period_status, inspection_role, intake_status
+from .urls_public import public_url
+
+
+def attach_error(form: Form, exc: ValidationError | PermissionError) -> None:
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        form.add_error(None, message)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if has_role(user, Role.OFFICE_ADMIN, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.LIAISON):
+        return redirect("inspections:list")
+    if has_role(user, Role.AUDITOR):
+        return redirect("audit:list")
+    if has_role(user, Role.SYSADMIN):
+        return redirect("accounts:users")
+    return render(request, "inspections/home.html")
+
+
+def _require_planner(request: HttpRequest) -> None:
+    if not can_plan(request.user):
+        raise Http404
+
+
+@login_required
+def inspection_list_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [(i, inspection_period_status(i, today), intake_status(i, today)) for i in inspection_list(user=request.user)]
+    return render(request, "inspections/list.html", {"rows": rows, "can_plan": can_plan(request.user)})
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = inspection_get(user=request.user, pk=pk)
+    cal = calendar_get()
+    today = timezone.localdate()
+    with transaction.atomic():
+        audit_record(actor=request.user, action="inspection.view", obj=inspection, summary=f"查看巡察任务：{inspection}", request=request)
+    meeting = getattr(inspection, "meeting", None)
+    context = {
+        "inspection": inspection,
+        "role": inspection_role(user=request.user, inspection=inspection),
+        "can_plan": can_plan(request.user),
+        "period_status": inspection_period_status(inspection, today),
+        "intake_status": intake_status(inspection, today),
+        "working_days_total": cal.working_days_between(inspection.start_date, inspection.end_date),
+        "calendar_covers": cal.covers(inspection.start_date) and cal.covers(inspection.end_date),
+        "meeting": meeting,
+        "speakers": list(meeting.speakers.all()) if meeting else [],
+        "public_url": public_url(inspection),
+    }
+    return render(request, "inspections/detail.html", context)
+
+
+@login_required
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            obj = services.inspection_create(actor=request.user, request=request, **data)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"已创建巡察任务，结束日期为 {obj.end_date:%Y年%m月%d日}。请继续添加受理渠道。")
+            return redirect("inspections:detail", pk=obj.pk)
+    return render(request, "inspections/form.html", {"form": form, "title": "新建巡察任务"})
+
+
+@login_required
+def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_planner(request)
+    inspection = inspection_get(user=request.user, pk=pk)
+    initial = {f: getattr(inspection, f) for f in ("start_date", "end_date", "working_days", "duration_text", "intake_start",
+                                                   "intake_end", "postmark_counts", "scope_text", "is_practice")}
+    form = InspectionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_update(actor=request.user, inspection=inspection, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/form.html", {"form": form, "title": f"修改：{inspection}", "inspection": inspection})
+
+
+def _hours_from(formset: Any) -> list[tuple[str, Any, Any]]:
+    rows = []
+    for f in formset.forms:
+        data = f.cleaned_data
+        if data and not data.get("DELETE") and data.get("start") and data.get("end"):
+            rows.append((data["days"], data["start"], data["end"]))
+    return rows
+
+
+@login_required
+def channel_edit(request: HttpRequest, pk: int, channel_id: int | None = None) -> HttpResponse:
+    _require_planner(request)
+    inspection = inspection_get(user=request.user, pk=pk)
+    channel = None
+    if channel_id is not None:
+        channel = Channel.objects.filter(pk=channel_id, inspection=inspection).first()
+        if channel is None:
+            raise Http404
+    initial = {}
+    hours_initial: list[dict[str, Any]] = []
+    if channel is not None:
+        initial = {f: getattr(channel, f) for f in ("kind", "label", "value", "postcode", "location", "note", "order")}
+        hours_initial = [{"days": h.days, "start": h.start, "end": h.end} for h in channel.hours.all()]
+    form = ChannelForm(request.POST or None, initial=initial)
+    formset = HoursFormSet(request.POST or None, initial=hours_initial, prefix="hours")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            services.channel_save(actor=request.user, inspection=inspection, channel=channel, request=request,
+                                  kind=data["kind"], label=data["label"], value=data["value"], postcode=data["postcode"],
+                                  location=data["location"], note=data["note"], order=data["order"] or 0,
+                                  hours=_hours_from(formset))
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, "受理渠道已保存。")
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/channel_form.html", {"form": form, "formset": formset, "inspection": inspection, "channel": channel})
+
+
+@login_required
+@require_POST
+def channel_delete(request: HttpRequest, pk: int, channel_id: int) -> HttpResponse:
+    _require_planner(request)
+    inspection = inspection_get(user=request.user, pk=pk)
+    channel = Channel.objects.filter(pk=channel_id, inspection=inspection).first()
+    if channel is None:
+        raise Http404
+    services.channel_delete(actor=request.user, channel=channel, request=request)
+    messages.success(request, "受理渠道已删除。")
+    return redirect("inspections:detail", pk=inspection.pk)
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_planner(request)
+    inspection = inspection_get(user=request.user, pk=pk)
+    meeting = getattr(inspection, "meeting", None)
+    initial: dict[str, Any] = {"date": inspection.start_date}
+    speakers_initial: list[dict[str, Any]] = []
+    if meeting is not None:
+        initial = {f: getattr(meeting, f) for f in ("date", "part_of_day", "time", "place", "host", "attendees", "observers")}
+        speakers_initial = [{"name": s.name, "title": s.title, "speech": s.speech} for s in meeting.speakers.all()]
+    form = MeetingForm(request.POST or None, initial=initial)
+    formset = SpeakerFormSet(request.POST or None, initial=speakers_initial, prefix="speakers")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        speakers = [(f.cleaned_data["name"], f.cleaned_data.get("title", ""), f.cleaned_data.get("speech", ""))
+                    for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        services.meeting_save(actor=request.user, inspection=inspection, speakers=speakers, request=request, **form.cleaned_data)
+        messages.success(request, "动员会信息已保存。")
+        return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/meeting_form.html", {"form": form, "formset": formset, "inspection": inspection})
+
+
+def _document_access(request: HttpRequest, pk: int, kind: str) -> Inspection:
+    inspection = inspection_get(user=request.user, pk=pk)
+    if inspection_role(user=request.user, inspection=inspection) == "liaison":
+        raise Http404
+    with transaction.atomic():
+        audit_record(actor=request.user, action=f"export.{kind}", obj=inspection, summary=f"导出{kind}：{inspection}", request=request)
+    return inspection
+
+
+@login_required
+def announcement_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = inspection_get(user=request.user, pk=pk)
+    text = documents.announcement_text(inspection, calendar_get())
+    return render(request, "inspections/announcement.html", {"inspection": inspection, "text": text})
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def announcement_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _document_access(request, pk, "announcement_docx")
+    content = documents.announcement_docx(inspection, calendar_get())
+    return _attachment(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"巡察公告-{inspection.target.name}.docx")
+
+
+@login_required
+def letterbox_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _document_access(request, pk, "letterbox_notice_pdf")
+    content = documents.letterbox_notice_pdf(inspection, calendar_get(), public_url(inspection))
+    return _attachment(content, "application/pdf", f"联系信箱告示-{inspection.target.name}.pdf")

@@ -1,0 +1,123 @@
+"""Office pages for planning: rounds, teams with members and conflicts, targets, the calendar."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import CalendarDayForm, ConflictForm, RoundForm, TargetForm, TeamForm, TeamMemberForm, WorkdayCalcForm
+from .models import CalendarDay
+from .selectors import calendar_day_list, calendar_get, can_plan, round_get, round_list, target_list, team_get
+from .views import attach_error
+
+
+@login_required
+def rounds(request: HttpRequest) -> HttpResponse:
+    items = round_list(user=request.user)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.round_create(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"已创建巡察轮次：{obj.name}")
+            return redirect("inspections:round", pk=obj.pk)
+    return render(request, "inspections/rounds.html", {"rounds": items, "form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = round_get(user=request.user, pk=pk)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, round=obj, name=form.cleaned_data["name"], request=request)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"已组建{team.name}，请添加成员。")
+            return redirect("inspections:team", pk=team.pk)
+    return render(request, "inspections/round_detail.html", {"round": obj, "form": form})
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_get(user=request.user, pk=pk)
+    planner = can_plan(request.user)
+    member_form = TeamMemberForm(prefix="m")
+    conflict_form = ConflictForm(prefix="c", team=team)
+    if request.method == "POST":
+        if not planner:
+            raise Http404
+        if "m-name" in request.POST:
+            member_form = TeamMemberForm(request.POST, prefix="m")
+            if member_form.is_valid():
+                try:
+                    services.team_member_add(actor=request.user, team=team, request=request, **member_form.cleaned_data)
+                except ValidationError as exc:
+                    attach_error(member_form, exc)
+                else:
+                    messages.success(request, "已添加成员。")
+                    return redirect("inspections:team", pk=team.pk)
+        else:
+            conflict_form = ConflictForm(request.POST, prefix="c", team=team)
+            if conflict_form.is_valid():
+                try:
+                    services.conflict_declare(actor=request.user, request=request, **conflict_form.cleaned_data)
+                except ValidationError as exc:
+                    attach_error(conflict_form, exc)
+                else:
+                    messages.success(request, "已登记回避申报。")
+                    return redirect("inspections:team", pk=team.pk)
+    return render(request, "inspections/team_detail.html",
+                  {"team": team, "planner": planner, "member_form": member_form, "conflict_form": conflict_form})
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    items = target_list(user=request.user)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_create(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, "已登记。")
+            return redirect("inspections:targets")
+    return render(request, "inspections/targets.html", {"targets": items, "form": form})
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    days = calendar_day_list(user=request.user)
+    form = CalendarDayForm(request.POST or None, prefix="d")
+    if request.method == "POST" and form.is_valid():
+        services.calendar_day_set(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, "已保存节假日调整。")
+        return redirect("inspections:calendar")
+    calc = WorkdayCalcForm(request.GET or None)
+    result = None
+    if request.GET and calc.is_valid():
+        cal = calendar_get()
+        start, n = calc.cleaned_data["start"], calc.cleaned_data["days"]
+        end = cal.add_working_days(start, n)
+        result = {"start": start, "days": n, "end": end, "covers": cal.covers(start) and cal.covers(end)}
+    return render(request, "inspections/calendar.html", {"days": days, "form": form, "calc": calc, "result": result})
+
+
+@login_required
+@require_POST
+def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    day = calendar_day_list(user=request.user).filter(pk=pk).first()
+    if not isinstance(day, CalendarDay):
+        raise Http404
+    services.calendar_day_delete(actor=request.user, day=day, request=request)
+    messages.success(request, "已删除。")
+    return redirect("inspections:calendar")

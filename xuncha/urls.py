@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from xuncha.api.api import api
+from xuncha.inspections import views as inspection_views
+
+urlpatterns = [
+    path("", inspection_views.home, name="home"),
+    path("accounts/", include("xuncha.accounts.urls")),
+    path("audit/", include("xuncha.audit.urls")),
+    path("", include("xuncha.inspections.urls")),
+    path("p/", include("xuncha.portal.urls")),
+    path("api/v1/", api.urls),
+]
