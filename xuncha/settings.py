@@ -99,7 +99,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "xuncha.sqlite3",
+            "NAME": str(VAR_DIR / "xuncha.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE: a writing transaction takes the lock up front, so the audit
                 # chain head is read and extended by one writer at a time.
@@ -153,6 +153,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -76,7 +76,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, exc.messages[0])
             return redirect("accounts:user", pk=target.pk)
         if action == "revoke":
-            assignment = RoleAssignment.objects.filter(pk=request.POST.get("assignment"), user=target).first()
+            assignment = RoleAssignment.objects.filter(pk=request.POST.get("assignment") or 0, user=target).first()
             if assignment is None:
                 raise Http404
             services.role_revoke(actor=request.user, assignment=assignment, request=request)

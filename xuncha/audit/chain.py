@@ -15,7 +15,7 @@ GENESIS = "0" * 64
 def canonical(*, at: dt.datetime, actor_id: int | None, actor_name: str, action: str,
               object_type: str, object_id: str, summary: str, data: Any, ip: str) -> bytes:
     payload = {
-        "at": at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_id": actor_id,
         "actor_name": actor_name,
         "action": action,

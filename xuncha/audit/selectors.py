@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from xuncha.accounts.selectors import has_role
 from xuncha.accounts.roles import Role
+from xuncha.accounts.selectors import has_role
 
 from .chain import GENESIS, ChainReport, canonical, link_hash
 from .models import AuditChainHead, AuditEvent

@@ -31,7 +31,7 @@ def hours_phrase(hours: Iterable[AcceptanceHours]) -> str:
     """工作日上午8:30-11:30，下午13:30-16:30 ; 每天9:00-17:00."""
     groups: dict[str, list[str]] = {}
     for h in hours:
-        part = "" if h.start < dt.time(12) <= h.end else ("上午" if h.start < dt.time(12) else "下午")
+        part = "" if h.start < dt.time(12) < h.end else ("上午" if h.start < dt.time(12) else "下午")
         groups.setdefault(h.days, []).append(f"{part}{_clock(h.start)}-{_clock(h.end)}")
     names = {"workdays": "工作日", "everyday": "每天"}
     return "；".join(names[d] + "，".join(ranges) for d, ranges in groups.items())
@@ -219,7 +219,8 @@ def letterbox_notice_pdf(inspection: Inspection, calendar: WorkdayCalendar, url:
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"联系信箱告示 {inspection}")
     qr = ImageReader(io.BytesIO(qr_png(url)))
-    boxes = [c for c in inspection.channels.all() if c.kind == ChannelKind.LETTERBOX] or [None]
+    boxes: list[Channel | None] = [c for c in inspection.channels.all() if c.kind == ChannelKind.LETTERBOX]
+    boxes = boxes or [None]
     others = [channel_phrase(c) for c in inspection.channels.all() if c.kind != ChannelKind.LETTERBOX]
     margin = 20 * mm
     for box in boxes:

@@ -52,9 +52,9 @@ class ChannelScan:
 # --- phones -----------------------------------------------------------------------------------
 
 _MOBILE = r"1[3-9]\d(?:[- ]?\d{4}){2}"
-_LANDLINE = r"(?:\(0\d{2,3}\)\s?|0\d{2,3}(?:\s?-\s?|\s)?)?[2-9]\d{2,3}-?\d{4}"
+_LANDLINE = r"(?:\(0\d{2,3}\)\s?|0\d{2,3}(?:\s?-\s?|\s)?)[1-9]\d{2,3}-?\d{4}|[2-9]\d{2,3}-?\d{4}"
 _PHONE = re.compile(rf"(?<![0-9A-Za-z@._-])(?:{_MOBILE}|{_LANDLINE})(?![0-9A-Za-z@-]|\.[0-9A-Za-z])")
-_PHONE_WORDS = re.compile(r"电话|热线|手机|座机|来电|值班|拨打|号码|联系方式")
+_PHONE_WORDS = re.compile(r"电话|热线|手机|座机|来电|值班|拨打|(?<!短信)号码|联系方式")
 _SMS_WORDS = re.compile(r"短信")
 _FAX_WORDS = re.compile(r"传真")
 _SUPERVISION_CLAUSE = re.compile(r"监督电话|监督举报电话|监督方式")
@@ -97,9 +97,10 @@ def _phone_kinds(text: str, sentence: Span, pos: int) -> list[str]:
         return []
     kinds = best[1]
     between = before[max(0, best[0] - 6) :]
-    if kinds == ["phone"] and _SMS_WORDS.search(between):
-        kinds = ["phone", "sms"]
-    elif kinds == ["sms"] and re.search(r"电话|来电|热线", between):
+    phone_and_sms = (kinds == ["phone"] and _SMS_WORDS.search(between)) or (
+        kinds == ["sms"] and re.search(r"电话|来电|热线", between)
+    )
+    if phone_and_sms:
         kinds = ["phone", "sms"]
     return kinds
 
@@ -125,6 +126,8 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
             continue
         if "sms" in kinds and not re.fullmatch(r"1\d{10}", phone):
             kinds = [k for k in kinds if k != "sms"] or ["phone"]
+        if kinds == ["phone"] and re.match(r"^\s*\((?:可|也可|亦可)?(?:接收|发送?|收)短信", text[m.end() :]):
+            kinds = ["phone", "sms"]
         for kind in kinds:
             scan.channels.append(Channel(kind, phone, m.start(), m.end(), sentence.text))
 
@@ -188,12 +191,24 @@ _VISIT = re.compile(
     r"(?:设在|设于|位于|地址|在)?[：:为]?(?P<loc>[^，。；\n]{2,80})"
     r"|在(?P<loc2>[^。；：，\n]{2,60}?)(?:设立|设置|设有|开设)了?(?:专门的)?(?:来访)?接待室"
 )
-_LIST_SPLIT = re.compile(r"、|以及|和|及")
+_PLACE_END = re.compile(
+    r"(?:楼|层|厅|口|室|处|旁|栏|门|道|廊|侧|前|内|外|边|中心|站|点|馆|堂|梯|间|所|院|局|部|会)$"
+)
 _FLOOR = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)(?:楼|层)")
 
 
 def _split_locations(locs: str) -> list[str]:
-    parts = [p.strip(" ，,") for p in _LIST_SPLIT.split(locs)]
+    parts: list[str] = []
+    for piece in locs.split("、"):
+        # "A一楼大厅和B二楼": split on 和/及 only after a complete place ("住房和城乡建设局" stays).
+        while True:
+            m = re.search(r"以及|和|及", piece)
+            if not m or not _PLACE_END.search(piece[: m.start()]):
+                break
+            parts.append(piece[: m.start()])
+            piece = piece[m.end() :]
+        parts.append(piece)
+    parts = [p.strip(" ，,") for p in parts]
     parts = [re.sub(r"^(?:同时在|在|于)", "", p) for p in parts if p]
     return _distribute_prefix([p for p in parts if len(p) >= 2])
 

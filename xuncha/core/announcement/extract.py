@@ -29,7 +29,7 @@ _PERIOD_WORDS = re.compile(r"巡[察视]|进驻|集中|开展|工作时间")
 _START_AFTER = re.compile(r"^\s*(?:开始|起|进驻|正式进驻|入驻|启动)")
 _START_BEFORE = re.compile(r"(?:从|自|于)$")
 _END_AFTER = re.compile(r"^\s*(?:止|结束|截止)")
-_END_BEFORE = re.compile(r"(?:截至|截止到|截止|至)$")
+_ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,16}?(?:正式)?进驻")
 _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
     r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
@@ -114,6 +114,9 @@ def _own_text(ctx: _Ctx, index: int) -> str:
 
 def _publication(text: str, sents: list[Span], dates: list[DateMention]) -> tuple[dt.date | None, int | None]:
     year = next((d.year for d in dates if d.year is not None), None)
+    if year is None:  # "集团党委2025年巡察工作计划"
+        any_year = re.search(r"(?<!\d)(20\d{2})年", text)
+        year = int(any_year.group(1)) if any_year else None
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in reversed(lines[-3:]):
         if _SIGNATURE_DATE.match(line):
@@ -175,26 +178,32 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         if first and second and second < first and b.year is None:
             second = second.replace(year=second.year + 1)
         intake = _is_intake(_context_before(ctx, a.start))
+        if not intake and re.match(r"^(?:陆续|分别|先后)进驻", ctx.text[b.end : b.end + 6]):
+            warnings.append(f"进驻日期为区间（{a.text}至{b.text}），未能确定开始日期")
+            used.update((a.start, b.start))
+            continue
         record("intake_start" if intake else "start", first, a.start)
         record("intake_end" if intake else "end", second, a.start)
         used.update((a.start, b.start))
     for d in dates:
         if d.start in used or d.month is None:
             continue
-        before, after = ctx.text[max(0, d.start - 4) : d.start], ctx.text[d.end : d.end + 6]
+        before, after = ctx.text[max(0, d.start - 6) : d.start], ctx.text[d.end : d.end + 24]
         context = _context_before(ctx, d.start)
         intake = _is_intake(context)
-        if re.search(r"即日起?(?:至|到)$", before) or (_END_BEFORE.search(before) and intake) or (
-            _END_AFTER.match(after) and intake
-        ):
-            record("intake_end" if intake else "end", resolve(d), d.start)
-            if re.search(r"即日起?(?:至|到)$", before):
-                record("intake_start" if intake else "start", ctx.published, d.start)
+        value = resolve(d)
+        if re.search(r"即日起?(?:至|到)$", before):
+            record("intake_start" if intake else "start", ctx.published, d.start)
+            record("intake_end" if intake else "end", value, d.start)
+        elif intake and (re.search(r"截至|截止|止$", context) or _END_AFTER.match(after)):
+            record("intake_end", value, d.start)
+        elif _END_AFTER.match(after) or re.search(r"(?:工作|巡[察视])(?:至|到)$", before):
+            record("end", value, d.start)
         elif _START_AFTER.match(after) or (_START_BEFORE.search(before) and _PERIOD_WORDS.search(context + after)):
             if not _MEETING.search(sentence_at(ctx.sents, d.start).text) or _START_AFTER.match(after):
-                record("intake_start" if intake else "start", resolve(d), d.start)
-        elif _END_AFTER.match(after) and _PERIOD_WORDS.search(context):
-            record("end", resolve(d), d.start)
+                record("intake_start" if intake else "start", value, d.start)
+        elif _ENTRY_AFTER.match(after) and not _MEETING.search(sentence_at(ctx.sents, d.start).text):
+            record("start", value, d.start)  # "2025年4月7日，市委第四巡察组进驻…"
     # "自即日起开展为期一个月的巡察"
     if out.start is None:
         for m in re.finditer(r"(?:自|从)即日起", ctx.text):
@@ -376,6 +385,27 @@ def _flag(ctx: _Ctx, index: int, pattern: re.Pattern[str], sources: dict[str, st
     return False
 
 
+def _same_period(text: str, team: Team) -> bool:
+    """"第二巡察组同期对…开展巡察": the team works in the same period as the one before."""
+    return any(text.startswith("同期", m.end) for m in team.mentions)
+
+
+_PERIOD_FIELDS = ("start_date", "end_date", "working_days", "duration_text", "intake_start", "intake_end")
+
+
+def _inherit_period(inspection: dict[str, Any], previous: dict[str, Any],
+                    warnings: list[str]) -> tuple[dict[str, Any], list[str]]:
+    inspection = dict(inspection)
+    for name in _PERIOD_FIELDS:
+        inspection[name] = previous[name]
+        if name in previous["sources"]:
+            inspection["sources"][name] = previous["sources"][name]
+    dropped = ("未找到巡察开始日期", "未能确定结束日期", "未能确定信访受理截止日期")
+    warnings = [w for w in warnings if w not in dropped]
+    warnings.append(f"巡察时间按“同期”取前一巡察组的时间（{previous['start_date']}起）")
+    return inspection, warnings
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -401,9 +431,11 @@ def parse_announcement(
                add_working_days or default_add_working_days)
     scan = find_channels(clean, sents)
     round_info = find_round(clean)
-    inspections = []
+    inspections: list[dict[str, Any]] = []
     for index in range(max(1, len(teams))):
         inspection, own_warnings = _inspection(ctx, teams, index, scan, round_info)
+        if inspections and inspection["start_date"] is None and _same_period(clean, teams[index]):
+            inspection, own_warnings = _inherit_period(inspection, inspections[-1], own_warnings)
         inspections.append(inspection)
         prefix = f"{teams[index].name}：" if len(teams) > 1 else ""
         warnings.extend(prefix + w for w in own_warnings)

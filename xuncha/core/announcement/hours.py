@@ -33,9 +33,9 @@ def _to_hhmm(m: re.Match[str], n: int, period: str | None) -> str | None:
     hour = int(m.group(f"h{n}"))
     minute_text = m.group(f"m{n}") or m.group(f"mm{n}")
     minute = int(minute_text) if minute_text else (30 if m.group(f"half{n}") else 0)
-    if period in ("下午", "晚上") and hour < 12:
-        hour += 12
-    elif period == "中午" and hour < 6:
+    afternoon = period in ("下午", "晚上") and hour < 12
+    after_noon = period == "中午" and hour < 6  # "中午1点"
+    if afternoon or after_noon:
         hour += 12
     if not (0 <= hour <= 24 and 0 <= minute < 60):
         return None

@@ -13,7 +13,10 @@ _ORD = r"[一二三四五六七八九十\d]+"
 _TEAM_CORE = re.compile(
     rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?巡(?P<sv>[察视])(?:工作)?(?P<ord2>{_ORD})?组(?!织)"
 )
-_COMMITTEE = r"(?:省委|市委|州委|盟委|县委|区委|旗委|校党委|学校党委|院党委|集团党委|公司党委|党委|党组)"
+_COMMITTEE = (
+    r"(?:省委|市委|州委|盟委|县委|区委|旗委|校党委|学校党委|医院党委|学院党委|大学党委|院党委|集团党委|公司党委"
+    r"|镇党委|乡党委|街道党工委|党委|党组)"
+)
 _TEAM_PREFIX = re.compile(
     rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}(?:教育工委)?|{_COMMITTEE}(?:教育工委)?|教育工委)$"
 )
@@ -70,14 +73,15 @@ def find_teams(text: str) -> list[Team]:
 
 
 def find_round(text: str) -> tuple[str, int] | None:
-    """``七届市委第六轮常规巡察`` and its offset."""
-    m = _ROUND_CORE.search(text)
-    if not m:
-        return None
-    before = text[max(0, m.start() - 24) : m.start()]
-    prefix = _ROUND_PREFIX.search(before)
-    prefix_text = prefix.group(0) if prefix else ""
-    return prefix_text + m.group(0), m.start() - len(prefix_text)
+    """``七届市委第六轮常规巡察`` and its offset (the most complete mention)."""
+    best: tuple[str, int] | None = None
+    for m in _ROUND_CORE.finditer(text):
+        before = text[max(0, m.start() - 24) : m.start()]
+        prefix = _ROUND_PREFIX.search(before)
+        prefix_text = prefix.group(0) if prefix else ""
+        if best is None or len(prefix_text + m.group(0)) > len(best[0]):
+            best = (prefix_text + m.group(0), m.start() - len(prefix_text))
+    return best
 
 
 def kind_of(texts: list[str]) -> tuple[str, str] | None:
@@ -90,9 +94,12 @@ def kind_of(texts: list[str]) -> tuple[str, str] | None:
 
 
 _TARGET_AFTER_TEAM = re.compile(
-    r"^(?:\([^)]{0,30}\))?(?:将|拟|已|正式|先后|分别)?(?:于[^，。；]{0,16}?|自[^，。；]{0,16}?起|从[^，。；]{0,16}?起)?"
-    r"(?:对|进驻|入驻|巡察|巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
+    r"^(?:\([^)]{0,30}\))?(?:将|拟|已|正式|先后|分别|同期|日前|近日|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?)?"
+    r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
     r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
+)
+_THEN_TARGET = re.compile(
+    r"^[，,](?:并)?对(?P<t>[^，。；：“”\n]{2,90}?)(?=(?:开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|[，。；\n]|$))"
 )
 _TARGET_LABEL = re.compile(r"(?:被巡察(?:单位|党组织|对象)|巡察对象)[：:为](?P<t>[^，。；\n]{2,60})")
 _ALIAS_NOTE = re.compile(r"\((?:以下简称|以下称|简称)[^)]*\)")
@@ -123,10 +130,23 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for mention in team.mentions:
         m = _TARGET_AFTER_TEAM.match(text[mention.end : mention.end + 200])
-        if m:
-            for target in _split_targets(m.group("t")):
-                found.append((target, mention.start))
-    return found
+        if not m:
+            continue
+        raw = m.group("t")
+        # "进驻大坪镇，对红星村党支部…开展巡察": the organisation after 对 is the target.
+        then = _THEN_TARGET.match(text[mention.end + m.end() : mention.end + m.end() + 120])
+        if then:
+            raw = then.group("t")
+        entry = m.group(0).rstrip().endswith(("进驻" + m.group("t"), "入驻" + m.group("t"))) and not then
+        for target in _split_targets(raw):
+            found.append((target, -mention.start - 1 if entry else mention.start))
+    # "进驻大坪镇" names the place; when the team's targets are also named ("对…开展"), keep those.
+    if any(p >= 0 for _, p in found):
+        found = [(t, p) for t, p in found if p >= 0]
+    found = [(t, p if p >= 0 else -p - 1) for t, p in found]
+    # A target that only prefixes a more precise one ("梅林镇" / "梅林镇党委") is dropped.
+    names = [t for t, _ in found]
+    return [(t, p) for t, p in found if not any(o != t and o.startswith(t) for o in names)]
 
 
 def labelled_targets(text: str) -> list[tuple[str, int]]:

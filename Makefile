@@ -1,0 +1,50 @@
+# 巡察通 — the two commands a newcomer needs:
+#   make run    set up and start the product (SQLite, demo data) on http://127.0.0.1:8000
+#   make test   set up and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast test-pg lint check demo clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_demo --if-empty
+	@echo ""
+	@echo "巡察通已启动：http://$(HOST):$(PORT)/  （按 Ctrl+C 停止）"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+# System packages the tests need (Chromium for the browser tests, a CJK font for PDFs).
+system-deps:
+	@sh scripts/system-deps.sh
+
+test: $(VENV)/.dev system-deps
+	$(BIN)/python -m pytest -q
+
+test-pg: $(VENV)/.dev system-deps
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python -m pytest -q
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy xuncha bench
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/announcements.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Fixed personas for every test: the demo accounts, acting on the demo inspections, plus outsiders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from xuncha.accounts.models import User
+from xuncha.accounts.roles import Role
+from xuncha.accounts.services import role_assign
+from xuncha.inspections.demo import DEMO_PASSWORD, load_demo
+from xuncha.inspections.models import Inspection, RoundKind, TeamMember
+
+# "Today" for the demo's practice inspection in tests.
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+# Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member
+# and a liaison of another team/target, and an account with no role.
+PERSONAS = ["office", "leader", "member", "liaison", "recipient", "auditor", "sysadmin",
+            "other_leader", "other_member", "other_liaison", "norole"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The production hasher is deliberately slow; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db: Any) -> dict[str, Any]:
+    """The demo data plus a second team (another round, another target) with its own people."""
+    from xuncha.inspections import services
+
+    seed000, seed001, practice = load_demo(today=DEMO_TODAY)
+    office = User.objects.get(username="office")
+    sysadmin = User.objects.get(username="sysadmin")
+    rnd = services.round_create(actor=office, name="测试市委第一轮常规巡察", kind=RoundKind.REGULAR, year=2026)
+    team = services.team_create(actor=office, round=rnd, name="测试市委第二巡察组")
+    target = services.target_create(actor=office, name="测试学院党委")
+    other = services.inspection_create(actor=office, round=rnd, team=team, target=target,
+                                       start_date=dt.date(2026, 9, 1), end_date=dt.date(2026, 10, 30))
+    services.channel_save(actor=office, inspection=other, kind="phone", value="0770-1234567",
+                          hours=[("workdays", dt.time(9), dt.time(17))])
+    services.team_member_add(actor=office, team=team, name="其他组长", position=TeamMember.Position.LEADER)
+    users = {u.username: u for u in User.objects.all()}
+    for name, role, scope in [
+        ("other_leader", Role.TEAM_LEADER, {"team": team}),
+        ("other_member", Role.TEAM_MEMBER, {"team": team}),
+        ("other_liaison", Role.LIAISON, {"org": target}),
+        ("norole", None, {}),
+    ]:
+        user = User(username=name, display_name=name)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role:
+            role_assign(actor=sysadmin, user=user, role=role, system=True, **scope)
+        users[name] = user
+    return {"users": users, "seed000": seed000, "seed001": seed001, "practice": practice, "other": other}
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def clients(demo: dict[str, Any]) -> dict[str, Client]:
+    result = {name: client_for(user) for name, user in demo["users"].items()}
+    result["anonymous"] = Client()
+    return result
+
+
+@pytest.fixture
+def seed000(demo: dict[str, Any]) -> Inspection:
+    return demo["seed000"]
+
+
+@pytest.fixture
+def seed001(demo: dict[str, Any]) -> Inspection:
+    return demo["seed001"]
