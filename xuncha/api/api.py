@@ -9,13 +9,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xuncha.accounts.services import LoginError, api_token_create, user_login_check
+from xuncha.core.announcement import parse_announcement
 from xuncha.core.hours import HoursRange, within_hours
 from xuncha.inspections.models import Channel, Inspection
-from xuncha.inspections.selectors import calendar_get, inspection_get, inspection_list
+from xuncha.inspections.selectors import calendar_get, can_plan, inspection_get, inspection_list
 from xuncha.inspections.urls_public import public_url
 
 from .auth import staff_auth
-from .schemas import AddWorkingDaysOut, ErrorOut, InspectionOut, TokenIn, TokenOut, WithinHoursOut
+from .schemas import AddWorkingDaysOut, ErrorOut, InspectionOut, ParseIn, TokenIn, TokenOut, WithinHoursOut
 
 api = NinjaAPI(title="巡察通 API", version="1", description="巡察通的 REST 接口。除获取令牌外，均需 `Authorization: Bearer <token>` 或已登录的会话。",
                auth=staff_auth, urls_namespace="api")
@@ -95,3 +96,18 @@ def channel_within_hours(request: HttpRequest, channel: int, at: dt.datetime) ->
         raise Http404
     verdict = within_hours([HoursRange(h.days, h.start, h.end) for h in obj.hours.all()], at, calendar_get())
     return {"within": verdict.within, "reason": verdict.reason}
+
+
+MAX_ANNOUNCEMENT_CHARS = 200_000
+
+
+@api.post("/announcements/parse", response={200: dict, 400: ErrorOut, 404: ErrorOut}, tags=["公告导入"])
+def announcement_parse(request: HttpRequest, payload: ParseIn) -> dict[str, object]:
+    """Clean a published announcement and extract its facts (nothing is created)."""
+    if not can_plan(request.user):
+        raise Http404
+    if not payload.text.strip():
+        raise HttpError(400, "公告文字为空。")
+    if len(payload.text) > MAX_ANNOUNCEMENT_CHARS:
+        raise HttpError(400, "公告文字过长（超过20万字），请只保留公告正文。")
+    return parse_announcement(payload.text, payload.published, add_working_days=calendar_get().add_working_days)

@@ -60,3 +60,8 @@ class WithinHoursOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class ParseIn(Schema):
+    text: str
+    published: dt.date | None = None

@@ -7,6 +7,7 @@ Everything is written through the services, so the demo also has a consistent au
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +16,12 @@ from django.utils import timezone
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
+from xuncha.core.announcement import parse_announcement
 
 from . import services
 from .models import Inspection, ReceivingBody, RoundKind, TeamMember
+from .selectors import calendar_get
+from .services_import import ImportItem, announcement_import, items_from_parse
 from .urls_public import public_url
 
 DEMO_PASSWORD = "Xuncha#Demo2026"
@@ -68,24 +72,42 @@ def _channels(actor: User, inspection: Inspection, specs: list[dict[str, Any]]) 
         services.channel_save(actor=actor, inspection=inspection, order=order, **spec)
 
 
+SEEDS = Path(__file__).resolve().parent / "demo_seeds"
+
+
+def _import_seed(office: User, filename: str, review: Any) -> Inspection:
+    """Parse a seed announcement, apply what a reviewer would correct, create it through the import."""
+    text = (SEEDS / filename).read_text(encoding="utf-8")
+    parsed = parse_announcement(text, add_working_days=calendar_get().add_working_days)
+    items = items_from_parse(parsed)
+    assert len(items) == 1 and len(items[0].targets) == 1, "a seed announces one inspection"
+    review(items[0])
+    (inspection,) = announcement_import(actor=office, items=items, source_text=parsed["clean_text"])
+    return inspection
+
+
+def _review_000(item: ImportItem) -> None:
+    # The text names no round: the reviewer enters it.
+    item.round, item.organizer = "省委教育工委2024年提级巡察", "省委教育工委"
+    labels = {"phone": "专门举报电话", "email": "电子邮箱", "post": "邮政信箱", "letterbox": "工作联系信箱"}
+    for ch in item.channels:
+        ch.label = labels[ch.kind]
+
+
+def _review_001(item: ImportItem) -> None:
+    item.organizer = "市委"
+    item.scope = SEED_001_SCOPE
+    labels = {"phone": "专门值班电话", "post": "邮政信箱", "letterbox": "联系信箱"}
+    for ch in item.channels:
+        ch.label = labels[ch.kind]
+
+
 def _seed_000(office: User) -> Inspection:
-    rnd = services.round_create(actor=office, name="省委教育工委2024年提级巡察", kind=RoundKind.ELEVATED, year=2024,
-                                organizer="省委教育工委", description="提级巡察带校内巡察")
-    team = services.team_create(actor=office, round=rnd, name="省委教育工委提级巡察二组")
-    services.team_member_add(actor=office, team=team, name="牛东红", position=TeamMember.Position.LEADER, title="组长")
-    target = services.target_create(actor=office, name="中国计量大学机电工程学院党委", short_name="机电工程学院",
-                                    parent="中国计量大学党委", address="浙江省杭州市钱塘区（下沙校区）")
-    inspection = services.inspection_create(
-        actor=office, round=rnd, team=team, target=target, start_date=dt.date(2024, 9, 25), working_days=15,
-        duration_text="15个工作日左右",
-    )
-    _channels(office, inspection, [
-        {"kind": "phone", "label": "专门举报电话", "value": "0571-86837284", "hours": _hours("08:30-11:30", "13:30-16:30")},
-        {"kind": "email", "label": "电子邮箱", "value": "tjxcz2@zjedu.gov.cn"},
-        {"kind": "post", "label": "邮政信箱", "value": "浙江省杭州市拱墅区文晖路321号省委教育工委1914室", "postcode": "310014"},
-        {"kind": "letterbox", "label": "工作联系信箱", "location": "中国计量大学(下沙校区)西区仰仪南楼一楼西侧楼梯口"},
-        {"kind": "letterbox", "label": "工作联系信箱", "location": "中国计量大学(下沙校区)西区仰仪中楼一楼西侧楼梯口"},
-    ])
+    inspection = _import_seed(office, "000_ecd2721415505345.txt", _review_000)
+    services.team_member_add(actor=office, team=inspection.team, name="牛东红", position=TeamMember.Position.LEADER, title="组长")
+    inspection.target.parent = "中国计量大学党委"
+    inspection.target.short_name = "机电工程学院"
+    inspection.target.save(update_fields=["parent", "short_name"])
     services.meeting_save(
         actor=office, inspection=inspection, date=dt.date(2024, 9, 25), part_of_day="下午", host="徐江荣",
         attendees="省委教育工委提级巡察二组全体成员、学校相关职能部门负责人和机电工程学院全体教职员工",
@@ -100,22 +122,13 @@ def _seed_000(office: User) -> Inspection:
 
 
 def _seed_001(office: User) -> Inspection:
-    rnd = services.round_create(actor=office, name="七届市委第六轮常规巡察", kind=RoundKind.REGULAR, year=2024, organizer="市委")
-    team = services.team_create(actor=office, round=rnd, name="市委第五巡察组")
+    inspection = _import_seed(office, "001_595cd17377021b4d.txt", _review_001)
+    team = inspection.team
     services.team_member_add(actor=office, team=team, name="苏锡林", position=TeamMember.Position.LEADER, title="三级高级监察官")
     services.team_member_add(actor=office, team=team, name="黄治平", position=TeamMember.Position.DEPUTY)
     services.team_member_add(actor=office, team=team, name="冯金凤", position=TeamMember.Position.DEPUTY)
-    target = services.target_create(actor=office, name="防城港职业技术学院党委", short_name="港职院")
-    inspection = services.inspection_create(
-        actor=office, round=rnd, team=team, target=target, start_date=dt.date(2024, 3, 6), end_date=dt.date(2024, 6, 21),
-        intake_start=dt.date(2024, 3, 6), intake_end=dt.date(2024, 6, 14), duration_text="3个半月", scope_text=SEED_001_SCOPE,
-    )
-    boxes = ["图书馆一楼大厅过道", "食堂一楼", "1号教学楼一楼", "防城港开放大学二楼大厅", "防城港市红树林大厦1楼南厅巡察专栏"]
-    _channels(office, inspection, [
-        {"kind": "phone", "label": "专门值班电话", "value": "18877009155", "hours": _hours("08:30-12:00", "15:00-18:00")},
-        {"kind": "post", "label": "邮政信箱", "value": "防城港市邮政5号专用信箱"},
-        *({"kind": "letterbox", "label": "联系信箱", "location": box} for box in boxes),
-    ])
+    inspection.target.short_name = "港职院"
+    inspection.target.save(update_fields=["short_name"])
     services.meeting_save(
         actor=office, inspection=inspection, date=dt.date(2024, 3, 6), part_of_day="上午", place="学校图书馆二楼报告厅",
         host="陆健文",

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views, views_planning
+from . import views, views_import, views_planning
 
 app_name = "inspections"
 
 urlpatterns = [
     path("inspections/", views.inspection_list_view, name="list"),
     path("inspections/new/", views.inspection_create, name="create"),
+    path("inspections/import/", views_import.announcement_import_view, name="import"),
     path("inspections/<int:pk>/", views.inspection_detail, name="detail"),
     path("inspections/<int:pk>/edit/", views.inspection_edit, name="edit"),
     path("inspections/<int:pk>/channels/new/", views.channel_edit, name="channel_create"),

@@ -206,7 +206,7 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
             record("start", value, d.start)  # "2025年4月7日，市委第四巡察组进驻…"
     # "自即日起开展为期一个月的巡察"
     if out.start is None:
-        for m in re.finditer(r"(?:自|从)即日起", ctx.text):
+        for m in re.finditer(r"(?:(?:自|从)即日起|(?:将于|于)即日起?)", ctx.text):
             if _applies(ctx, m.start(), index) and not _is_intake(_context_before(ctx, m.start())):
                 if ctx.published is None:
                     warnings.append("“即日起”无法确定具体日期（未提供发布日期）")

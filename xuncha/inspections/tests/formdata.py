@@ -114,8 +114,9 @@ def html_forms(content: bytes | str) -> list[HtmlForm]:
 
 
 def post_form(response: Any, *, having: str | None = None, index: int = 0) -> HtmlForm:
-    """The `index`-th POST form of a response, or the first one with a field named `having`."""
-    forms = [f for f in html_forms(response.content) if f.method == "post"]
+    """The `index`-th POST form of a response (the logout button excepted), or the first one with a
+    field named `having`."""
+    forms = [f for f in html_forms(response.content) if f.method == "post" and not f.action.endswith("/accounts/logout/")]
     if having is not None:
         forms = [f for f in forms if having in f.names]
         if not forms:

@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from conftest import PERSONAS
 from django.urls import reverse
 
+from conftest import PERSONAS
 from xuncha.accounts.models import RoleAssignment, User
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections import services

@@ -1,0 +1,129 @@
+"""The announcement import page: paste or upload, review every extracted fact beside its sentence, create."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+
+from xuncha.core.announcement import parse_announcement
+from xuncha.core.announcement.sources import UnreadableFile, read_announcement_file
+
+from .forms_import import ImportChannelFormSet, ImportItemForm, ImportSourceForm, hours_to_text
+from .selectors import calendar_get
+from .services_import import ChannelSpec, ImportItem, announcement_import
+from .views import _require_planner
+
+log = logging.getLogger(__name__)
+MAX_ITEMS = 50
+
+ITEM_FIELDS = ("round", "kind", "team", "targets", "start_date", "working_days", "end_date", "duration_text",
+               "intake_start", "intake_end", "postmark_counts", "scope")
+
+
+def _item_initial(insp: dict[str, Any]) -> dict[str, Any]:
+    initial = {k: insp.get(k) for k in ITEM_FIELDS if insp.get(k) is not None}
+    initial["targets"] = "\n".join(insp.get("targets") or [])
+    initial["include"] = True
+    return initial
+
+
+def _channel_initial(channel: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": channel["kind"], "value": channel.get("value") or "", "postcode": channel.get("postcode") or "",
+            "location": channel.get("location") or "", "hours": hours_to_text(channel.get("hours") or [])}
+
+
+def _blocks(parsed: dict[str, Any], data: QueryDict | None, count: int) -> list[dict[str, Any]]:
+    """One block per inspection: its form, its channel formset and the sentences they came from."""
+    inspections = parsed.get("inspections", [])
+    blocks = []
+    for n in range(count):
+        insp = inspections[n] if n < len(inspections) else {"channels": []}
+        channels = insp.get("channels", [])
+        form = ImportItemForm(data, prefix=f"i{n}", initial=_item_initial(insp))
+        formset = ImportChannelFormSet(data, prefix=f"i{n}-ch", initial=[_channel_initial(c) for c in channels])
+        sources = insp.get("sources", {})
+        rows = [(field, sources.get(field.name, "")) for field in form if field.name != "include"]
+        channel_rows = [(f, channels[i].get("source", "") if i < len(channels) else "") for i, f in enumerate(formset.forms)]
+        blocks.append({"n": n, "form": form, "formset": formset, "rows": rows, "channel_rows": channel_rows,
+                       "supervision_phones": insp.get("supervision_phones") or []})
+    return blocks
+
+
+def _review(request: HttpRequest, parsed: dict[str, Any], blocks: list[dict[str, Any]], error: str = "") -> HttpResponse:
+    return render(request, "inspections/import_review.html", {
+        "parsed": parsed, "parsed_json": json.dumps(parsed, ensure_ascii=False), "blocks": blocks,
+        "count": len(blocks), "error": error,
+    })
+
+
+def _item(block: dict[str, Any]) -> ImportItem:
+    data = block["form"].cleaned_data
+    channels = [ChannelSpec(kind=f.cleaned_data["kind"], value=f.cleaned_data.get("value", ""),
+                            postcode=f.cleaned_data.get("postcode", ""), location=f.cleaned_data.get("location", ""),
+                            hours=f.cleaned_data.get("hours") or [])
+                for f in block["formset"].forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE") and (f.cleaned_data.get("value") or f.cleaned_data.get("location"))]
+    return ImportItem(round=data["round"], kind=data["kind"], organizer=data.get("organizer", ""), team=data["team"],
+                      targets=data["targets"], start_date=data["start_date"], end_date=data.get("end_date"),
+                      working_days=data.get("working_days"), duration_text=data.get("duration_text", ""),
+                      intake_start=data.get("intake_start"), intake_end=data.get("intake_end"),
+                      postmark_counts=data.get("postmark_counts", False), scope=data.get("scope", ""), channels=channels)
+
+
+def _create(request: HttpRequest) -> HttpResponse:
+    try:
+        parsed = json.loads(request.POST.get("parsed_json") or "{}")
+        count = max(0, min(MAX_ITEMS, int(request.POST.get("count", "0"))))
+    except (ValueError, TypeError):
+        parsed, count = {}, 0
+    blocks = _blocks(parsed, request.POST, count)
+    included = [b for b in blocks if b["form"].is_valid() and b["form"].cleaned_data.get("include")]
+    excluded = [b for b in blocks if b["form"].is_valid() and not b["form"].cleaned_data.get("include")]
+    invalid = [b for b in blocks if b not in included and b not in excluded and request.POST.get(f"i{b['n']}-include")]
+    if invalid or any(not b["formset"].is_valid() for b in included):
+        return _review(request, parsed, blocks, "请先改正标出的错误。")
+    if not included:
+        return _review(request, parsed, blocks, "请至少勾选一项创建。")
+    try:
+        created = announcement_import(actor=request.user, items=[_item(b) for b in included],
+                                      source_text=parsed.get("clean_text", ""), request=request)
+    except ValidationError as exc:
+        return _review(request, parsed, blocks, "；".join(exc.messages))
+    messages.success(request, f"已根据公告创建{len(created)}个巡察任务，请核对后补充动员会等信息。")
+    if len(created) == 1:
+        return redirect("inspections:detail", pk=created[0].pk)
+    return redirect("inspections:list")
+
+
+@login_required
+def announcement_import_view(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
+    if request.method == "POST" and "create" in request.POST:
+        return _create(request)
+    form = ImportSourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        text = form.cleaned_data.get("text") or ""
+        try:
+            if upload is not None:
+                text = read_announcement_file(upload.name or "", upload.read())
+        except UnreadableFile as exc:
+            form.add_error("file", str(exc))
+        else:
+            try:
+                parsed = parse_announcement(text, form.cleaned_data.get("published"),
+                                            add_working_days=calendar_get().add_working_days)
+            except Exception:
+                log.exception("announcement parse failed")
+                form.add_error(None, "公告解析失败，请检查文字是否完整，或手工新建巡察任务。您粘贴的文字已保留。")
+            else:
+                count = max(1, len(parsed["inspections"]))
+                return _review(request, parsed, _blocks(parsed, None, min(count, MAX_ITEMS)))
+    return render(request, "inspections/import_source.html", {"form": form})
