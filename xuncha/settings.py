@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xuncha.accounts.middleware.totp_enrolment",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -142,6 +143,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# TOTP second factor: when required, staff without it are sent to enrol before anything else.
+TOTP_REQUIRED = env_bool("TOTP_REQUIRED", False)
+TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "巡察通")
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "7"))
 
 LANGUAGE_CODE = "zh-hans"

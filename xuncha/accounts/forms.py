@@ -21,3 +21,9 @@ class RoleAssignForm(forms.Form):
     team = forms.ModelChoiceField(label="巡察组（组长、组员）", queryset=Team.objects.select_related("round"), required=False)
     org = forms.ModelChoiceField(label="被巡察党组织（联络员）", queryset=TargetOrg.objects.all(), required=False)
     body = forms.ModelChoiceField(label="接收单位（接收人）", queryset=ReceivingBody.objects.all(), required=False)
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(label="动态口令", max_length=8,
+                           widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "one-time-code"}),
+                           help_text="验证器应用（如手机上的身份验证器）显示的6位数字")

@@ -13,6 +13,9 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=64, blank=True)
     failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True)
+    totp_enabled = models.BooleanField("已启用动态口令", default=False)
+    totp_last_step = models.BigIntegerField("最近使用的口令时间片", default=0)
 
     class Meta:
         verbose_name = "用户"

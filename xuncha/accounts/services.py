@@ -60,6 +60,17 @@ def user_login_check(*, username: str, password: str, request: HttpRequest | Non
     raise LoginError(error)
 
 
+def user_login_failure(*, user: User) -> None:
+    """Count a failed second factor like a failed password (same lock-out)."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.failed_logins += 1
+        if locked.failed_logins >= settings.LOGIN_MAX_FAILURES:
+            locked.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+            locked.failed_logins = 0
+        locked.save(update_fields=["failed_logins", "locked_until"])
+
+
 def user_create(*, actor: Any, username: str, display_name: str, password: str, request: HttpRequest | None = None) -> User:
     if not has_role(actor, Role.SYSADMIN):
         raise PermissionError

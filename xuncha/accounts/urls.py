@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/totp/", views.login_totp, name="login_totp"),
+    path("totp/", views.totp_setup, name="totp_setup"),
     path("logout/", views.logout_view, name="logout"),
     path("users/", views.users, name="users"),
     path("users/<int:pk>/", views.user_detail, name="user"),

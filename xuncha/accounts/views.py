@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from xuncha.inspections.views import attach_error
 
-from . import services
-from .forms import LoginForm, RoleAssignForm, UserCreateForm
-from .models import RoleAssignment
+from . import services, totp
+from .forms import LoginForm, RoleAssignForm, TotpForm, UserCreateForm
+from .models import RoleAssignment, User
 from .selectors import user_list
 
 
@@ -28,11 +28,54 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except services.LoginError as exc:
             form.add_error(None, str(exc))
         else:
-            login(request, user)
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
                 next_url = ""
+            if user.totp_enabled:
+                request.session[PENDING_KEY] = {"user": user.pk, "next": next_url}
+                return redirect("accounts:login_totp")
+            login(request, user)
             return redirect(next_url or "home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+PENDING_KEY = "xuncha_pending_login"
+
+
+def login_totp(request: HttpRequest) -> HttpResponse:
+    """Second step of the login for accounts with a TOTP authenticator."""
+    pending = request.session.get(PENDING_KEY) or {}
+    user = User.objects.filter(pk=pending.get("user") or 0, is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.totp_verify(user=user, code=form.cleaned_data["code"], request=request):
+            del request.session[PENDING_KEY]
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(pending.get("next") or "home")
+        services.user_login_failure(user=user)
+        form.add_error("code", "动态口令错误或已使用过，请输入验证器上新的6位数字。")
+    return render(request, "accounts/login_totp.html", {"form": form})
+
+
+@login_required
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app (scan the QR code, confirm with a code)."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.totp_enabled:
+        return render(request, "accounts/totp_setup.html", {"enabled": True})
+    secret = request.session.get("xuncha_totp_secret") or totp.totp_new_secret()
+    request.session["xuncha_totp_secret"] = secret
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.totp_enable(user=user, secret=secret, code=form.cleaned_data["code"], request=request):
+            del request.session["xuncha_totp_secret"]
+            messages.success(request, "已启用动态口令，今后登录时需输入验证器上的6位数字。")
+            return redirect("home")
+        form.add_error("code", "动态口令不正确，请确认手机时间准确后重试。")
+    uri = totp.totp_uri(user, secret)
+    return render(request, "accounts/totp_setup.html", {"form": form, "secret": secret, "qr": totp.totp_qr_data_uri(uri)})
 
 
 @require_POST
@@ -65,6 +108,10 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoleAssignForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action", "assign")
+        if action == "totp_reset":
+            totp.totp_reset(actor=request.user, user=target, request=request)
+            messages.success(request, "已重置动态口令，该用户下次登录后需重新绑定。")
+            return redirect("accounts:user", pk=target.pk)
         if action == "unlock":
             services.user_unlock(actor=request.user, user=target, request=request)
             messages.success(request, "已解锁。")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from xuncha.accounts.services import LoginError, api_token_create, user_login_check
+from xuncha.accounts.services import LoginError, api_token_create, user_login_check, user_login_failure
+from xuncha.accounts.totp import totp_verify
 from xuncha.core.announcement import parse_announcement
 from xuncha.core.hours import HoursRange, within_hours
 from xuncha.inspections.models import Channel, Inspection
@@ -42,12 +44,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["认证"])
-def auth_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
     try:
         user = user_login_check(username=payload.username, password=payload.password, request=request)
     except LoginError as exc:
-        return 401, {"detail": str(exc)}
-    return 200, {"token": api_token_create(user=user, request=request)}
+        return Status(401, {"detail": str(exc)})
+    if user.totp_enabled:
+        if not payload.otp or not totp_verify(user=user, code=payload.otp, request=request):
+            user_login_failure(user=user)
+            return Status(401, {"detail": "该账号已启用动态口令，请在 otp 字段提供验证器上的6位数字。"})
+    elif settings.TOTP_REQUIRED:
+        return Status(401, {"detail": "请先登录网页端启用动态口令。"})
+    return Status(200, {"token": api_token_create(user=user, request=request)})
 
 
 def _channel_out(channel: Channel) -> dict[str, object]:

@@ -8,6 +8,7 @@ from ninja import Schema
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = None
 
 
 class TokenOut(Schema):
