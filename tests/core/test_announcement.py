@@ -133,6 +133,11 @@ def test_clean_spaces() -> None:
     assert clean_text("至2024年6月14 日。電話 0571 86837284 ，郵箱") == "至2024年6月14日。电话0571 86837284，邮箱"
 
 
+def test_clean_separates_table_cells() -> None:
+    assert clean_text("巡视组\t被巡视单位\n| 省委第三巡视组 | 省自然资源厅党组 |\n|---|---|") == (
+        "巡视组，被巡视单位\n省委第三巡视组，省自然资源厅党组")
+
+
 def test_clean_keeps_date_range_dash() -> None:
     assert clean_text("(2024年3月6日—6月21日)") == "(2024年3月6日—6月21日)"
 
@@ -352,3 +357,136 @@ def test_round_and_kinds() -> None:
     insp = _one("根据十四届县委第三轮巡察工作部署，县委第一巡察组对县林业局党组开展巡察“回头看”。")
     assert insp["round"] == "十四届县委第三轮巡察"
     assert insp["kind"] == "followup"
+
+
+# --- facts shared by several teams, tables, headlines (held-out error classes) ----------------------
+
+
+def test_period_after_a_list_of_teams_applies_to_all() -> None:
+    result = parse_announcement("县委第一巡察组巡察县教育局党组；县委第二巡察组巡察县卫健局党组；县委第三巡察组巡察县民政局党组。"
+                                "巡察时间为2024年4月14日至6月13日。")
+    assert [(i["start_date"], i["end_date"]) for i in result["inspections"]] == [("2024-04-14", "2024-06-13")] * 3
+
+
+def test_period_stated_for_both_teams_with_jun() -> None:
+    result = parse_announcement("市委第一巡察组进驻市水利局党组。\n市委第二巡察组进驻市林业局党组。\n"
+                                "两个巡察组巡察时间均为2024年4月21日至5月30日。")
+    assert [i["end_date"] for i in result["inspections"]] == ["2024-05-30", "2024-05-30"]
+
+
+def test_jun_clause_after_second_team_is_common_but_its_phone_is_not() -> None:
+    result = parse_announcement("县委第一巡察组对县水利局党组开展巡察，县委第二巡察组对县财政局党组开展巡察。"
+                                "县委第一巡察组值班电话：0745-2731001，县委第二巡察组值班电话：0745-2731002，"
+                                "受理时间均为工作日8:00-12:00。")
+    first, second = result["inspections"]
+    assert [c["value"] for c in first["channels"]] == ["0745-2731001"]
+    assert [c["value"] for c in second["channels"]] == ["0745-2731002"]
+    assert first["channels"][0]["hours"] == second["channels"][0]["hours"] != []
+
+
+def test_shared_visit_room_for_every_team() -> None:
+    result = parse_announcement("市委第一巡察组进驻市水利局党组，市委第二巡察组进驻市林业局党组。\n"
+                                "两个巡察组共用来访接待室，设在行政楼207室，接待时间为工作日下午3:00-5:30。")
+    for insp in result["inspections"]:
+        assert insp["channels"] == [{"kind": "visit", "value": None, "postcode": None, "location": "行政楼207室",
+                                     "hours": [{"days": "workdays", "start": "15:00", "end": "17:30"}],
+                                     "source": "两个巡察组共用来访接待室，设在行政楼207室，接待时间为工作日下午3:00-5:30。"}]
+
+
+@pytest.mark.parametrize("joiner", ["或", "、", "和"])
+def test_hours_in_brackets_apply_to_every_joined_number(joiner: str) -> None:
+    insp = _one(f"县委第一巡察组对县农业局党组开展巡察。举报电话：0746-6221880{joiner}13907461234"
+                "（工作日8时至12时、14时30分至18时）。")
+    hours = [{"days": "workdays", "start": "08:00", "end": "12:00"}, {"days": "workdays", "start": "14:30", "end": "18:00"}]
+    assert [(c["value"], c["hours"]) for c in insp["channels"]] == [("0746-6221880", hours), ("13907461234", hours)]
+
+
+def test_hours_in_brackets_do_not_reach_a_number_of_another_clause() -> None:
+    insp = _one("县委第一巡察组对县农业局党组开展巡察。短信：13907461234，举报电话：0746-6221880（工作日8:00-12:00）。")
+    assert [(c["kind"], bool(c["hours"])) for c in insp["channels"]] == [("sms", False), ("phone", True)]
+
+
+@pytest.mark.parametrize("text", [
+    "巡视组：省委第三巡视组\n被巡视单位：省自然资源厅党组\n巡视组：省委第四巡视组\n被巡视单位：省林业局党组",
+    "被巡视单位：省自然资源厅党组\n巡视组：省委第三巡视组\n被巡视单位：省林业局党组\n巡视组：省委第四巡视组",
+    "巡视组\t被巡视单位\n省委第三巡视组\t省自然资源厅党组\n省委第四巡视组\t省林业局党组",
+    "| 巡视组 | 被巡视单位 |\n|---|---|\n| 省委第三巡视组 | 省自然资源厅党组 |\n| 省委第四巡视组 | 省林业局党组 |",
+])
+def test_table_layouts(text: str) -> None:
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("省委第三巡视组", ["省自然资源厅党组"]), ("省委第四巡视组", ["省林业局党组"])]
+
+
+def test_table_record_lines_belong_to_their_team() -> None:
+    result = parse_announcement("巡视组：省委第三巡视组\n值班电话：0791-86211301\n\n巡视组：省委第四巡视组\n值班电话：0791-86211302")
+    assert [[c["value"] for c in i["channels"]] for i in result["inspections"]] == [["0791-86211301"], ["0791-86211302"]]
+
+
+def test_label_followed_by_a_comma_is_not_prose() -> None:
+    insp = _one("县委第一巡察组对县林业局党组开展巡察。被巡察单位，要自觉接受监督。")
+    assert insp["targets"] == ["县林业局党组"]
+
+
+@pytest.mark.parametrize("committee", ["镇党委", "校党委"])
+def test_colon_then_list_and_short_names_of_later_teams(committee: str) -> None:
+    result = parse_announcement(f"{committee}第一巡察组：巡察石门村党支部、龙湾村党支部；第二巡察组：巡察大塘村党支部、新屋村党支部。")
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        (f"{committee}第一巡察组", ["石门村党支部", "龙湾村党支部"]),
+        (f"{committee}第二巡察组", ["大塘村党支部", "新屋村党支部"]),
+    ]
+
+
+def test_short_names_keep_no_prefix_when_committees_differ() -> None:
+    result = parse_announcement("市委第一巡察组巡察市财政局党组；县委第二巡察组巡察县审计局党组；第三巡察组巡察县统计局党组。")
+    assert [i["team"] for i in result["inspections"]] == ["市委第一巡察组", "县委第二巡察组", "第三巡察组"]
+
+
+def test_headline_count_gives_way_to_named_targets() -> None:
+    insp = _one("关于市委第六巡察组对3个社区党组织开展提级巡察的公告\n"
+                "市委第六巡察组对东阳社区党委、西门社区党委开展提级巡察。")
+    assert insp["targets"] == ["东阳社区党委", "西门社区党委"]
+
+
+def test_headline_notice_word_is_not_part_of_the_target() -> None:
+    insp = _one("关于县委第一巡察组进驻县城市投资发展有限公司党委的公告")
+    assert insp["targets"] == ["县城市投资发展有限公司党委"]
+
+
+def test_letterboxes_share_a_suffix() -> None:
+    insp = _one("市委第六巡察组对东阳社区党委开展巡察。在东阳社区、西门社区、南桥社区党群服务中心门口各设置一个意见箱。")
+    assert [c["location"] for c in insp["channels"]] == [
+        "东阳社区党群服务中心门口", "西门社区党群服务中心门口", "南桥社区党群服务中心门口"]
+
+
+def test_complete_letterbox_places_get_no_suffix() -> None:
+    insp = _one("县委第一巡察组对县林业局党组开展巡察，在林业局大门口、林业局二楼会议室门口各设置一个意见箱。")
+    assert [c["location"] for c in insp["channels"]] == ["林业局大门口", "林业局二楼会议室门口"]
+
+
+def test_letterbox_in_every_village_for_every_team() -> None:
+    result = parse_announcement("镇党委第一巡察组巡察石门村党支部；第二巡察组巡察大塘村党支部。\n各村村委会均设置巡察意见箱。")
+    for insp in result["inspections"]:
+        assert [(c["kind"], c["location"]) for c in insp["channels"]] == [("letterbox", "各村村委会")]
+
+
+def test_letterbox_after_colon() -> None:
+    insp = _one("县委第一巡察组对县林业局党组开展巡察。\n意见箱：县林业局一楼大厅、二楼走廊。")
+    assert [c["location"] for c in insp["channels"]] == ["县林业局一楼大厅", "县林业局二楼走廊"]
+
+
+def test_visit_in_a_numbered_list() -> None:
+    insp = _one("市委第八巡察组对市城投集团党委开展巡察。\n1.来访接待：市城投集团总部大楼12楼1206室（工作日上午9:00-11:30）")
+    (visit,) = insp["channels"]
+    assert (visit["kind"], visit["location"]) == ("visit", "市城投集团总部大楼12楼1206室")
+    assert visit["hours"] == [{"days": "workdays", "start": "09:00", "end": "11:30"}]
+
+
+def test_named_platform_without_url() -> None:
+    insp = _one("市委第八巡察组对市城投集团党委开展巡察。也可通过“码上监督”平台扫码反映。")
+    assert [(c["kind"], c["value"]) for c in insp["channels"]] == [("online", "码上监督")]
+
+
+def test_kind_is_decided_per_team() -> None:
+    result = parse_announcement("县委第一巡察组对县水利局党组开展常规巡察，县委第二巡察组对县财政局党组开展巡察“回头看”。")
+    assert [i["kind"] for i in result["inspections"]] == ["regular", "followup"]

@@ -179,16 +179,19 @@ _LB_KEY = (
 )
 _PLACE_VERB = r"(?:设置|设立|放置|安放|悬挂|设有|安装|摆放)"
 _LB_BEFORE = re.compile(
-    rf"在(?P<locs>[^。；：，\n]{{2,160}}?)(?:等(?P<count>\d+|[一二三四五六七八九十]+)(?:处|个(?:地点|位置)?))?"
-    rf"(?:分别)?{_PLACE_VERB}了?[^。，；\n]{{0,12}}?{_LB_KEY}"
+    rf"(?:在(?P<locs>[^。；：，\n]{{2,160}}?)|(?P<each>各[^。；：，\n在]{{1,20}}?))"
+    rf"(?:等(?P<count>\d+|[一二三四五六七八九十]+)(?:处|个(?:地点|位置)?))?"
+    rf"(?:分别|各|均|都)?{_PLACE_VERB}了?[^。，；\n]{{0,12}}?{_LB_KEY}"
 )
 _LB_AFTER = re.compile(
     rf"{_LB_KEY}(?:[^。，；：\n]{{0,6}}?)(?:分别)?(?:{_PLACE_VERB}|设)(?:在|于)(?P<locs>[^。；，\n]{{2,160}})"
-    rf"|{_LB_KEY}(?:位置|地点|设置地点|放置地点)[：:为](?P<locs2>[^。；，\n]{{2,160}})"
+    rf"|{_LB_KEY}(?:位置|地点|设置地点|放置地点)?[：:为](?:分别)?(?:(?:{_PLACE_VERB}|设)(?:在|于)|位于)?"
+    rf"(?P<locs2>[^。；，\n]{{2,160}})"
 )
 _VISIT = re.compile(
-    r"(?:来访接待室|接待室|来访接待地点|接待来访地点|来访地点|接待地点|来访地址|接待地址)"
-    r"(?:设在|设于|位于|地址|在)?[：:为]?(?P<loc>[^，。；\n]{2,80})"
+    r"(?:(?:来访接待室|接待室|来访接待地点|接待来访地点|来访地点|接待地点|来访地址|接待地址)"
+    r"(?:[，,]?(?:设在|设于|位于)|地址|在)?[：:为]?"
+    r"|(?:来访接待|接待来访|来访)[：:](?:地点|地址)?[：:为]?)(?P<loc>[^，。；\n]{2,80})"
     r"|在(?P<loc2>[^。；：，\n]{2,60}?)(?:设立|设置|设有|开设)了?(?:专门的)?(?:来访)?接待室"
 )
 _PLACE_END = re.compile(
@@ -210,7 +213,30 @@ def _split_locations(locs: str) -> list[str]:
         parts.append(piece)
     parts = [p.strip(" ，,") for p in parts]
     parts = [re.sub(r"^(?:同时在|在|于)", "", p) for p in parts if p]
-    return _distribute_prefix([p for p in parts if len(p) >= 2])
+    return _distribute_suffix(_distribute_prefix([p for p in parts if len(p) >= 2]))
+
+
+# Where a location is already a spot one can stand at ("大门口", "一楼大厅"), it needs no suffix.
+_SPOT_END = re.compile(r"(?:门口|大门|门前|大厅|走廊|楼梯口|通道|广场|旁|侧|处|室|楼|层|栏|内|外|边|前|口)$")
+
+
+def _distribute_suffix(items: list[str]) -> list[str]:
+    """``在东阳社区、西门社区、南桥社区党群服务中心门口各设置`` -> every item gets the shared
+    suffix of the last one (``东阳社区党群服务中心门口``, …)."""
+    if len(items) < 2:
+        return items
+    last = items[-1]
+    heads = items[:-1]
+    if any(_SPOT_END.search(h) or len(h) >= len(last) for h in heads):
+        return items
+    ends = {h[-1] for h in heads}
+    if len(ends) != 1:
+        return items
+    cut = last.find(ends.pop())
+    suffix = last[cut + 1 :] if cut >= 0 else ""
+    if cut < 1 or len(suffix) < 2 or not _SPOT_END.search(suffix) and not _PLACE_END.search(suffix):
+        return items
+    return [h + suffix for h in heads] + [last]
 
 
 def _distribute_prefix(items: list[str]) -> list[str]:
@@ -237,9 +263,11 @@ def _distribute_prefix(items: list[str]) -> list[str]:
 def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for pattern in (_LB_BEFORE, _LB_AFTER):
         for m in pattern.finditer(text):
-            group = "locs" if m.group("locs") else "locs2"
+            group = next(g for g in ("locs", "each", "locs2") if m.groupdict().get(g))
             raw = m.group(group)
             locations = _split_locations(raw.rstrip("等"))
+            if group == "locs2" and not all(_PLACE_END.search(x) or _SPOT_END.search(x) for x in locations):
+                continue  # "意见箱：…" that is not followed by places
             count_text = m.groupdict().get("count")
             if count_text:
                 count = cn_number(count_text)
@@ -266,7 +294,10 @@ def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
 # --- online -------------------------------------------------------------------------------------
 
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./_%?=&#:~+-]+")
-_ONLINE = re.compile(r"网上巡察|码上巡察|网上举报|网络举报|在线举报|二维码|微信公众号|小程序|举报网站|网址")
+_ONLINE = re.compile(
+    r"网上巡察|码上巡察|网上举报|网络举报|在线举报|二维码|扫码|微信公众号|小程序|举报网站|网址"
+    r"|“[^”]{2,20}”(?:平台|APP|App|客户端|系统)"
+)
 _QUOTED = re.compile(r"“([^”]{2,20})”")
 
 
@@ -280,7 +311,7 @@ def _online(text: str, sents: list[Span], scan: ChannelScan) -> None:
         if url:
             value = url.group(0).rstrip(".")
         else:
-            quoted = [q for q in _QUOTED.findall(sentence.text) if re.search(r"巡察|巡视|举报|公众号|平台", q)]
+            quoted = [q for q in _QUOTED.findall(sentence.text) if re.search(r"巡察|巡视|举报|公众号|平台|监督|码上", q)]
             value = quoted[0] if quoted else None
         pos = sentence.start + hit.start()
         scan.channels.append(Channel("online", value, pos, pos + len(hit.group(0)), sentence.text))
@@ -315,14 +346,28 @@ def attach_hours(text: str, sents: list[Span], channels: list[Channel], group: H
     return targets
 
 
+_RUN_JOIN = re.compile(r"^\s*(?:或者|或|、|和|及|/)?\s*$")
+
+
+def _joined_run(text: str, timed: list[Channel], last: int) -> list[Channel]:
+    """"0746-6221880或13907461234(工作日…)": the hours apply to every number of the run."""
+    run = [c for c in timed if c.start == timed[last].start]
+    while run[0].kind != "visit":
+        before = [c for c in timed if c.end <= run[0].start]
+        if not before or before[-1].kind == "visit" or not _RUN_JOIN.match(text[before[-1].end : run[0].start]):
+            break
+        run[:0] = [c for c in timed if c.start == before[-1].start]
+    return run
+
+
 def _hours_targets(text: str, sents: list[Span], channels: list[Channel], group: HoursGroup) -> list[Channel]:
     timed = [c for c in channels if c.kind in ("phone", "visit", "sms")]
     # 1. A parenthesis right after a channel's value: "0571-86837284(受理时间为工作日…)".
     paren = text.rfind("(", 0, group.start)
     if paren >= 0 and ")" not in text[paren : group.start]:
-        for channel in timed:
+        for k, channel in enumerate(timed):
             if channel.end <= paren and not text[channel.end : paren].strip():
-                return [channel]
+                return _joined_run(text, timed, k)
     sentence = sentence_at(sents, group.start)
     clause = text[clause_start(text, group.start, sentence.start, "，。；\n") : group.start]
     kinds = set()

@@ -22,7 +22,9 @@ Policy (applied in this order by :func:`clean_text`):
 6. Spaces are removed where they touch CJK characters or Chinese punctuation, and between a
    number and its unit (``6月14 日`` -> ``6月14日``). Spaces between two Latin/digit tokens are
    meaningful and kept (``0571 86837284``). Runs of spaces collapse to one; lines are
-   right-stripped; three or more line breaks collapse to one blank line.
+   right-stripped; three or more line breaks collapse to one blank line. Before all that, the
+   cells of a table row (tab-separated, or ``| a | b |``) are joined with ``，`` as the .docx
+   reader joins the cells of a row, so that they do not run together.
 """
 
 from __future__ import annotations
@@ -156,9 +158,22 @@ def _normalize_spaces(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+_PIPE_ROW = re.compile(r"(?m)^[ \t]*\|(.*)\|[ \t]*$")
+_RULE_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$\n?")
+_TAB_CELL = re.compile(r"(?<=[^\s，,：:])[ \t]*\t[ \t]*(?=[^\s，,])")
+
+
+def _table_cells(text: str) -> str:
+    """Table cells ("…\t…", "| … | … |") are separated by "，" as rows of a .docx table are."""
+    text = _RULE_ROW.sub("", text)
+    text = _PIPE_ROW.sub(lambda m: "，".join(c.strip() for c in m.group(1).split("|")), text)
+    return _TAB_CELL.sub("，", text)
+
+
 def clean_text(raw: str) -> str:
     """Return the cleaned, simplified, width-normalised text (see the module docstring)."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = _table_cells(text)
     text = _SPACES.sub(lambda m: m.group(0) if m.group(0).isascii() else " ", text)
     text = strip_pinyin(text)
     text = to_simplified(text)

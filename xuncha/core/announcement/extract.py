@@ -1,7 +1,7 @@
 """parse_announcement: the facts of one published inspection announcement.
 
 The text is cleaned (see :mod:`.clean`), then split into pieces owned by one team or common to
-all of them; every fact found in a piece applies to its owner (or to every inspection when the
+all of them (see :mod:`.pieces`); every fact found in a piece applies to its owner (or to every inspection when the
 piece is common). Nothing is invented: a fact that is missing or ambiguous stays ``None`` and a
 Chinese warning says so.
 """
@@ -17,12 +17,12 @@ from .channels import Channel, ChannelScan, attach_hours, find_channels
 from .clean import clean_text
 from .dates import AddWorkingDays, DateMention, Duration, default_add_working_days, find_dates, find_durations
 from .hours import find_hours
+from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
-from .teams import Team, find_round, find_targets, find_teams, kind_of, labelled_targets
+from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
 
 __all__ = ["parse_announcement"]
 
-_PIECE_BREAK = re.compile(r"[。！？；\n]")
 _RANGE_JOIN = re.compile(r"^\s*(?:起)?\s*(?:至|到|—|-|~|～)\s*$")
 _INTAKE_WORDS = re.compile(r"受理|信访|来信|来访|举报|反映问题|接收")
 _PERIOD_WORDS = re.compile(r"巡[察视]|进驻|集中|开展|工作时间")
@@ -43,54 +43,13 @@ _SIGNATURE_DATE = re.compile(r"^(?:\d{4}|[二〇零○一三四五六七八九]{
 
 
 @dataclass
-class _Piece:
-    start: int
-    end: int
-    owner: int | None  # index of the team, None: common to all
-
-
-@dataclass
 class _Ctx:
     text: str
     sents: list[Span]
-    pieces: list[_Piece]
+    pieces: list[Piece]
     published: dt.date | None
     year: int | None
     add_working_days: AddWorkingDays
-
-
-def _pieces(text: str, teams: list[Team]) -> list[_Piece]:
-    """Split the text into pieces owned by a team (or common); see the module docstring."""
-    if len(teams) <= 1:
-        return [_Piece(0, len(text), 0 if teams else None)]
-    mentions = sorted((m.start, i) for i, t in enumerate(teams) for m in t.mentions)
-    pieces: list[_Piece] = []
-    current: int | None = None
-    paragraph_of_current = -1
-    pos = 0
-    units = []
-    for m in _PIECE_BREAK.finditer(text):
-        units.append((pos, m.end()))
-        pos = m.end()
-    if pos < len(text):
-        units.append((pos, len(text)))
-    for start, end in units:
-        paragraph = text.count("\n\n", 0, start) + text.count("\n", 0, start)
-        inside = [(p, i) for p, i in mentions if start <= p < end]
-        owners = {i for _, i in inside}
-        if not inside:
-            owner = current if current is not None and paragraph == paragraph_of_current else None
-            pieces.append(_Piece(start, end, owner))
-            continue
-        first = inside[0][0]
-        if first > start:
-            pieces.append(_Piece(start, first, inside[0][1] if len(owners) == 1 else None))
-        for k, (p, i) in enumerate(inside):
-            stop = inside[k + 1][0] if k + 1 < len(inside) else end
-            pieces.append(_Piece(p, stop, i))
-        current = inside[0][1] if len(owners) == 1 else None
-        paragraph_of_current = paragraph
-    return pieces
 
 
 def _owner_at(ctx: _Ctx, pos: int) -> int | None:
@@ -269,20 +228,24 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
 
     targets: list[str] = []
     target_sentences: list[str] = []
+    target_clauses: list[str] = []  # the target's sentence, within the piece of this team
     candidates = find_targets(text, team) if team else []
     candidates += [(t, p) for t, p in labelled_targets(text) if _applies(ctx, p, index)]
+    concrete = drop_generic([t for t, _ in candidates])
     for target, pos in candidates:
-        if target not in targets:
+        if target not in targets and target in concrete:
             targets.append(target)
             target_sentences.append(_sentence_of(ctx, pos))
+            target_clauses.append(_own_part_of_sentence(ctx, pos))
     if target_sentences:
         sources["targets"] = target_sentences[0]
 
     kind_texts = [team.name] if team else []
-    kind_texts += target_sentences + ([round_name] if round_name else []) + [own]
+    kind_texts += target_clauses + ([round_name] if round_name else []) + [own]
     kind = kind_of(kind_texts)
     if kind:
-        sources["kind"] = kind[1] if kind[1] is not own else _kind_sentence(ctx, index, kind[0])
+        by_clause = dict(zip(target_clauses, target_sentences, strict=True))
+        sources["kind"] = by_clause.get(kind[1], kind[1]) if kind[1] is not own else _kind_sentence(ctx, index, kind[0])
 
     period = _find_period(ctx, index, warnings)
     duration = _duration(ctx, index)
@@ -367,6 +330,15 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     }, warnings
 
 
+def _own_part_of_sentence(ctx: _Ctx, pos: int) -> str:
+    """The sentence at `pos`, cut to the piece holding `pos` (another team's part left out)."""
+    sentence = sentence_at(ctx.sents, pos)
+    for piece in ctx.pieces:
+        if piece.start <= pos < piece.end:
+            return ctx.text[max(sentence.start, piece.start) : min(sentence.end, piece.end)]
+    return sentence.text
+
+
 def _kind_sentence(ctx: _Ctx, index: int, kind: str) -> str:
     words = {"followup": "回头看", "elevated": "提级", "special": "专项", "flexible": "机动", "regular": "常规"}
     for sentence in ctx.sents:
@@ -427,7 +399,7 @@ def parse_announcement(
     if year is None:
         warnings.append("文中未注明年份，无法确定日期")
     teams = find_teams(clean)
-    ctx = _Ctx(clean, sents, _pieces(clean, teams), published, year,
+    ctx = _Ctx(clean, sents, split_pieces(clean, teams), published, year,
                add_working_days or default_add_working_days)
     scan = find_channels(clean, sents)
     round_info = find_round(clean)

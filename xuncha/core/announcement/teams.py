@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from .dates import cn_number
 
-__all__ = ["Team", "TeamMention", "find_round", "find_targets", "find_teams", "kind_of"]
+__all__ = ["Team", "TeamMention", "drop_generic", "find_round", "find_targets", "find_teams", "kind_of",
+           "labelled_targets"]
 
 _ORD = r"[一二三四五六七八九十\d]+"
 _TEAM_CORE = re.compile(
@@ -40,6 +41,7 @@ class TeamMention:
     end: int
     text: str
     key: tuple[int | None, str]
+    prefix: str = ""
 
 
 @dataclass
@@ -60,7 +62,7 @@ def find_teams(text: str) -> list[Team]:
             continue  # "巡察组", "各巡察组": not a team name
         ordinal = cn_number(ordinal_text) if ordinal_text else None
         start = m.start() - len(prefix_text)
-        mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv"))))
+        mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv")), prefix_text))
     teams: dict[tuple[int | None, str], Team] = {}
     for mention in mentions:
         team = teams.setdefault(mention.key, Team(mention.key, mention.text))
@@ -69,7 +71,21 @@ def find_teams(text: str) -> list[Team]:
             team.name = mention.text
     if any(key[0] is not None for key in teams):
         teams = {k: t for k, t in teams.items() if k[0] is not None}
+    _share_prefix(list(teams.values()))
     return list(teams.values())
+
+
+def _share_prefix(teams: list[Team]) -> None:
+    """"镇党委第一巡察组…；第二巡察组…": a later team named without its committee gets the
+    committee of the others when they all share one (and the same 察/视)."""
+    prefixes = {m.prefix for t in teams for m in t.mentions if m.prefix}
+    kinds = {t.key[1] for t in teams}
+    if len(prefixes) != 1 or len(kinds) != 1:
+        return
+    (prefix,) = prefixes
+    for team in teams:
+        if not any(m.prefix for m in team.mentions) and team.key[0] is not None:
+            team.name = prefix + team.name
 
 
 def find_round(text: str) -> tuple[str, int] | None:
@@ -94,14 +110,22 @@ def kind_of(texts: list[str]) -> tuple[str, str] | None:
 
 
 _TARGET_AFTER_TEAM = re.compile(
-    r"^(?:\([^)]{0,30}\))?(?:将|拟|已|正式|先后|分别|同期|日前|近日|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?)?"
+    r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?)?"
     r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
     r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
 )
 _THEN_TARGET = re.compile(
     r"^[，,](?:并)?对(?P<t>[^，。；：“”\n]{2,90}?)(?=(?:开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|[，。；\n]|$))"
 )
-_TARGET_LABEL = re.compile(r"(?:被巡察(?:单位|党组织|对象)|巡察对象)[：:为](?P<t>[^，。；\n]{2,60})")
+_TARGET_LABEL = re.compile(
+    r"(?:被巡[察视](?:单位|党组织|对象|单位党组织|党组)|巡[察视]对象|巡[察视]单位)(?:名称)?"
+    r"(?:(?P<sep>[：:为])|[，,\t]|\s+)\s*(?P<t>[^，。；\n\t]{2,60})"
+)
+# A table row "省委第三巡视组，省自然资源厅党组": a team, a separator, then an organisation.
+_ROW_TARGET = re.compile(r"^(?:[，,\t]|\s+|—{1,2}|-{1,2}|→)\s*(?P<t>[^，。；：\n\t\s]{2,40})(?=[，,\t\n]|\s|$)")
+_NEXT_LABEL = re.compile(r"\s|(?:巡[察视]组|巡[察视]时间|进驻时间|组长|时间|地点|电话|联系)[\u4e00-\u9fff]{0,4}[：:]")
+_GENERIC_TARGET = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个|^(?:部分|有关|相关|若干)")
+_NOTICE_TAIL = re.compile(r"(?:情况)?的?(?:公告|通告|公示|通知)$")
 _ALIAS_NOTE = re.compile(r"\((?:以下简称|以下称|简称)[^)]*\)")
 _ORG_END = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|领导班子|局|镇|乡|村|街道|社区|公司|集团|医院|学院|大学|学校|中学|小学|中心|办公室)$"
@@ -111,6 +135,7 @@ _BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|
 
 def _split_targets(raw: str) -> list[str]:
     raw = _ALIAS_NOTE.sub("", raw).strip()
+    raw = _NOTICE_TAIL.sub("", raw)
     raw = re.sub(r"(?:工作)$", "", raw)
     parts: list[str] = []
     for piece in raw.split("、"):
@@ -131,6 +156,10 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
     for mention in team.mentions:
         m = _TARGET_AFTER_TEAM.match(text[mention.end : mention.end + 200])
         if not m:
+            row = _ROW_TARGET.match(text[mention.end : mention.end + 60])
+            line_start = mention.start == 0 or text[mention.start - 1] == "\n"
+            if row and line_start and _ORG_END.search(row.group("t")):
+                found.append((row.group("t"), mention.start))
             continue
         raw = m.group("t")
         # "进驻大坪镇，对红星村党支部…开展巡察": the organisation after 对 is the target.
@@ -149,9 +178,22 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
     return [(t, p) for t, p in found if not any(o != t and o.startswith(t) for o in names)]
 
 
+def drop_generic(targets: list[str]) -> list[str]:
+    """"3个社区党组织" (a headline's count) gives way to the organisations the body names."""
+    concrete = [t for t in targets if not _GENERIC_TARGET.search(t)]
+    return concrete or targets
+
+
 def labelled_targets(text: str) -> list[tuple[str, int]]:
     """Targets given as "被巡察单位：…"."""
     out: list[tuple[str, int]] = []
     for m in _TARGET_LABEL.finditer(text):
-        out.extend((t, m.start()) for t in _split_targets(m.group("t")))
+        raw = m.group("t")
+        following = _NEXT_LABEL.search(raw)  # "省林业局党组巡视时间：…" (a cell run into the next)
+        if following and _ORG_END.search(raw[: following.start()]):
+            raw = raw[: following.start()]
+        targets = _split_targets(raw)
+        if not m.group("sep"):  # "被巡察单位，…": only a table cell holding an organisation
+            targets = [t for t in targets if _ORG_END.search(t)][:1] if len(targets) == 1 else []
+        out.extend((t, m.start()) for t in targets)
     return out
