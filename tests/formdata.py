@@ -1,69 +1,125 @@
-"""Submit a form the way a browser would: collect the fields a rendered page shows, with their values."""
+"""Test helper: the data a browser would submit for a form of a rendered page.
+
+Submitting what the page really renders (a <select> sends its first option when nothing is chosen,
+unchecked boxes send nothing, hidden inputs such as a formset's management form are sent) catches
+forms that only work with hand-made POST data.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 
-class _FormReader(HTMLParser):
-    def __init__(self, form_id: str | None) -> None:
-        super().__init__()
-        self.form_id = form_id
-        self.in_form = form_id is None
-        self.depth = 0
-        self.data: dict[str, list[str]] = {}
-        self.textarea: str | None = None
-        self.select: str | None = None
-        self.option_value: str | None = None
-        self.selected_seen: set[str] = set()
-        self.first_option: dict[str, str] = {}
+@dataclass
+class HtmlForm:
+    action: str
+    method: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
 
-    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
-        attrs = {k: v or "" for k, v in attrs_list}
-        if tag == "form" and self.form_id is not None and attrs.get("id") == self.form_id:
-            self.in_form = True
-        if not self.in_form:
+    def data(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The submitted data with `overrides` applied (a value of None removes the field)."""
+        result: dict[str, Any] = {}
+        for name, value in self.fields:
+            if name in result:
+                existing = result[name]
+                result[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
+            else:
+                result[name] = value
+        for name, value in (overrides or {}).items():
+            if value is None:
+                result.pop(name, None)
+            else:
+                result[name] = value
+        return result
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[HtmlForm] = []
+        self._form: HtmlForm | None = None
+        self._select: tuple[str, list[tuple[str, bool]]] | None = None
+        self._option: list[str] | None = None
+        self._option_selected = False
+        self._option_value: str | None = None
+        self._textarea: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            self._form = HtmlForm(action=a.get("action", ""), method=a.get("method", "get").lower())
+            self.forms.append(self._form)
             return
-        name = attrs.get("name", "")
+        if self._form is None:
+            return
+        name = a.get("name")
         if tag == "input" and name:
-            kind = attrs.get("type", "text")
+            self._form.names.add(name)
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
             if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.data.setdefault(name, []).append(attrs.get("value", "on"))
-            elif kind not in ("submit", "button", "file"):
-                self.data.setdefault(name, []).append(attrs.get("value", ""))
-        elif tag == "textarea" and name:
-            self.textarea = name
-            self.data.setdefault(name, []).append("")
+                if "checked" in a:
+                    self._form.fields.append((name, a.get("value", "on")))
+                return
+            self._form.fields.append((name, a.get("value", "")))
         elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select:
-            value = attrs.get("value", "")
-            self.first_option.setdefault(self.select, value)
-            if "selected" in attrs:
-                self.data.setdefault(self.select, []).append(value)
-                self.selected_seen.add(self.select)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
-            self.textarea = None
-        elif tag == "select" and self.select:
-            if self.select not in self.selected_seen and self.select in self.first_option:
-                self.data.setdefault(self.select, []).append(self.first_option[self.select])
-            self.select = None
-        elif tag == "form" and self.form_id is not None:
-            self.in_form = False
+            self._form.names.add(name)
+            self._select = (name, [])
+        elif tag == "option" and self._select is not None:
+            self._option = []
+            self._option_value = a.get("value")
+            self._option_selected = "selected" in a
+        elif tag == "textarea" and name:
+            self._form.names.add(name)
+            self._textarea = (name, [])
 
     def handle_data(self, data: str) -> None:
-        if self.textarea:
-            self.data[self.textarea][-1] += data
+        if self._option is not None:
+            self._option.append(data)
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+
+    def _close_option(self) -> None:
+        if self._option is not None and self._select is not None:
+            value = self._option_value if self._option_value is not None else "".join(self._option).strip()
+            self._select[1].append((value, self._option_selected))
+        self._option = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "option":
+            self._close_option()
+        elif tag == "select" and self._select is not None and self._form is not None:
+            self._close_option()
+            name, options = self._select
+            chosen = [v for v, selected in options if selected] or [v for v, _ in options[:1]]
+            self._form.fields.extend((name, v) for v in chosen[:1])
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            name, parts = self._textarea
+            text = "".join(parts)
+            self._form.fields.append((name, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
 
 
-def form_data(html: str, form_id: str | None = None) -> dict[str, list[str]]:
-    """The fields of the page's forms (or of the form with `form_id`), as a browser would post them."""
-    import html as html_lib
+def html_forms(content: bytes | str) -> list[HtmlForm]:
+    parser = _FormParser()
+    parser.feed(content.decode() if isinstance(content, bytes) else content)
+    return parser.forms
 
-    reader = _FormReader(form_id)
-    reader.feed(html)
-    # Textareas start with a newline Django adds; values are HTML-unescaped by the parser already.
-    return {k: [html_lib.unescape(v).lstrip("\n") for v in vs] for k, vs in reader.data.items()}
+
+def post_form(response: Any, *, having: str | None = None, index: int = 0) -> HtmlForm:
+    """The `index`-th POST form of a response (the logout button excepted), or the first one with a
+    field named `having`."""
+    forms = [f for f in html_forms(response.content) if f.method == "post" and not f.action.endswith("/accounts/logout/")]
+    if having is not None:
+        forms = [f for f in forms if having in f.names]
+        if not forms:
+            raise AssertionError(f"no form with a field {having!r}")
+        return forms[0]
+    return forms[index]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "xuncha.accounts",
     "xuncha.audit",
     "xuncha.inspections",
+    "xuncha.intake",
     "xuncha.portal",
     "xuncha.api",
 ]
@@ -126,7 +127,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "xuncha.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "xuncha.accounts.validators.CharacterClassValidator"},
@@ -165,6 +166,20 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Reporter identity encryption (SM4-GCM) and receipt-code HMAC keys: a file outside the database,
+# created with mode 0600 on first use. Back it up separately from the database (docs/deploy.md).
+KEY_FILE = Path(os.environ.get("XUNCHA_KEY_FILE", VAR_DIR / "keys" / "identity.key"))
+# Intake: time limits and upload limits (DESIGN §3, §5).
+RECEIPT_NOTICE_WORKING_DAYS = int(os.environ.get("RECEIPT_NOTICE_WORKING_DAYS", "15"))
+RESULT_NOTICE_WORKING_DAYS = int(os.environ.get("RESULT_NOTICE_WORKING_DAYS", "15"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+ATTACHMENT_MAX_COUNT = int(os.environ.get("ATTACHMENT_MAX_COUNT", "10"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Public rate limits: "count/seconds" per client address.
+RATE_LIMIT_SUBMIT = os.environ.get("RATE_LIMIT_SUBMIT", "10/3600")
+RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "30/600")
 
 # Fonts for generated PDFs (a TrueType font with CJK glyphs, embedded in the PDF).
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")

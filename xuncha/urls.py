@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("xuncha.accounts.urls")),
     path("audit/", include("xuncha.audit.urls")),
     path("", include("xuncha.inspections.urls")),
+    path("", include("xuncha.intake.urls")),
     path("p/", include("xuncha.portal.urls")),
     path("api/v1/", api.urls),
 ]

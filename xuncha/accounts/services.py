@@ -53,11 +53,22 @@ def user_login_check(*, username: str, password: str, request: HttpRequest | Non
                 error = "用户名或密码错误。"
             else:
                 assert isinstance(user, User)
-                if user.failed_logins or user.locked_until:
-                    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-                audit_record(actor=user, action="auth.login", obj=user, summary=f"{user.username} 登录", request=request)
+                if user.totp_enabled:
+                    # The login completes (and the failure count resets) only after the second factor.
+                    audit_record(actor=None, action="auth.password_ok", obj=user,
+                                 summary=f"{user.username} 密码正确，待验证动态口令", request=request)
+                else:
+                    user_login_success(user=user, request=request)
                 return user
     raise LoginError(error)
+
+
+def user_login_success(*, user: User, request: HttpRequest | None = None) -> None:
+    """Both factors passed: reset the failure count and record the login."""
+    with transaction.atomic():
+        if user.failed_logins or user.locked_until:
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        audit_record(actor=user, action="auth.login", obj=user, summary=f"{user.username} 登录", request=request)
 
 
 def user_login_failure(*, user: User) -> None:

@@ -51,6 +51,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if totp.totp_verify(user=user, code=form.cleaned_data["code"], request=request):
             del request.session[PENDING_KEY]
+            services.user_login_success(user=user, request=request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(pending.get("next") or "home")
         services.user_login_failure(user=user)
@@ -123,7 +124,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, exc.messages[0])
             return redirect("accounts:user", pk=target.pk)
         if action == "revoke":
-            assignment = RoleAssignment.objects.filter(pk=request.POST.get("assignment") or 0, user=target).first()
+            assignment_id = request.POST.get("assignment", "")
+            assignment = RoleAssignment.objects.filter(pk=int(assignment_id), user=target).first() if assignment_id.isdigit() else None
             if assignment is None:
                 raise Http404
             services.role_revoke(actor=request.user, assignment=assignment, request=request)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from xuncha.accounts.services import LoginError, api_token_create, user_login_check, user_login_failure
+from xuncha.accounts.services import LoginError, api_token_create, user_login_check, user_login_failure, user_login_success
 from xuncha.accounts.totp import totp_verify
 from xuncha.core.announcement import parse_announcement
 from xuncha.core.hours import HoursRange, within_hours
@@ -53,6 +53,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]
         if not payload.otp or not totp_verify(user=user, code=payload.otp, request=request):
             user_login_failure(user=user)
             return Status(401, {"detail": "该账号已启用动态口令，请在 otp 字段提供验证器上的6位数字。"})
+        user_login_success(user=user, request=request)
     elif settings.TOTP_REQUIRED:
         return Status(401, {"detail": "请先登录网页端启用动态口令。"})
     return Status(200, {"token": api_token_create(user=user, request=request)})
@@ -119,3 +120,8 @@ def announcement_parse(request: HttpRequest, payload: ParseIn) -> dict[str, obje
     if len(payload.text) > MAX_ANNOUNCEMENT_CHARS:
         raise HttpError(400, "公告文字过长（超过20万字），请只保留公告正文。")
     return parse_announcement(payload.text, payload.published, add_working_days=calendar_get().add_working_days)
+
+
+from .intake import router as intake_router  # noqa: E402
+
+api.add_router("/", intake_router)

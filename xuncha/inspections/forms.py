@@ -89,7 +89,9 @@ class ChannelForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    days = forms.ChoiceField(label="适用日期", choices=AcceptanceHours.Days.choices)
+    # The initial value is what the <select> submits for an untouched row: such a row is "unchanged"
+    # and skipped, instead of demanding a start and an end.
+    days = forms.ChoiceField(label="适用日期", choices=AcceptanceHours.Days.choices, initial=AcceptanceHours.Days.WORKDAYS)
     start = forms.TimeField(label="开始", widget=TIME)
     end = forms.TimeField(label="结束", widget=TIME)
 

@@ -46,6 +46,8 @@ def _require_planner(actor: Any) -> None:
 def round_create(*, actor: Any, name: str, kind: str, year: int, organizer: str = "", description: str = "",
                  request: HttpRequest | None = None) -> Round:
     _require_planner(actor)
+    if Round.objects.filter(name=name).exists():
+        raise ValidationError(f"已有名为“{name}”的巡察轮次。")
     with transaction.atomic():
         obj = Round.objects.create(name=name, kind=kind, year=year, organizer=organizer, description=description)
         audit_record(actor=actor, action="round.create", obj=obj, summary=f"创建巡察轮次：{name}", request=request)

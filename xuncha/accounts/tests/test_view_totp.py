@@ -103,3 +103,16 @@ def test_api_token_needs_the_code_once_enrolled(clients: dict) -> None:
     code = pyotp.TOTP(secret).at(dt.datetime.now() + dt.timedelta(seconds=30))
     r = token({"username": "leader", "password": DEMO_PASSWORD, "otp": code})
     assert r.status_code == 200 and r.json()["token"]
+
+
+def test_correct_password_does_not_reset_failed_codes(clients: dict, settings: Any) -> None:
+    """Alternating right passwords with wrong codes still locks the account."""
+    enrol(clients["member"])
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        client = password_step("member")
+        client.post("/accounts/login/totp/", {"code": "123456"})
+    member = User.objects.get(username="member")
+    assert member.locked_until is not None
+    from xuncha.audit.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(action="auth.login", object_id=str(member.pk)).exists()

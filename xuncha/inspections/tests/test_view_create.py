@@ -8,19 +8,15 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from tests.formdata import post_form
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections import services
 from xuncha.inspections.models import DEFAULT_SCOPE, Inspection, TeamMember
-from xuncha.inspections.tests.formdata import post_form
 
 pytestmark = pytest.mark.django_db
 
 URL = "/inspections/new/"
 
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

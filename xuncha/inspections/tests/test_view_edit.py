@@ -8,16 +8,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from tests.formdata import post_form
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.tests.formdata import post_form
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _url(inspection: Inspection) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.formdata import form_data
+from tests.formdata import post_form
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.models import Inspection
 
@@ -52,10 +52,9 @@ def test_paste_review_and_create_seed_001(clients: dict, fresh_seed001: None) ->
     assert "巡察组受理信访时间为2024年3月6日至2024年6月14日" in page
     assert 'value="18877009155"' in page
     assert "工作日 08:30-12:00；工作日 15:00-18:00" in page
-    data = form_data(page)
-    assert data["i0-team"] == ["市委第五巡察组"]
-    assert data["i0-intake_end"] == ["2024-06-14"]
-    data["create"] = ["1"]
+    data = post_form(r, having="parsed_json").data({"create": "1"})
+    assert data["i0-team"] == "市委第五巡察组"
+    assert data["i0-intake_end"] == "2024-06-14"
     before = Inspection.objects.count()
     r = c.post(URL, data)
     assert r.status_code == 302
@@ -73,10 +72,9 @@ def test_paste_review_and_create_seed_001(clients: dict, fresh_seed001: None) ->
 
 def test_reviewer_corrections_are_what_gets_created(clients: dict, fresh_seed001: None) -> None:
     c = clients["office"]
-    data = form_data(c.post(URL, {"text": SEED_001, "parse": "1"}).content.decode())
-    data["i0-intake_end"] = ["2024-06-15"]
-    data["i0-ch-0-hours"] = ["每天 09:00-17:00"]
-    data["create"] = ["1"]
+    review = c.post(URL, {"text": SEED_001, "parse": "1"})
+    data = post_form(review, having="parsed_json").data(
+        {"i0-intake_end": "2024-06-15", "i0-ch-0-hours": "每天 09:00-17:00", "create": "1"})
     assert c.post(URL, data).status_code == 302
     created = Inspection.objects.latest("id")
     assert created.intake_end.isoformat() == "2024-06-15"
@@ -86,9 +84,8 @@ def test_reviewer_corrections_are_what_gets_created(clients: dict, fresh_seed001
 
 def test_bad_hours_in_review_say_what_to_fix_and_create_nothing(clients: dict, fresh_seed001: None) -> None:
     c = clients["office"]
-    data = form_data(c.post(URL, {"text": SEED_001, "parse": "1"}).content.decode())
-    data["i0-ch-0-hours"] = ["上班时间"]
-    data["create"] = ["1"]
+    review = c.post(URL, {"text": SEED_001, "parse": "1"})
+    data = post_form(review, having="parsed_json").data({"i0-ch-0-hours": "上班时间", "create": "1"})
     before = Inspection.objects.count()
     r = c.post(URL, data)
     page = r.content.decode()
@@ -100,8 +97,8 @@ def test_bad_hours_in_review_say_what_to_fix_and_create_nothing(clients: dict, f
 
 def test_importing_the_same_inspection_twice_is_refused(clients: dict, demo: dict) -> None:
     c = clients["office"]
-    data = form_data(c.post(URL, {"text": SEED_001, "parse": "1"}).content.decode())
-    data["create"] = ["1"]
+    review = c.post(URL, {"text": SEED_001, "parse": "1"})
+    data = post_form(review, having="parsed_json").data({"create": "1"})
     r = c.post(URL, data)
     assert r.status_code == 200
     assert "已存在，请勿重复导入" in r.content.decode()

@@ -19,10 +19,6 @@ URL = "/inspections/"
 MAX_QUERIES = 12
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def _add_inspections(demo: dict[str, Any], n: int) -> None:
     """n more inspections of the other team, each at its own target with channels and hours."""

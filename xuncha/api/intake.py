@@ -1,0 +1,120 @@
+"""Staff intake API: register a report received by any channel; read one (reporter masked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from xuncha.core.crypto import format_receipt_code
+from xuncha.intake import services
+from xuncha.intake.models import Report
+from xuncha.intake.selectors import intake_inspection_get, report_get, reporter_masked
+
+router = Router(tags=["信访受理"])
+
+
+class ReporterIn(Schema):
+    name: str
+    phone: str = ""
+    role: str = ""
+    unit: str = ""
+    email: str = ""
+    address: str = ""
+    id_number: str = ""
+
+
+class SubjectIn(Schema):
+    name: str
+    post: str = ""
+    category: str = "unsure"
+
+
+class StaffReportIn(Schema):
+    channel: int
+    received_at: dt.datetime
+    content: str
+    postmarked_on: dt.date | None = None
+    subjects: list[SubjectIn] = []
+    reporter: ReporterIn | None = None
+
+
+class AcceptanceOut(Schema):
+    in_window: bool
+    within_hours: bool | None
+    reasons: list[str]
+
+
+class SubjectOut(Schema):
+    name: str
+    post: str
+    category: str
+
+
+class StaffReportOut(Schema):
+    id: int
+    reference: str
+    inspection: int
+    channel: int | None
+    channel_kind: str
+    received_at: dt.datetime
+    postmarked_on: dt.date | None
+    content: str
+    status: str
+    anonymous: bool
+    reporter: dict[str, str]
+    subjects: list[SubjectOut]
+    acceptance: AcceptanceOut
+    receipt_notice_due: dt.date | None
+    receipt_code: str | None = None
+
+
+class ErrorsOut(Schema):
+    detail: str
+    errors: list[str] = []
+
+
+def report_out(report: Report, receipt_code: str | None = None) -> dict[str, object]:
+    return {
+        "id": report.pk, "reference": report.reference, "inspection": report.inspection_id, "channel": report.channel_id,
+        "channel_kind": report.channel_kind, "received_at": report.received_at, "postmarked_on": report.postmarked_on,
+        "content": report.content, "status": report.status, "anonymous": report.anonymous, "reporter": reporter_masked(report),
+        "subjects": [{"name": s.name, "post": s.post, "category": s.category} for s in report.subjects.all()],
+        "acceptance": {"in_window": report.in_window, "within_hours": report.within_hours, "reasons": report.acceptance_reasons},
+        "receipt_notice_due": report.receipt_notice_due, "receipt_code": receipt_code,
+    }
+
+
+@router.post("/inspections/{inspection_id}/reports", response={201: StaffReportOut, 400: ErrorsOut, 404: ErrorsOut})
+def staff_report_create(request: HttpRequest, inspection_id: int, payload: StaffReportIn) -> Status[dict[str, object]]:
+    """Register a report received by phone, post, letterbox, visit, email or SMS (the team of the inspection only).
+
+    The reporter is optional (absent: anonymous) and is returned masked. The receipt code is returned once."""
+    inspection = intake_inspection_get(user=request.user, pk=inspection_id)
+    channel = inspection.channels.filter(pk=payload.channel).prefetch_related("hours").first()
+    if channel is None:
+        return Status(400, {"detail": "受理渠道不属于该巡察任务。", "errors": ["channel"]})
+    reporter = services.ReporterData(**payload.reporter.dict()) if payload.reporter else None
+    try:
+        result = services.report_register(actor=request.user, request=request, data=services.ReportInput(
+            inspection=inspection, content=payload.content, kind=channel.kind, channel=channel,
+            received_at=payload.received_at, postmarked_on=payload.postmarked_on, reporter=reporter,
+            subjects=[services.SubjectData(**s.dict()) for s in payload.subjects]))
+    except ValidationError as exc:
+        return Status(400, {"detail": "；".join(exc.messages), "errors": exc.messages})
+    return Status(201, report_out(result.report, format_receipt_code(result.receipt_code).replace(" ", "")))
+
+
+@router.get("/reports/{report_id}", response={200: StaffReportOut, 404: ErrorsOut})
+def staff_report_detail(request: HttpRequest, report_id: int) -> dict[str, object]:
+    """One report (the team of its inspection only); the reporter is masked. The read is audited."""
+    from django.db import transaction
+
+    from xuncha.audit.services import audit_record
+
+    report = report_get(user=request.user, pk=report_id)
+    with transaction.atomic():
+        audit_record(actor=request.user, action="report.view", obj=report, request=request, summary=f"接口查看信访件 {report.reference}")
+    return report_out(report)

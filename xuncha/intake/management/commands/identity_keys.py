@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from xuncha.core.crypto import KeyError_
+from xuncha.intake import keys_rotation
+from xuncha.intake.keys import key_ring
+
+
+class Command(BaseCommand):
+    help = "Reporter-identity keys: status, or rotate (new active key, then re-seal every value)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["status", "rotate"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            ring = key_ring()
+            if options["action"] == "rotate":
+                new_id, count = keys_rotation.rotate()
+                self.stdout.write(f"已启用新密钥 {new_id}，重新加密 {count} 个字段。请立即备份新的密钥文件：{settings.KEY_FILE}")
+                return
+            self.stdout.write(f"密钥文件：{settings.KEY_FILE}")
+            self.stdout.write(f"当前密钥：{ring.active}（共 {len(ring.keys)} 个密钥）")
+            for key_id, count in sorted(keys_rotation.sealed_counts().items()):
+                self.stdout.write(f"  密钥 {key_id}：{count} 个加密字段{'（当前）' if key_id == ring.active else ''}")
+        except KeyError_ as exc:
+            raise CommandError(str(exc)) from exc

@@ -1,0 +1,197 @@
+"""Reports (信访件) received through every channel, their subjects, attachments, additions and replies.
+
+Reporter identity fields are sealed with SM4-GCM (xuncha.core.crypto) before they reach the database;
+only a keyed SM3 hash of the receipt code is stored.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from xuncha.inspections.models import Channel, ChannelKind, Inspection
+
+
+class ReporterRole(models.TextChoices):
+    TEACHER = "teacher", "教师"
+    STUDENT = "student", "学生"
+    STAFF = "staff", "职工"
+    OTHER = "other", "其他"
+
+
+class SubjectCategory(models.TextChoices):
+    LEADERSHIP = "leadership", "领导班子成员"
+    SUBORDINATE_HEAD = "subordinate_head", "下一级党组织主要负责人"
+    KEY_POST = "key_post", "重要岗位领导干部"
+    OTHER = "other", "其他人员"
+    UNSURE = "unsure", "不清楚"
+
+
+SCOPE_CATEGORIES = {SubjectCategory.LEADERSHIP, SubjectCategory.SUBORDINATE_HEAD, SubjectCategory.KEY_POST}
+
+
+class ReportStatus(models.TextChoices):
+    REGISTERED = "registered", "已登记"
+    ACCEPTED = "accepted", "已受理"
+    REFERRED = "referred", "已转办"
+    TRANSFERRED = "transferred", "已移交"
+    FILED = "filed", "存查"
+    CLOSED = "closed", "已了结"
+
+
+# The identity fields a reporter may give; each is sealed with its name as associated data.
+IDENTITY_FIELDS = ("name", "phone", "id_number", "unit", "address", "email")
+
+
+class Report(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="reports", verbose_name="巡察任务")
+    number = models.PositiveIntegerField("编号")
+    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name="受理渠道")
+    channel_kind = models.CharField("渠道类型", max_length=16, choices=ChannelKind.choices)
+    received_at = models.DateTimeField("收到时间", db_index=True)
+    postmarked_on = models.DateField("邮戳日期", null=True, blank=True)
+    content = models.TextField("反映内容")
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.REGISTERED, db_index=True)
+
+    # Reporter: 实名 or 匿名. Identity sealed; the role (teacher/student/...) is not identifying on its own.
+    anonymous = models.BooleanField("匿名", default=True)
+    reporter_role = models.CharField("反映人身份", max_length=16, choices=ReporterRole.choices, blank=True)
+    reporter_sealed = models.JSONField("反映人信息（密文）", default=dict, blank=True)
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    # Acceptance rules (flags with reasons, never rejections).
+    in_window = models.BooleanField("受理期内", default=True)
+    within_hours = models.BooleanField("受理时间内", null=True, blank=True)
+    acceptance_reasons = models.JSONField("受理判断依据", default=list, blank=True)
+    receipt_notice_due = models.DateField("受理告知期限", null=True, blank=True)
+
+    # How it came in (channel-specific registration details).
+    source = models.JSONField("来源信息", default=dict, blank=True, help_text="如来电号码（密文）、接待人、接待室、信箱开启日期")
+    email_message_id = models.CharField("邮件 Message-ID", max_length=255, blank=True, db_index=True)
+    raw_source = models.FileField("原始邮件", upload_to="raw/%Y/%m/", blank=True)
+    needs_attention = models.BooleanField("需人工处理", default=False)
+    attention_reason = models.CharField("需人工处理原因", max_length=200, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "信访件"
+        verbose_name_plural = "信访件"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="uniq_report_number"),
+            models.UniqueConstraint(fields=["channel", "email_message_id"], condition=~models.Q(email_message_id=""),
+                                    name="uniq_email_per_channel"),
+        ]
+        indexes = [models.Index(fields=["inspection", "status", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.inspection_id}-{self.number:05d}"
+
+
+class Subject(models.Model):
+    """被反映人."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="subjects")
+    name = models.CharField("姓名", max_length=64)
+    post = models.CharField("职务", max_length=120, blank=True)
+    category = models.CharField("类别", max_length=20, choices=SubjectCategory.choices, default=SubjectCategory.UNSURE)
+
+    class Meta:
+        verbose_name = "被反映人"
+        verbose_name_plural = "被反映人"
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）" if self.post else self.name
+
+
+class Addition(models.Model):
+    """Information added later by the reporter (through the receipt code) or noted by staff."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="additions")
+    content = models.TextField("补充内容", blank=True)
+    by_reporter = models.BooleanField("反映人补充", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "created_at", "id"]
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    addition = models.ForeignKey(Addition, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Reply(models.Model):
+    """回音: what the reporter reads through the receipt code (and real-name reporters are sent)."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", "受理告知"
+        RESULT = "result", "办理结果"
+        OTHER = "other", "其他答复"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="replies")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    content = models.TextField("答复内容")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "答复"
+        verbose_name_plural = "答复"
+        ordering = ["report", "created_at", "id"]
+
+
+class IdentityReveal(models.Model):
+    """A team leader's reasoned reveal of a reporter's identity (also in the audit log)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("查看理由", max_length=300)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox behind an inspection's email channel; fetched periodically, never deleted from."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="mailbox", verbose_name="邮箱渠道")
+    host = models.CharField("IMAP 服务器", max_length=200)
+    port = models.PositiveIntegerField("端口", default=993)
+    use_ssl = models.BooleanField("使用 SSL/TLS", default=True)
+    username = models.CharField("用户名", max_length=200)
+    password_sealed = models.TextField("密码（密文）")
+    folder = models.CharField("文件夹", max_length=100, default="INBOX")
+    enabled = models.BooleanField("启用", default=True)
+    last_checked_at = models.DateTimeField("最近收取", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "收件邮箱"
+        verbose_name_plural = "收件邮箱"
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}"

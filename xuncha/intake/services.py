@@ -1,0 +1,213 @@
+"""Writes of intake: registering a report from any channel, additions, identity reveals.
+
+Every function is keyword-only and atomic, and writes its audit event in the same transaction.
+A report is registered whole or not at all: files are checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from xuncha.audit.services import audit_record
+from xuncha.core import crypto
+from xuncha.inspections.models import Channel, ChannelKind, Inspection
+from xuncha.inspections.selectors import calendar_get
+
+from .acceptance import evaluate
+from .attachments import CheckedFile, check_files
+from .keys import key_ring
+from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, Report, ReporterRole, Subject, SubjectCategory
+
+MAX_CONTENT_CHARS = 20_000
+
+
+@dataclass
+class ReporterData:
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    unit: str = ""
+    address: str = ""
+    email: str = ""
+    role: str = ""
+
+
+@dataclass
+class SubjectData:
+    name: str
+    post: str = ""
+    category: str = SubjectCategory.UNSURE
+
+
+@dataclass
+class Registered:
+    report: Report
+    receipt_code: str  # shown once, never stored
+
+
+@dataclass
+class ReportInput:
+    inspection: Inspection
+    content: str
+    kind: str
+    channel: Channel | None = None
+    received_at: dt.datetime | None = None
+    postmarked_on: dt.date | None = None
+    reporter: ReporterData | None = None  # None: anonymous
+    subjects: list[SubjectData] = field(default_factory=list)
+    files: list[UploadedFile] = field(default_factory=list)
+    source: dict[str, Any] = field(default_factory=dict)
+    email_message_id: str = ""
+    raw_source: bytes | None = None
+    needs_attention: str = ""
+
+
+def _validate(data: ReportInput) -> None:
+    problems = []
+    if not data.content.strip() and not data.files:
+        problems.append("请填写反映的问题。")
+    if len(data.content) > MAX_CONTENT_CHARS:
+        problems.append(f"反映内容超过 {MAX_CONTENT_CHARS} 字，请精简，或作为附件上传。")
+    if data.channel is not None and data.channel.inspection_id != data.inspection.pk:
+        problems.append("受理渠道不属于该巡察任务。")
+    if data.kind not in ChannelKind.values:
+        problems.append("渠道类型无效。")
+    reporter = data.reporter
+    if reporter is not None:
+        if not reporter.name.strip():
+            problems.append("实名反映请填写姓名。")
+        if not (reporter.phone.strip() or reporter.email.strip() or reporter.address.strip()):
+            problems.append("实名反映请至少留下一种联系方式（电话、邮箱或地址），以便答复。")
+        if reporter.role and reporter.role not in ReporterRole.values:
+            problems.append("反映人身份无效。")
+    for s in data.subjects:
+        if s.category not in SubjectCategory.values:
+            problems.append(f"被反映人“{s.name}”的类别无效。")
+    if data.received_at is not None and data.received_at > timezone.now() + dt.timedelta(minutes=5):
+        problems.append("收到时间不能晚于现在。")
+    if problems:
+        raise ValidationError(problems)
+
+
+def _seal_reporter(reporter: ReporterData) -> dict[str, str]:
+    ring = key_ring()
+    return {f: crypto.seal(ring, getattr(reporter, f).strip(), context=f) for f in IDENTITY_FIELDS if getattr(reporter, f).strip()}
+
+
+def _next_number(inspection: Inspection) -> int:
+    # Runs inside the registering transaction; the unique constraint guards against a race.
+    current = Report.objects.filter(inspection=inspection).aggregate(m=Max("number"))["m"] or 0
+    return current + 1
+
+
+def _store_files(report: Report, files: list[CheckedFile], addition: Addition | None = None) -> None:
+    for f in files:
+        att = Attachment(report=report, addition=addition, original_name=f.name, content_type=f.content_type,
+                         size=len(f.content), sha256=f.sha256)
+        att.file.save(f"{report.inspection_id}-{report.number}-{f.sha256[:16]}", ContentFile(f.content), save=False)
+        att.save()
+
+
+def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | None = None) -> Registered:
+    """Register a report from any channel. Returns the report and its receipt code (shown once)."""
+    _validate(data)
+    checked = check_files(data.files)
+    received_at = data.received_at or timezone.now()
+    acceptance = evaluate(inspection=data.inspection, channel=data.channel, kind=data.kind, received_at=received_at,
+                          postmarked_on=data.postmarked_on, calendar=calendar_get())
+    code = crypto.new_receipt_code()
+    real_name = data.reporter is not None
+    due = None
+    if real_name:
+        due = calendar_get().add_working_days_after(timezone.localtime(received_at).date(), settings.RECEIPT_NOTICE_WORKING_DAYS)
+    staff = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        report = Report(
+            inspection=data.inspection, number=_next_number(data.inspection), channel=data.channel, channel_kind=data.kind,
+            received_at=received_at, postmarked_on=data.postmarked_on, content=data.content.strip(),
+            anonymous=not real_name, reporter_role=(data.reporter.role if data.reporter else ""),
+            reporter_sealed=_seal_reporter(data.reporter) if data.reporter else {},
+            receipt_hash=crypto.receipt_code_hash(key_ring(), code),
+            in_window=acceptance.in_window, within_hours=acceptance.within_hours, acceptance_reasons=acceptance.reasons,
+            receipt_notice_due=due, source=data.source, email_message_id=data.email_message_id,
+            needs_attention=bool(data.needs_attention), attention_reason=data.needs_attention[:200], created_by=staff,
+        )
+        if data.raw_source is not None:
+            report.raw_source.save(f"{data.inspection.pk}-{timezone.now():%Y%m%d%H%M%S%f}.eml", ContentFile(data.raw_source), save=False)
+        report.save()
+        Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
+                                     for s in data.subjects if s.name.strip()])
+        _store_files(report, checked)
+        audit_record(actor=actor, action="report.register", obj=report, request=request,
+                     summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
+                     data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
+                           "within_hours": acceptance.within_hours, "attachments": len(checked)})
+    return Registered(report, code)
+
+
+def report_add_information(*, report: Report, content: str, files: list[UploadedFile], by_reporter: bool = True,
+                           actor: Any = None, request: HttpRequest | None = None) -> Addition:
+    if not content.strip() and not files:
+        raise ValidationError("请填写补充内容或选择附件。")
+    if len(content) > MAX_CONTENT_CHARS:
+        raise ValidationError(f"补充内容超过 {MAX_CONTENT_CHARS} 字。")
+    checked = check_files(files, already=report.attachments.count())
+    with transaction.atomic():
+        addition = Addition.objects.create(report=report, content=content.strip(), by_reporter=by_reporter)
+        _store_files(report, checked, addition)
+        audit_record(actor=actor, action="report.add_information", obj=report, request=request,
+                     summary=f"信访件 {report.reference} 补充材料（{'反映人' if by_reporter else '工作人员'}）",
+                     data={"attachments": len(checked)})
+    return addition
+
+
+def identity_reveal(*, actor: Any, report: Report, reason: str, request: HttpRequest | None = None) -> dict[str, str]:
+    """A team leader reveals the reporter's identity with a stated reason; audited."""
+    from .selectors import report_can_reveal
+
+    if not report_can_reveal(user=actor, report=report):
+        raise PermissionError("只有本巡察组组长、副组长可以查看反映人身份。")
+    if len(reason.strip()) < 5:
+        raise ValidationError("请写明查看反映人身份的理由（至少5个字）。")
+    ring = key_ring()
+    identity = {f: crypto.unseal(ring, v, context=f) for f, v in report.reporter_sealed.items()}
+    with transaction.atomic():
+        IdentityReveal.objects.create(report=report, user=actor, reason=reason.strip()[:300])
+        audit_record(actor=actor, action="report.identity_reveal", obj=report, request=request,
+                     summary=f"查看信访件 {report.reference} 的反映人身份，理由：{reason.strip()[:200]}")
+    return identity
+
+
+def receipt_find(code: str) -> Report | None:
+    digits = crypto.normalise_receipt_code(code)
+    if len(digits) != 16:
+        return None
+    return Report.objects.select_related("inspection").filter(receipt_hash=crypto.receipt_code_hash(key_ring(), digits)).first()
+
+
+def reply_create(*, actor: Any, report: Report, kind: str, content: str, request: HttpRequest | None = None) -> Any:
+    """A reply the reporter reads through the receipt code (the team writes it; DESIGN §3 rule 7)."""
+    from .models import Reply
+    from .selectors import report_get
+
+    report_get(user=actor, pk=report.pk)  # 404 unless the actor's team holds the report
+    if not content.strip():
+        raise ValidationError("请填写答复内容。")
+    if kind not in Reply.Kind.values:
+        raise ValidationError("答复类型无效。")
+    with transaction.atomic():
+        reply = Reply.objects.create(report=report, kind=kind, content=content.strip(), created_by=actor)
+        audit_record(actor=actor, action="report.reply", obj=report, request=request,
+                     summary=f"答复信访件 {report.reference}（{reply.get_kind_display()}）")
+    return reply
