@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install the Debian packages the test suite needs, when missing: Chromium (browser tests driven by
-# Playwright) and a CJK TrueType font (embedded in generated PDFs).
+# Playwright), a CJK TrueType font (embedded in generated PDFs) and dovecot (the real IMAP server the
+# email-intake tests start on a loopback port).
 set -e
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need="$need fonts-wqy-microhei"
+[ -x /usr/sbin/dovecot ] || need="$need dovecot-imapd"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != "0" ]; then
   echo "需要安装系统软件包：$need（请以 root 运行：apt-get install -y$need）" >&2
@@ -13,3 +15,8 @@ fi
 echo "安装系统软件包：$need"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+# The tests run their own dovecot on a throwaway config; the system-wide IMAP service that the package
+# enables is not wanted on a development machine: stop and disable it when this script installed it.
+case "$need" in
+  *dovecot-imapd*) if command -v systemctl >/dev/null 2>&1; then systemctl disable --now dovecot.service >/dev/null 2>&1 || true; fi ;;
+esac

@@ -9,3 +9,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
 app = Celery("xuncha")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic jobs, run by `celery -A xuncha beat` next to the workers (scaled deployment only; the
+# embedded deployment loops `manage.py fetch_mail --loop` instead).
+MAIL_FETCH_SECONDS = float(os.environ.get("MAIL_FETCH_INTERVAL", "300"))
+
+app.conf.beat_schedule = {
+    "intake-fetch-mailboxes": {
+        "task": "intake.fetch_all_mailboxes",
+        "schedule": MAIL_FETCH_SECONDS,
+        # A run that waited longer than one interval in the queue is dropped: the next one covers it.
+        "options": {"expires": MAIL_FETCH_SECONDS},
+    },
+}

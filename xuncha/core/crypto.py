@@ -99,6 +99,31 @@ def seal(ring: KeyRing, plaintext: str, *, context: str = "") -> str:
     return f"{PREFIX}:{ring.active}:{blob}"
 
 
+def seal_bytes(ring: KeyRing, data: bytes, *, context: str = "") -> bytes:
+    """Binary envelope for files: b"sm4gcm:<key id>:" + nonce | ciphertext | tag."""
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    encryptor = Cipher(algorithms.SM4(ring.key(ring.active)), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(context.encode())
+    body = encryptor.update(data) + encryptor.finalize()
+    return f"{PREFIX}:{ring.active}:".encode() + nonce + body + encryptor.tag
+
+
+def unseal_bytes(ring: KeyRing, blob: bytes, *, context: str = "") -> bytes:
+    try:
+        prefix, key_id, raw = blob.split(b":", 2)
+    except ValueError:
+        raise KeyError_("密文格式无效。") from None
+    if prefix.decode(errors="replace") != PREFIX or len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise KeyError_("密文格式无效。")
+    nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
+    decryptor = Cipher(algorithms.SM4(ring.key(key_id.decode())), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(context.encode())
+    try:
+        return decryptor.update(body) + decryptor.finalize()
+    except InvalidTag:
+        raise KeyError_("密文校验失败：数据被篡改或密钥不符。") from None
+
+
 def envelope_key_id(envelope: str) -> str | None:
     if not envelope:
         return None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from xuncha.audit.services import audit_record
@@ -17,8 +18,7 @@ from .models import Mailbox, Report
 
 
 def _report_values(report: Report) -> Iterator[tuple[str, str]]:
-    for field, envelope in report.reporter_sealed.items():
-        yield field, envelope
+    yield from report.reporter_sealed.items()
     if report.source.get("caller_number_sealed"):
         yield "caller_number", report.source["caller_number_sealed"]
 
@@ -54,6 +54,15 @@ def reseal_all(*, actor: Any = None) -> int:
                 changed += 1
             if dirty:
                 Report.objects.filter(pk=report.pk).update(reporter_sealed=report.reporter_sealed, source=report.source)
+        for report in Report.objects.exclude(raw_source="").only("raw_source").iterator(chunk_size=200):
+            with report.raw_source.open("rb") as f:
+                blob = f.read()
+            if blob.split(b":", 2)[1].decode() != ring.active:
+                raw = crypto.unseal_bytes(ring, blob, context="raw_source")
+                name = str(report.raw_source.name)
+                report.raw_source.storage.delete(name)
+                report.raw_source.storage.save(name, ContentFile(crypto.seal_bytes(ring, raw, context="raw_source")))
+                changed += 1
         for mailbox in Mailbox.objects.select_for_update():
             if mailbox.password_sealed and crypto.envelope_key_id(mailbox.password_sealed) != ring.active:
                 plain = crypto.unseal(ring, mailbox.password_sealed, context="mailbox_password")

@@ -144,7 +144,9 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
             needs_attention=bool(data.needs_attention), attention_reason=data.needs_attention[:200], created_by=staff,
         )
         if data.raw_source is not None:
-            report.raw_source.save(f"{data.inspection.pk}-{timezone.now():%Y%m%d%H%M%S%f}.eml", ContentFile(data.raw_source), save=False)
+            # The raw message carries the sender's identity: it is sealed like the identity fields.
+            sealed = crypto.seal_bytes(key_ring(), data.raw_source, context="raw_source")
+            report.raw_source.save(f"{data.inspection.pk}-{timezone.now():%Y%m%d%H%M%S%f}.eml.sealed", ContentFile(sealed), save=False)
         report.save()
         Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
                                      for s in data.subjects if s.name.strip()])
@@ -211,3 +213,23 @@ def reply_create(*, actor: Any, report: Report, kind: str, content: str, request
         audit_record(actor=actor, action="report.reply", obj=report, request=request,
                      summary=f"答复信访件 {report.reference}（{reply.get_kind_display()}）")
     return reply
+
+
+def report_raw_source(*, actor: Any, report: Report, reason: str, request: HttpRequest | None = None) -> bytes:
+    """The original message of a flagged email, for a team leader with a stated reason (audited):
+    it shows the sender's address, so it is treated like an identity reveal."""
+    from .selectors import report_can_reveal
+
+    if not report.raw_source:
+        raise ValidationError("该信访件没有保存原始邮件。")
+    if not report_can_reveal(user=actor, report=report):
+        raise PermissionError("只有本巡察组组长、副组长可以查看原始邮件。")
+    if len(reason.strip()) < 5:
+        raise ValidationError("请写明查看原始邮件的理由（至少5个字）。")
+    with report.raw_source.open("rb") as f:
+        raw = crypto.unseal_bytes(key_ring(), f.read(), context="raw_source")
+    with transaction.atomic():
+        IdentityReveal.objects.create(report=report, user=actor, reason=f"查看原始邮件：{reason.strip()}"[:300])
+        audit_record(actor=actor, action="report.raw_source", obj=report, request=request,
+                     summary=f"查看信访件 {report.reference} 的原始邮件，理由：{reason.strip()[:200]}")
+    return raw

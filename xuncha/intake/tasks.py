@@ -1,0 +1,16 @@
+"""Celery tasks of intake (the scaled deployment; in the embedded one `manage.py fetch_mail --loop`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+
+@shared_task(name="intake.fetch_all_mailboxes", ignore_result=True)
+def fetch_all_mailboxes() -> list[dict[str, Any]]:
+    """Fetch every enabled mailbox (scheduled by Celery beat, see xuncha/celery.py)."""
+    from .mail import fetch_all_mailboxes as fetch_all
+
+    return [{"mailbox": mailbox.pk, "new": r.new, "skipped": r.skipped, "flagged": r.flagged, "errors": r.errors}
+            for mailbox, r in fetch_all()]
