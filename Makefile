@@ -28,7 +28,8 @@ run: $(VENV)/.runtime
 	@echo "巡察通已启动：http://$(HOST):$(PORT)/  （按 Ctrl+C 停止）"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
-# System packages the tests need (Chromium for the browser tests, a CJK font for PDFs).
+# System packages the tests need (Chromium for the browser tests, a CJK font for PDFs, dovecot as the
+# IMAP server of the email-intake tests).
 system-deps:
 	@sh scripts/system-deps.sh
 
