@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xuncha.audit",
     "xuncha.inspections",
     "xuncha.intake",
+    "xuncha.triage",
     "xuncha.portal",
     "xuncha.api",
 ]

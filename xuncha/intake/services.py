@@ -23,6 +23,7 @@ from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
 from xuncha.inspections.selectors import calendar_get
+from xuncha.triage.search import index_report
 
 from .acceptance import evaluate
 from .attachments import CheckedFile, check_files
@@ -151,6 +152,7 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
         Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
                                      for s in data.subjects if s.name.strip()])
         _store_files(report, checked)
+        index_report(report)
         audit_record(actor=actor, action="report.register", obj=report, request=request,
                      summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
                      data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
@@ -168,6 +170,7 @@ def report_add_information(*, report: Report, content: str, files: list[Uploaded
     with transaction.atomic():
         addition = Addition.objects.create(report=report, content=content.strip(), by_reporter=by_reporter)
         _store_files(report, checked, addition)
+        index_report(report)
         audit_record(actor=actor, action="report.add_information", obj=report, request=request,
                      summary=f"信访件 {report.reference} 补充材料（{'反映人' if by_reporter else '工作人员'}）",
                      data={"attachments": len(checked)})

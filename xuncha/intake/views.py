@@ -19,6 +19,7 @@ from xuncha.audit.services import audit_record
 from xuncha.core.crypto import format_receipt_code, seal
 from xuncha.inspections.models import ChannelKind
 from xuncha.inspections.views import attach_error
+from xuncha.triage.search import search_filter
 
 from . import services
 from .forms import KIND_TITLES, RegisterForm, RevealForm, SubjectFormSet
@@ -38,6 +39,9 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
     channel_kind = request.GET.get("kind", "")
     if channel_kind in ChannelKind.values:
         qs = qs.filter(channel_kind=channel_kind)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        qs = search_filter(qs, q)
     window = request.GET.get("window", "")
     if window in ("in", "out"):
         qs = qs.filter(in_window=window == "in")
@@ -49,7 +53,7 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
                      summary=f"查看信访件列表：{inspection}（第{page.number}页）")
     return render(request, "intake/reports.html", {
         "inspection": inspection, "page": page, "kinds": [(k, KIND_TITLES[k]) for k in kinds],
-        "kind_choices": ChannelKind.choices, "kind": channel_kind, "window": window,
+        "kind_choices": ChannelKind.choices, "kind": channel_kind, "window": window, "q": q,
     })
 
 

@@ -1,0 +1,51 @@
+"""Full-text search over reports with a CJK bigram index, on SQLite (FTS5) and PostgreSQL (GIN)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from xuncha.core import cjk
+
+from .models import ReportSearch
+
+
+def report_document(report: Any) -> str:
+    parts = [report.content]
+    parts.extend(f"{s.name} {s.post}" for s in report.subjects.all())
+    parts.extend(a.content for a in report.additions.all())
+    return "\n".join(p for p in parts if p)
+
+
+def index_report(report: Any) -> None:
+    """(Re)index one report; call inside the transaction that changed it."""
+    ReportSearch.objects.update_or_create(report=report, defaults={"tokens": cjk.index_text(report_document(report))})
+
+
+def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
+    if connection.vendor == "sqlite":
+        match = " AND ".join(f'"{t}"' for t in terms)
+        return "SELECT rowid FROM triage_reportsearch_fts WHERE triage_reportsearch_fts MATCH %s", [match]
+    query = " & ".join(terms)
+    return ("SELECT report_id FROM triage_reportsearch WHERE to_tsvector('simple', tokens) @@ to_tsquery('simple', %s)",
+            [query])
+
+
+def search_filter(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
+    """Restrict a Report queryset to the reports matching every word of `query`."""
+    query = query.strip()
+    if not query:
+        return qs
+    if cjk.is_single_han(query):
+        # One character cannot use the bigram index: a substring scan within the (already filtered) set.
+        char = cjk.normalise(query)
+        return qs.filter(Q(content__contains=char) | Q(subjects__name__contains=char)).distinct()
+    terms = cjk.query_tokens(query)
+    if not terms:
+        return qs.none()
+    sql, params = _matching_ids_sql(terms)
+    # The SQL is fixed text; the query terms are passed as parameters.
+    return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
