@@ -185,6 +185,11 @@ RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "30/600")
 # Fonts for generated PDFs (a TrueType font with CJK glyphs, embedded in the PDF).
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
 
+# A failed CSRF check on the public report form re-renders it with everything the reporter typed.
+CSRF_FAILURE_VIEW = "xuncha.portal.views.csrf_failure"
+# Public form: minimum seconds between rendering and submitting (a bot trap).
+PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

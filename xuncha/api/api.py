@@ -22,6 +22,7 @@ from .schemas import AddWorkingDaysOut, ErrorOut, InspectionOut, ParseIn, TokenI
 
 api = NinjaAPI(title="巡察通 API", version="1", description="巡察通的 REST 接口。除获取令牌外，均需 `Authorization: Bearer <token>` 或已登录的会话。",
                auth=staff_auth, urls_namespace="api")
+api.add_router("/public/", "xuncha.api.public.public_router")
 
 
 @api.exception_handler(AuthenticationError)

@@ -112,12 +112,21 @@ def _next_number(inspection: Inspection) -> int:
     return current + 1
 
 
-def _store_files(report: Report, files: list[CheckedFile], addition: Addition | None = None) -> None:
+def _store_files(report: Report, files: list[CheckedFile], saved: list[str], addition: Addition | None = None) -> None:
     for f in files:
         att = Attachment(report=report, addition=addition, original_name=f.name, content_type=f.content_type,
                          size=len(f.content), sha256=f.sha256)
         att.file.save(f"{report.inspection_id}-{report.number}-{f.sha256[:16]}", ContentFile(f.content), save=False)
+        saved.append(str(att.file.name))
         att.save()
+
+
+def _remove_files(saved: list[str]) -> None:
+    """Files written by a transaction that rolled back: remove them, so nothing orphaned stays on disk."""
+    from django.core.files.storage import default_storage
+
+    for name in saved:
+        default_storage.delete(name)
 
 
 def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | None = None) -> Registered:
@@ -133,30 +142,37 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
     if real_name:
         due = calendar_get().add_working_days_after(timezone.localtime(received_at).date(), settings.RECEIPT_NOTICE_WORKING_DAYS)
     staff = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        report = Report(
-            inspection=data.inspection, number=_next_number(data.inspection), channel=data.channel, channel_kind=data.kind,
-            received_at=received_at, postmarked_on=data.postmarked_on, content=data.content.strip(),
-            anonymous=not real_name, reporter_role=(data.reporter.role if data.reporter else ""),
-            reporter_sealed=_seal_reporter(data.reporter) if data.reporter else {},
-            receipt_hash=crypto.receipt_code_hash(key_ring(), code),
-            in_window=acceptance.in_window, within_hours=acceptance.within_hours, acceptance_reasons=acceptance.reasons,
-            receipt_notice_due=due, source=data.source, email_message_id=data.email_message_id,
-            needs_attention=bool(data.needs_attention), attention_reason=data.needs_attention[:200], created_by=staff,
-        )
-        if data.raw_source is not None:
-            # The raw message carries the sender's identity: it is sealed like the identity fields.
-            sealed = crypto.seal_bytes(key_ring(), data.raw_source, context="raw_source")
-            report.raw_source.save(f"{data.inspection.pk}-{timezone.now():%Y%m%d%H%M%S%f}.eml.sealed", ContentFile(sealed), save=False)
-        report.save()
-        Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
-                                     for s in data.subjects if s.name.strip()])
-        _store_files(report, checked)
-        index_report(report)
-        audit_record(actor=actor, action="report.register", obj=report, request=request,
-                     summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
-                     data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
-                           "within_hours": acceptance.within_hours, "attachments": len(checked)})
+    saved: list[str] = []  # files written; removed again if the transaction rolls back
+    try:
+        with transaction.atomic():
+            report = Report(
+                inspection=data.inspection, number=_next_number(data.inspection), channel=data.channel, channel_kind=data.kind,
+                received_at=received_at, postmarked_on=data.postmarked_on, content=data.content.strip(),
+                anonymous=not real_name, reporter_role=(data.reporter.role if data.reporter else ""),
+                reporter_sealed=_seal_reporter(data.reporter) if data.reporter else {},
+                receipt_hash=crypto.receipt_code_hash(key_ring(), code),
+                in_window=acceptance.in_window, within_hours=acceptance.within_hours, acceptance_reasons=acceptance.reasons,
+                receipt_notice_due=due, source=data.source, email_message_id=data.email_message_id,
+                needs_attention=bool(data.needs_attention), attention_reason=data.needs_attention[:200], created_by=staff,
+            )
+            if data.raw_source is not None:
+                # The raw message carries the sender's identity: it is sealed like the identity fields.
+                sealed = crypto.seal_bytes(key_ring(), data.raw_source, context="raw_source")
+                name = f"{data.inspection.pk}-{timezone.now():%Y%m%d%H%M%S%f}.eml.sealed"
+                report.raw_source.save(name, ContentFile(sealed), save=False)
+                saved.append(str(report.raw_source.name))
+            report.save()
+            Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
+                                         for s in data.subjects if s.name.strip()])
+            _store_files(report, checked, saved)
+            index_report(report)
+            audit_record(actor=actor, action="report.register", obj=report, request=request,
+                         summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
+                         data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
+                               "within_hours": acceptance.within_hours, "attachments": len(checked)})
+    except BaseException:
+        _remove_files(saved)
+        raise
     return Registered(report, code)
 
 
@@ -167,13 +183,18 @@ def report_add_information(*, report: Report, content: str, files: list[Uploaded
     if len(content) > MAX_CONTENT_CHARS:
         raise ValidationError(f"补充内容超过 {MAX_CONTENT_CHARS} 字。")
     checked = check_files(files, already=report.attachments.count())
-    with transaction.atomic():
-        addition = Addition.objects.create(report=report, content=content.strip(), by_reporter=by_reporter)
-        _store_files(report, checked, addition)
-        index_report(report)
-        audit_record(actor=actor, action="report.add_information", obj=report, request=request,
-                     summary=f"信访件 {report.reference} 补充材料（{'反映人' if by_reporter else '工作人员'}）",
-                     data={"attachments": len(checked)})
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            addition = Addition.objects.create(report=report, content=content.strip(), by_reporter=by_reporter)
+            _store_files(report, checked, saved, addition)
+            index_report(report)
+            audit_record(actor=actor, action="report.add_information", obj=report, request=request,
+                         summary=f"信访件 {report.reference} 补充材料（{'反映人' if by_reporter else '工作人员'}）",
+                         data={"attachments": len(checked)})
+    except BaseException:
+        _remove_files(saved)
+        raise
     return addition
 
 

@@ -5,5 +5,9 @@ from . import views
 app_name = "portal"
 
 urlpatterns = [
+    path("receipt/", views.receipt_page, name="receipt"),
+    path("receipt/new/", views.receipt_new, name="receipt_new"),
+    path("receipt/add/", views.receipt_add, name="receipt_add"),
+    path("receipt/exit/", views.receipt_exit, name="receipt_exit"),
     path("<uuid:public_id>/", views.inspection_page, name="inspection"),
 ]

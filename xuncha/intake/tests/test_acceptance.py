@@ -77,3 +77,28 @@ def test_reports_are_numbered_per_inspection(seed000, seed001) -> None:
     c = register(seed001, "post", at(2024, 3, 8, 10))
     assert (a.number, b.number, c.number) == (1, 2, 1)
     assert b.reference.endswith("-00002")
+
+
+def test_a_failed_registration_leaves_no_file_behind(seed000, monkeypatch: pytest.MonkeyPatch, settings) -> None:  # type: ignore[no-untyped-def]
+    import io
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import DatabaseError
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="PNG")
+    member = User.objects.get(username="member")
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    data = services.ReportInput(inspection=seed000, content="带附件", kind="phone", channel=seed000.channels.get(kind="phone"),
+                                received_at=at(2024, 9, 26, 9), files=[SimpleUploadedFile("a.png", buffer.getvalue())])
+    with pytest.raises(DatabaseError):
+        services.report_register(actor=member, data=data)
+    assert not Report.objects.exists()
+    media = Path(settings.MEDIA_ROOT) / "attachments"
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))

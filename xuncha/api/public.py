@@ -1,0 +1,346 @@
+"""The public API: report online and look up a receipt, without an account.
+
+No authentication and no CSRF token (JSON clients, no cookies involved); rate limited per client
+address exactly like the public web pages (settings.RATE_LIMIT_SUBMIT, settings.RATE_LIMIT_LOOKUP).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
+from pydantic import ValidationError as PydanticValidationError
+
+from xuncha.inspections.documents import cn_date
+from xuncha.inspections.models import ChannelKind, Inspection
+from xuncha.inspections.selectors import inspection_get_public
+from xuncha.intake.models import ReporterRole, SubjectCategory
+from xuncha.intake.services import MAX_CONTENT_CHARS, ReporterData, ReportInput, SubjectData, report_register
+from xuncha.portal import ratelimit
+from xuncha.portal.forms import MAX_SUBJECTS
+from xuncha.portal.services import receipt_lookup, receipt_status
+
+public_router = Router(auth=None, tags=["公开受理（无需登录）"])
+
+NO_STORE = "no-store, private"
+
+
+# --- schemas ----------------------------------------------------------------------------------------
+
+
+class ReporterIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=50, description="姓名（实名反映必填）")
+    phone: str = Field("", max_length=30, description="联系电话")
+    role: str = Field("", description="身份：teacher 教师、student 学生、staff 职工、other 其他")
+    unit: str = Field("", max_length=100, description="所在单位（学院、部门或班级）")
+    email: str = Field("", max_length=100, description="电子邮箱")
+    address: str = Field("", max_length=200, description="通信地址")
+
+
+class SubjectIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., min_length=1, max_length=64, description="被反映人姓名（不知道可填“不详”）")
+    post: str = Field("", max_length=120, description="职务")
+    category: str = Field(SubjectCategory.UNSURE.value, description="类别：" + "、".join(f"{v} {lbl}" for v, lbl in SubjectCategory.choices))
+
+
+class PublicReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    anonymous: bool = Field(False, description="true：匿名反映（不提供 reporter）；false：实名反映（必须提供 reporter）")
+    content: str = Field("", max_length=MAX_CONTENT_CHARS, description="反映的问题")
+    reporter: ReporterIn | None = None
+    subjects: list[SubjectIn] = Field(default_factory=list, max_length=MAX_SUBJECTS)
+
+
+class ReceiptOut(Schema):
+    receipt_code: str = Field(..., description="16位查询码，只返回这一次，请妥善保存")
+    received_at: dt.datetime
+    reference: str
+
+
+class ProblemOut(Schema):
+    field: str | None
+    message: str
+
+
+class BadRequestOut(Schema):
+    detail: str
+    errors: list[ProblemOut]
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+class ClosedOut(Schema):
+    detail: str
+    intake_end: dt.date
+
+
+class ReplyOut(Schema):
+    kind: str
+    kind_label: str
+    content: str
+    created_at: dt.datetime
+
+
+class ReceiptStatusOut(Schema):
+    status: str
+    status_label: str
+    received_at: dt.datetime
+    inspection: str
+    replies: list[ReplyOut]
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The body schema without $defs, so that it can sit inside the operation's requestBody."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)  # type: ignore[no-any-return]
+
+
+_BODY = _inline_refs(PublicReportIn.model_json_schema())
+_MULTIPART = {
+    "type": "object",
+    "properties": {
+        "anonymous": {"type": "boolean"},
+        "content": {"type": "string"},
+        "reporter": {"type": "string", "description": "反映人，JSON 对象的文字，如 {\"name\": \"张三\", \"phone\": \"13800000000\"}"},
+        "subjects": {"type": "string", "description": "被反映人，JSON 数组的文字"},
+        "attachments": {"type": "array", "items": {"type": "string", "format": "binary"},
+                        "description": "附件：图片、PDF、Office 文件；个数与大小有限制，按内容核对类型"},
+    },
+    "required": ["content"],
+}
+REPORT_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _BODY}, "multipart/form-data": {"schema": _MULTIPART}},
+    }
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+FIELD_LABELS = {
+    "anonymous": "是否匿名", "content": "反映内容", "reporter": "反映人", "subjects": "被反映人",
+    "name": "姓名", "phone": "联系电话", "role": "身份", "unit": "所在单位", "email": "电子邮箱", "address": "通信地址",
+    "post": "职务", "category": "类别",
+}
+
+
+def _problem_text(err: dict[str, Any]) -> str:
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "missing":
+        return "必须填写"
+    if kind == "extra_forbidden":
+        return "不认识的字段，请检查拼写"
+    if kind in ("string_type", "str_type"):
+        return "应为文字"
+    if kind in ("bool_parsing", "bool_type"):
+        return "应为 true 或 false"
+    if kind == "string_too_long":
+        return f"不能超过 {ctx.get('max_length')} 字"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "too_long":
+        return f"最多 {ctx.get('max_length')} 项"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "应为 JSON 对象"
+    if kind == "list_type":
+        return "应为 JSON 数组"
+    return "格式不正确"
+
+
+def _bad_request(problems: list[tuple[str | None, str]]) -> Status[dict[str, Any]]:
+    listed = [f"{f}：{m}" if f else m for f, m in problems]
+    return Status(400, {"detail": "请求内容有误：" + "；".join(listed), "errors": [{"field": f, "message": m} for f, m in problems]})
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    path = ".".join(str(p) for p in loc)
+    last = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    label = FIELD_LABELS.get(last)
+    return f"{path}（{label}）" if label else path
+
+
+def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, list[UploadedFile], str]:
+    """(data, files, problem). JSON, or multipart/urlencoded with reporter/subjects as JSON text."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        data: dict[str, Any] = {k: request.POST.get(k) for k in request.POST}
+        for key, shape in (("reporter", dict), ("subjects", list)):
+            if key in data:
+                if not data[key]:
+                    data.pop(key)
+                    continue
+                try:
+                    data[key] = json.loads(str(data[key]))
+                except ValueError:
+                    return None, [], f"{key} 应为 JSON {'对象' if shape is dict else '数组'}的文字"
+        return data, request.FILES.getlist("attachments"), ""
+    try:
+        parsed = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None, [], "请求体不是有效的 JSON。请使用 Content-Type: application/json 或 multipart/form-data。"
+    if not isinstance(parsed, dict):
+        return None, [], "请求体应为 JSON 对象，如 {\"anonymous\": true, \"content\": \"……\"}"
+    return parsed, [], ""
+
+
+def _resolve(inspection_id: str) -> Inspection | None:
+    """By the integer id or the public UUID; None when there is no such inspection."""
+    public_id: uuid.UUID | None
+    if inspection_id.isdigit():
+        if len(inspection_id) > 18:
+            return None
+        public_id = Inspection.objects.filter(pk=int(inspection_id)).values_list("public_id", flat=True).first()
+    else:
+        try:
+            public_id = uuid.UUID(inspection_id)
+        except ValueError:
+            return None
+    if public_id is None:
+        return None
+    try:
+        return inspection_get_public(public_id=public_id)
+    except Http404:
+        return None
+
+
+def _rate_limited(response: HttpResponse, verdict: ratelimit.Verdict, what: str) -> Status[dict[str, str]]:
+    response["Retry-After"] = str(verdict.retry_after)
+    return Status(429, {"detail": f"{what}过于频繁。为防止滥用，同一网络在一段时间内的次数有限，请 {verdict.wait_text} 后再试。"})
+
+
+def closed_detail(inspection: Inspection) -> str:
+    return (f"本次巡察信访受理期已于{cn_date(inspection.intake_end)}结束，网上反映已关闭，不再接收新的反映。"
+            "如需反映问题，请通过纪检监察机关、组织部门、信访部门的常设渠道反映。")
+
+
+# --- endpoints --------------------------------------------------------------------------------------
+
+
+@public_router.post(
+    "/inspections/{inspection_id}/reports",
+    auth=None,
+    response={201: ReceiptOut, 400: BadRequestOut, 403: DetailOut, 404: DetailOut, 410: ClosedOut, 429: DetailOut, 503: DetailOut},
+    openapi_extra=REPORT_OPENAPI,
+    summary="网上反映（无需登录）",
+)
+def report_create(request: HttpRequest, inspection_id: str, response: HttpResponse) -> Status[dict[str, Any]]:
+    """提交一件网上反映。`inspection_id` 为巡察任务的编号或其公开页面地址中的 UUID。
+
+    请求体为 JSON，或 multipart/form-data（附件放在 `attachments` 字段，可多个；`reporter`、`subjects`
+    以 JSON 文字提交）。最简单的有效请求体：`{"anonymous": true, "content": "……"}`。
+    实名反映：`anonymous` 为 false，并提供 `reporter`（`name` 必填，另需 `phone`、`email`、`address` 至少一项；
+    `role` 为 teacher/student/staff/other）。
+
+    答复：
+    - **201** `{"receipt_code": "<16位数字>", "received_at": …, "reference": …}`：查询码只返回这一次，服务器只保存其密钥散列；
+    - **400** `{"detail": "<中文说明>", "errors": [{"field", "message"}]}`：请求内容有误（如附件类型与内容不符、缺少姓名）；
+    - **403**：信访受理期尚未开始；
+    - **404**：巡察任务不存在；
+    - **410**：信访受理期已结束，`detail` 为
+      “本次巡察信访受理期已于YYYY年M月D日结束，网上反映已关闭，不再接收新的反映。如需反映问题，请通过纪检监察机关、组织部门、信访部门的常设渠道反映。”，
+      `intake_end` 为受理截止日期；
+    - **429**：提交过于频繁，`Retry-After` 头给出需等待的秒数；
+    - **503**：系统暂时无法保存，未登记任何内容，可稍后重试。
+    """
+    response["Cache-Control"] = NO_STORE
+    verdict = ratelimit.hit("submit", request)
+    if not verdict.allowed:
+        return _rate_limited(response, verdict, "提交")
+    inspection = _resolve(inspection_id)
+    if inspection is None:
+        return Status(404, {"detail": "未找到该巡察任务。"})
+    today = timezone.localdate()
+    if today > inspection.intake_end:
+        return Status(410, {"detail": closed_detail(inspection), "intake_end": inspection.intake_end})
+    if today < inspection.intake_start:
+        return Status(403, {"detail": f"本次巡察将于{cn_date(inspection.intake_start)}开始受理，届时再提交。"})
+
+    raw, files, problem = _read_body(request)
+    if raw is None:
+        return _bad_request([(None, problem)])
+    try:
+        payload = PublicReportIn.model_validate(raw)
+    except PydanticValidationError as exc:
+        return _bad_request([(_field_name(tuple(e["loc"])), _problem_text(dict(e))) for e in exc.errors()])
+
+    problems: list[tuple[str | None, str]] = []
+    if payload.anonymous and payload.reporter is not None:
+        problems.append(("reporter（反映人）", "匿名反映（anonymous 为 true）不应提供反映人信息；如要实名反映，请把 anonymous 设为 false"))
+    if not payload.anonymous and payload.reporter is None:
+        problems.append(("reporter（反映人）", "实名反映请提供反映人信息（姓名、联系电话等）；如要匿名反映，请把 anonymous 设为 true"))
+    if payload.reporter is not None and payload.reporter.role and payload.reporter.role not in ReporterRole.values:
+        problems.append(("reporter.role（身份）", "应为以下之一：" + "、".join(f"{v}（{lbl}）" for v, lbl in ReporterRole.choices)))
+    for i, s in enumerate(payload.subjects):
+        if s.category not in SubjectCategory.values:
+            problems.append((f"subjects.{i}.category（类别）", "应为以下之一：" + "、".join(f"{v}（{lbl}）" for v, lbl in SubjectCategory.choices)))
+    if problems:
+        return _bad_request(problems)
+
+    reporter = None
+    if payload.reporter is not None:
+        reporter = ReporterData(**payload.reporter.model_dump())
+    online = next((c for c in inspection.channels.all() if c.kind == ChannelKind.ONLINE), None)
+    data = ReportInput(inspection=inspection, content=payload.content, kind=ChannelKind.ONLINE, channel=online, reporter=reporter,
+                       subjects=[SubjectData(name=s.name, post=s.post, category=s.category) for s in payload.subjects], files=files)
+    try:
+        # No request passed on: the audit log must not tie a (possibly anonymous) report to an address.
+        registered = report_register(actor=None, data=data)
+    except DjangoValidationError as exc:
+        return _bad_request([(None, m) for m in exc.messages])
+    except DatabaseError:
+        return Status(503, {"detail": "系统暂时无法保存，这次提交没有登记，也没有生成查询码。请稍后重试。"})
+    report = registered.report
+    return Status(201, {"receipt_code": registered.receipt_code, "received_at": report.received_at, "reference": report.reference})
+
+
+@public_router.get(
+    "/receipts/{code}",
+    auth=None,
+    response={200: ReceiptStatusOut, 404: DetailOut, 429: DetailOut},
+    summary="凭查询码查看办理情况（无需登录）",
+)
+def receipt_get(request: HttpRequest, code: str, response: HttpResponse) -> Status[dict[str, Any]]:
+    """凭16位查询码查看办理情况：状态、收到时间、巡察、答复（不含工作人员姓名）。
+
+    查询码错误时答复 **404** `{"detail": "查询码不正确"}`，不透露任何其他信息；查询过于频繁时答复 **429**（带 `Retry-After`）。
+
+    注意：本接口按约定把查询码放在地址中，地址可能被代理服务器或浏览器历史记录下来。面向反映人的网页
+    （/p/receipt/）用 POST 表单提交查询码，不会出现在地址中；调用方请不要记录或缓存本接口的地址，答复带
+    `Cache-Control: no-store`。
+    """
+    response["Cache-Control"] = NO_STORE
+    verdict = ratelimit.hit("lookup", request)
+    if not verdict.allowed:
+        return _rate_limited(response, verdict, "查询")
+    report = receipt_lookup(code=code, via="接口")
+    if report is None:
+        return Status(404, {"detail": "查询码不正确"})
+    return Status(200, receipt_status(report))
