@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
@@ -22,7 +22,6 @@ from pydantic import ValidationError as PydanticValidationError
 
 from xuncha.inspections.documents import cn_date
 from xuncha.inspections.models import ChannelKind, Inspection
-from xuncha.inspections.selectors import inspection_get_public
 from xuncha.intake.models import ReporterRole, SubjectCategory
 from xuncha.intake.services import MAX_CONTENT_CHARS, ReporterData, ReportInput, SubjectData, report_register
 from xuncha.portal import ratelimit
@@ -212,23 +211,16 @@ def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, list[Upload
 
 
 def _resolve(inspection_id: str) -> Inspection | None:
-    """By the integer id or the public UUID; None when there is no such inspection."""
-    public_id: uuid.UUID | None
+    """By the integer id or the public UUID (one query); None when there is no such inspection."""
     if inspection_id.isdigit():
         if len(inspection_id) > 18:
             return None
-        public_id = Inspection.objects.filter(pk=int(inspection_id)).values_list("public_id", flat=True).first()
-    else:
-        try:
-            public_id = uuid.UUID(inspection_id)
-        except ValueError:
-            return None
-    if public_id is None:
-        return None
+        return Inspection.objects.filter(pk=int(inspection_id)).first()
     try:
-        return inspection_get_public(public_id=public_id)
-    except Http404:
+        public_id = uuid.UUID(inspection_id)
+    except ValueError:
         return None
+    return Inspection.objects.filter(public_id=public_id).first()
 
 
 def _rate_limited(response: HttpResponse, verdict: ratelimit.Verdict, what: str) -> Status[dict[str, str]]:

@@ -11,6 +11,7 @@ Envelope (text, safe for a CharField/TextField): "sm4gcm:<key id>:<base64(nonce 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -49,13 +50,23 @@ def _new_key_id() -> str:
 
 
 def create_key_file(path: Path) -> None:
-    """Create a new key file (mode 0600). Refuses to overwrite."""
+    """Create a new key file (mode 0600), atomically: it is written under a temporary name and linked
+    into place, so a process starting at the same moment sees either no file or a complete one.
+    Never overwrites: when another process won the race, its file is kept."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key_id = _new_key_id()
     content = {"active": key_id, "keys": {key_id: secrets.token_hex(16)}, "receipt_key": secrets.token_hex(32)}
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(content, f, indent=2)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(content, f, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):  # another process created it first: keep theirs
+            os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load_key_ring(path: Path, create: bool = True) -> KeyRing:

@@ -23,7 +23,7 @@ from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
 from xuncha.inspections.selectors import calendar_get
-from xuncha.triage.search import index_report
+from xuncha.triage.search import index_new_report, index_report
 
 from .acceptance import evaluate
 from .attachments import CheckedFile, check_files
@@ -107,7 +107,9 @@ def _seal_reporter(reporter: ReporterData) -> dict[str, str]:
 
 
 def _next_number(inspection: Inspection) -> int:
-    # Runs inside the registering transaction; the unique constraint guards against a race.
+    """The next report number of an inspection. Runs inside the registering transaction and locks the
+    inspection row first, so that concurrent registrations (PostgreSQL) take numbers one after another."""
+    Inspection.objects.select_for_update().filter(pk=inspection.pk).values_list("pk", flat=True).first()
     current = Report.objects.filter(inspection=inspection).aggregate(m=Max("number"))["m"] or 0
     return current + 1
 
@@ -165,7 +167,7 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
             Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
                                          for s in data.subjects if s.name.strip()])
             _store_files(report, checked, saved)
-            index_report(report)
+            index_new_report(report, data.content, [(s.name, s.post) for s in data.subjects])
             audit_record(actor=actor, action="report.register", obj=report, request=request,
                          summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
                          data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,

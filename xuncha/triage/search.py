@@ -25,6 +25,12 @@ def index_report(report: Any) -> None:
     ReportSearch.objects.update_or_create(report=report, defaults={"tokens": cjk.index_text(report_document(report))})
 
 
+def index_new_report(report: Any, content: str, subjects: list[tuple[str, str]]) -> None:
+    """Index a report just created, from what was registered (no re-read, a plain insert)."""
+    document = "\n".join([content, *(f"{name} {post}" for name, post in subjects)])
+    ReportSearch.objects.create(report=report, tokens=cjk.index_text(document))
+
+
 def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
     if connection.vendor == "sqlite":
         match = " AND ".join(f'"{t}"' for t in terms)

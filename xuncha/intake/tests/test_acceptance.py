@@ -102,3 +102,36 @@ def test_a_failed_registration_leaves_no_file_behind(seed000, monkeypatch: pytes
     assert not Report.objects.exists()
     media = Path(settings.MEDIA_ROOT) / "attachments"
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_get_distinct_numbers(demo: dict) -> None:
+    """Four threads registering at once (PostgreSQL runs them truly in parallel) never collide."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite runs one writer at a time (IMMEDIATE transactions); its in-memory test database cannot host threads")
+    seed = demo["seed000"]
+    member = User.objects.get(username="member")
+    phone = seed.channels.get(kind="phone")
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(5):
+                services.report_register(actor=member, data=services.ReportInput(
+                    inspection=seed, content="并发登记", kind="phone", channel=phone, received_at=at(2024, 9, 26, 9)))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(Report.objects.filter(inspection=seed).values_list("number", flat=True)) == list(range(1, 21))
