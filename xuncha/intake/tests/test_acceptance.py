@@ -79,7 +79,7 @@ def test_reports_are_numbered_per_inspection(seed000, seed001) -> None:
     assert b.reference.endswith("-00002")
 
 
-def test_a_failed_registration_leaves_no_file_behind(seed000, monkeypatch: pytest.MonkeyPatch, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_registration_leaves_no_file_behind(seed000, monkeypatch: pytest.MonkeyPatch, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import io
     from pathlib import Path
 
@@ -87,6 +87,7 @@ def test_a_failed_registration_leaves_no_file_behind(seed000, monkeypatch: pytes
     from django.db import DatabaseError
     from PIL import Image
 
+    settings.MEDIA_ROOT = tmp_path / "media"  # this test's own folder
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, format="PNG")
     member = User.objects.get(username="member")
@@ -100,7 +101,7 @@ def test_a_failed_registration_leaves_no_file_behind(seed000, monkeypatch: pytes
     with pytest.raises(DatabaseError):
         services.report_register(actor=member, data=data)
     assert not Report.objects.exists()
-    media = Path(settings.MEDIA_ROOT) / "attachments"
+    media = Path(settings.MEDIA_ROOT)
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
