@@ -45,7 +45,8 @@ IDENTITY_FIELDS = ("name", "phone", "id_number", "unit", "address", "email")
 
 class Report(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="reports", verbose_name="巡察任务")
-    number = models.PositiveIntegerField("编号")
+    # Assigned at the end of the registering transaction (to hold the numbering lock briefly); never null once committed.
+    number = models.PositiveIntegerField("编号", null=True)
     channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name="受理渠道")
     channel_kind = models.CharField("渠道类型", max_length=16, choices=ChannelKind.choices)
     received_at = models.DateTimeField("收到时间", db_index=True)
@@ -92,7 +93,7 @@ class Report(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"{self.inspection_id}-{self.number:05d}"
+        return f"{self.inspection_id}-{self.number or 0:05d}"
 
 
 class Subject(models.Model):

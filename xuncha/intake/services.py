@@ -148,7 +148,7 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
     try:
         with transaction.atomic():
             report = Report(
-                inspection=data.inspection, number=_next_number(data.inspection), channel=data.channel, channel_kind=data.kind,
+                inspection=data.inspection, number=None, channel=data.channel, channel_kind=data.kind,
                 received_at=received_at, postmarked_on=data.postmarked_on, content=data.content.strip(),
                 anonymous=not real_name, reporter_role=(data.reporter.role if data.reporter else ""),
                 reporter_sealed=_seal_reporter(data.reporter) if data.reporter else {},
@@ -168,6 +168,10 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
                                          for s in data.subjects if s.name.strip()])
             _store_files(report, checked, saved)
             index_new_report(report, data.content, [(s.name, s.post) for s in data.subjects])
+            # Last: the number (a per-inspection lock) and the audit event (the chain head lock), so that
+            # both locks are held only for the few statements before the commit.
+            report.number = _next_number(data.inspection)
+            Report.objects.filter(pk=report.pk).update(number=report.number)
             audit_record(actor=actor, action="report.register", obj=report, request=request,
                          summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
                          data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
