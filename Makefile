@@ -6,6 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address printed in QR codes and documents; override behind a proxy (SITE_URL=https://…).
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: run test test-fast test-pg lint check demo clean bench
 

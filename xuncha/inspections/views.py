@@ -22,7 +22,7 @@ from . import documents, services
 from .forms import ChannelForm, HoursFormSet, InspectionEditForm, InspectionForm, MeetingForm, SpeakerFormSet
 from .models import Channel, Inspection
 from .selectors import calendar_get, can_plan, inspection_get, inspection_list, inspection_period_status, inspection_role, intake_status
-from .urls_public import public_url
+from .urls_public import public_path, public_url
 
 
 def attach_error(form: Form, exc: ValidationError | PermissionError) -> None:
@@ -73,6 +73,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "speakers": list(meeting.speakers.all()) if meeting else [],
         "public_url": public_url(inspection),
+        "public_path": public_path(inspection),
     }
     return render(request, "inspections/detail.html", context)
 
