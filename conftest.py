@@ -51,23 +51,21 @@ def _isolated_cache() -> Any:
     cache.clear()
 
 
-@pytest.fixture
-def demo(db: Any) -> dict[str, Any]:
-    """The demo data plus a second team (another round, another target) with its own people."""
+def _load_demo_data() -> None:
+    """The demo plus a second team (another round, another target) with its own people."""
     from xuncha.inspections import services
 
-    seed000, seed001, practice = load_demo(today=DEMO_TODAY)
+    load_demo(today=DEMO_TODAY)
     office = User.objects.get(username="office")
     sysadmin = User.objects.get(username="sysadmin")
     rnd = services.round_create(actor=office, name="测试市委第一轮常规巡察", kind=RoundKind.REGULAR, year=2026)
-    team = services.team_create(actor=office, round=rnd, name="测试市委第二巡察组")
+    team = services.team_create(actor=office, round=rnd, name=OTHER_TEAM)
     target = services.target_create(actor=office, name="测试学院党委")
     other = services.inspection_create(actor=office, round=rnd, team=team, target=target,
                                        start_date=dt.date(2026, 9, 1), end_date=dt.date(2026, 10, 30))
     services.channel_save(actor=office, inspection=other, kind="phone", value="0770-1234567",
                           hours=[("workdays", dt.time(9), dt.time(17))])
     services.team_member_add(actor=office, team=team, name="其他组长", position=TeamMember.Position.LEADER)
-    users = {u.username: u for u in User.objects.all()}
     for name, role, scope in [
         ("other_leader", Role.TEAM_LEADER, {"team": team}),
         ("other_member", Role.TEAM_MEMBER, {"team": team}),
@@ -79,8 +77,36 @@ def demo(db: Any) -> dict[str, Any]:
         user.save()
         if role:
             role_assign(actor=sysadmin, user=user, role=role, system=True, **scope)
-        users[name] = user
-    return {"users": users, "seed000": seed000, "seed001": seed001, "practice": practice, "other": other}
+
+
+OTHER_TEAM = "测试市委第二巡察组"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the demo once into the test database; every test then runs in a transaction that is
+    rolled back, so each sees the same fresh demo. (Transactional tests, which pytest-django runs
+    last, flush the database; the `demo` fixture then loads it again.)"""
+    from django.conf import settings as django_settings
+
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        _load_demo_data()
+
+
+@pytest.fixture
+def demo(db: Any) -> dict[str, Any]:
+    """The demo objects (see _load_demo_data), fresh from the database for each test."""
+    if not User.objects.filter(username="office").exists():
+        _load_demo_data()
+    inspections = Inspection.objects.select_related("team", "target", "round")
+    return {
+        "users": {u.username: u for u in User.objects.all()},
+        "seed000": inspections.get(team__name="省委教育工委提级巡察二组"),
+        "seed001": inspections.get(team__name="市委第五巡察组"),
+        "practice": inspections.get(is_practice=True),
+        "other": inspections.get(team__name=OTHER_TEAM),
+    }
 
 
 def client_for(user: User | None) -> Client:
