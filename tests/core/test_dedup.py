@@ -144,13 +144,23 @@ def test_group_all_equals_sequential_add() -> None:
     assert expected[5] == (6, None)  # nothing left after normalisation: not indexed
 
 
-def test_a_report_linking_two_groups_merges_them_into_the_earliest() -> None:
-    index = _index(threshold=0.3)
+def test_a_report_linking_two_groups_strongly_merges_them_into_the_earliest() -> None:
+    index = _index(threshold=0.3, merge_threshold=0.3)
     index.add(1, PROCUREMENT)
     index.add(2, HIRING)
     match = index.add(3, PROCUREMENT + HIRING)
     assert match is not None and match.group_id == 1 and match.merged == (2,)
     assert dict(index.groups()) == {1: 1, 2: 1, 3: 1}
+
+
+def test_weak_links_join_the_best_group_without_chaining_groups_together() -> None:
+    index = _index(threshold=0.3)  # merge_threshold stays 0.7
+    index.add(1, PROCUREMENT)
+    index.add(2, HIRING)
+    match = index.add(3, PROCUREMENT + HIRING)
+    assert match is not None and match.merged == ()
+    groups = dict(index.groups())
+    assert groups[3] == match.group_id and groups[1] != groups[2]
 
 
 def test_sqlite_store_round_trip(tmp_path: Path) -> None:

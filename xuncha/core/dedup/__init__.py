@@ -80,11 +80,13 @@ class DuplicateIndex:
     """Finds, for each new report, the best earlier near-duplicate or exact repeat, and groups them."""
 
     def __init__(self, store: BandStore, *, hasher: MinHasher | None = None, banding: Banding | None = None,
-                 threshold: float = DEFAULT_THRESHOLD, max_verify: int = 64, batch_size: int = 1024) -> None:
+                 threshold: float = DEFAULT_THRESHOLD, max_verify: int = 64, batch_size: int = 1024,
+                 merge_threshold: float = 0.7) -> None:
         self.store = store
         self.hasher = hasher or MinHasher()
         self.banding = banding or Banding(num_perm=self.hasher.num_perm)
         self.threshold = threshold
+        self.merge_threshold = max(merge_threshold, threshold)
         self.max_verify = max_verify
         self.batch_size = batch_size
 
@@ -154,13 +156,15 @@ class DuplicateIndex:
                         found.append((exact, s, kept_ids[r], aliases.find(groups[r])))
             group = rid
             if found:
-                linked = {g for *_, g in found}
-                group = min(linked | {rid})
+                # Join the best match's group; fold other groups in only on a strong link, so that a
+                # chain of borderline links cannot glue unrelated reports into one huge group.
+                exact, sim, best, best_group = max(found, key=lambda f: (f[0], f[1], -f[2]))
+                linked = {best_group} | {g for ex, s, _, g in found if ex or s >= self.merge_threshold}
+                group = min(linked)
                 merged = tuple(sorted(linked - {group}))
                 for g in merged:
                     self.store.relabel_group(g, group)
                     aliases.relabel(g, group)
-                exact, sim, best, _ = max(found, key=lambda f: (f[0], f[1], -f[2]))
                 results[kept[row]] = Match(report_id=best, group_id=group, similarity=1.0 if exact else sim,
                                            exact=exact, merged=merged)
             groups.append(group)
