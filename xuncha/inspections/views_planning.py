@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import CalendarDayForm, ConflictForm, RoundForm, TargetForm, TeamForm, TeamMemberForm, WorkdayCalcForm
 from .models import CalendarDay
-from .selectors import calendar_day_list, calendar_get, can_plan, round_get, round_list, target_list, team_get
+from .selectors import calendar_day_list, calendar_get, can_plan, inspection_list, round_get, round_list, target_list, team_get
 from .views import attach_error
 
 
@@ -75,8 +75,11 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, "已登记回避申报。")
                     return redirect("inspections:team", pk=team.pk)
+    # Only the inspections this user may see (a member who declared a conflict does not see that one).
+    visible = inspection_list(user=request.user).filter(team=team).select_related("target")
     return render(request, "inspections/team_detail.html",
-                  {"team": team, "planner": planner, "member_form": member_form, "conflict_form": conflict_form})
+                  {"team": team, "planner": planner, "member_form": member_form, "conflict_form": conflict_form,
+                   "inspections": visible})
 
 
 @login_required

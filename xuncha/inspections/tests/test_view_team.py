@@ -121,6 +121,10 @@ def test_a_conflict_declared_after_assignment_hides_the_inspection(clients: Any,
     assert client.get("/api/v1/inspections").json() == [
         i for i in client.get("/api/v1/inspections").json() if i["id"] != seed000.pk]
     assert seed000.pk not in [i["id"] for i in client.get("/api/v1/inspections").json()]
+    # Nor does the team page list it among the team's inspections.
+    entry = f"<li>{seed000.target.name}（{seed000.start_date:%Y-%m-%d} 至"
+    assert entry not in client.get(reverse("inspections:team", args=[seed000.team_id])).content.decode()
+    assert entry in office.get(reverse("inspections:team", args=[seed000.team_id])).content.decode()
     # The rest of the team is not affected.
     assert clients["member"].get(detail).status_code == 200
 
