@@ -23,6 +23,22 @@ PERSONAS = ["office", "leader", "member", "liaison", "recipient", "auditor", "sy
             "other_leader", "other_member", "other_liaison", "norole"]
 
 
+# Which demo inspections (keys of the `demo` fixture) each persona may see: the page list and the API agree.
+VISIBLE_INSPECTIONS: dict[str, set[str]] = {
+    "office": {"seed000", "seed001", "practice", "other"},
+    "leader": {"seed000", "seed001", "practice"},
+    "member": {"seed000", "seed001", "practice"},
+    "liaison": {"seed000", "seed001", "practice"},
+    "other_leader": {"other"},
+    "other_member": {"other"},
+    "other_liaison": {"other"},
+    "recipient": set(),
+    "auditor": set(),
+    "sysadmin": set(),
+    "norole": set(),
+}
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is deliberately slow; tests create many accounts.

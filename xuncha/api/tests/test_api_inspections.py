@@ -7,22 +7,10 @@ from typing import Any
 import pytest
 
 from conftest import PERSONAS
+from conftest import VISIBLE_INSPECTIONS as VISIBLE
 
 pytestmark = pytest.mark.django_db
 
-VISIBLE = {
-    "office": {"seed000", "seed001", "practice", "other"},
-    "leader": {"seed000", "seed001", "practice"},
-    "member": {"seed000", "seed001", "practice"},
-    "liaison": {"seed000", "seed001", "practice"},
-    "other_leader": {"other"},
-    "other_member": {"other"},
-    "other_liaison": {"other"},
-    "recipient": set(),
-    "auditor": set(),
-    "sysadmin": set(),
-    "norole": set(),
-}
 INSPECTION_KEYS = {"id", "round", "kind", "team", "target", "start_date", "end_date", "intake_start", "intake_end", "channels"}
 CHANNEL_KEYS = {"id", "kind", "label", "value", "postcode", "location", "hours"}
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS
+from conftest import PERSONAS, VISIBLE_INSPECTIONS
 from xuncha.accounts.models import RoleAssignment, User
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections import services
@@ -144,15 +144,6 @@ def _names(demo: dict[str, Any]) -> dict[str, str]:
     return {key: str(demo[key]) for key in ("seed000", "seed001", "practice", "other")}
 
 
-LIST_VISIBLE = {
-    "office": {"seed000", "seed001", "practice", "other"},
-    "leader": {"seed000", "seed001", "practice"},
-    "member": {"seed000", "seed001", "practice"},
-    "liaison": {"seed000", "seed001", "practice"},
-    "other_leader": {"other"},
-    "other_member": {"other"},
-    "other_liaison": {"other"},
-}
 
 
 @pytest.mark.parametrize("persona", EVERYONE)
@@ -163,7 +154,7 @@ def test_list_shows_exactly_the_visible_inspections(clients: Any, demo: dict[str
         return
     assert response.status_code == 200
     html = response.content.decode()
-    visible = LIST_VISIBLE.get(persona, set())
+    visible = VISIBLE_INSPECTIONS[persona]
     for key, title in _names(demo).items():
         link = reverse("inspections:detail", args=[demo[key].pk])
         assert (f'href="{link}"' in html) is (key in visible), (persona, key)
