@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from xuncha.inspections.views import attach_error
+from xuncha.web import attach_error
 
 from . import services, totp
 from .forms import LoginForm, RoleAssignForm, TotpForm, UserCreateForm

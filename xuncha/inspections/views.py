@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,17 +16,13 @@ from django.views.decorators.http import require_POST
 from xuncha.accounts.roles import Role
 from xuncha.accounts.selectors import has_role
 from xuncha.audit.services import audit_record
+from xuncha.web import attach_error, attachment
 
 from . import documents, services
 from .forms import ChannelForm, HoursFormSet, InspectionEditForm, InspectionForm, MeetingForm, SpeakerFormSet
 from .models import Channel, Inspection
 from .selectors import calendar_get, can_plan, inspection_get, inspection_list, inspection_period_status, inspection_role, intake_status
 from .urls_public import public_path, public_url
-
-
-def attach_error(form: Form, exc: ValidationError | PermissionError) -> None:
-    for message in getattr(exc, "messages", None) or [str(exc)]:
-        form.add_error(None, message)
 
 
 @login_required
@@ -202,23 +197,15 @@ def announcement_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/announcement.html", {"inspection": inspection, "text": text})
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @login_required
 def announcement_docx(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _document_access(request, pk, "announcement_docx")
     content = documents.announcement_docx(inspection, calendar_get())
-    return _attachment(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"巡察公告-{inspection.target.name}.docx")
+    return attachment(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"巡察公告-{inspection.target.name}.docx")
 
 
 @login_required
 def letterbox_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _document_access(request, pk, "letterbox_notice_pdf")
     content = documents.letterbox_notice_pdf(inspection, calendar_get(), public_url(inspection))
-    return _attachment(content, "application/pdf", f"联系信箱告示-{inspection.target.name}.pdf")
+    return attachment(content, "application/pdf", f"联系信箱告示-{inspection.target.name}.pdf")

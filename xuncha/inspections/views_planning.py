@@ -9,11 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xuncha.web import attach_error
+
 from . import services
 from .forms import CalendarDayForm, ConflictForm, RoundForm, TargetForm, TeamForm, TeamMemberForm, WorkdayCalcForm
 from .models import CalendarDay
 from .selectors import calendar_day_list, calendar_get, can_plan, inspection_list, round_get, round_list, target_list, team_get
-from .views import attach_error
 
 
 @login_required

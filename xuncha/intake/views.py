@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from xuncha.audit.services import audit_record
 from xuncha.core.crypto import format_receipt_code, seal
 from xuncha.inspections.models import ChannelKind
-from xuncha.inspections.views import attach_error
 from xuncha.triage.search import search_filter
+from xuncha.web import attach_error
 
 from . import services
 from .forms import KIND_TITLES, RegisterForm, RevealForm, SubjectFormSet
