@@ -174,6 +174,12 @@ KEY_FILE = Path(os.environ.get("XUNCHA_KEY_FILE", VAR_DIR / "keys" / "identity.k
 # Intake: time limits and upload limits (DESIGN §3, §5).
 RECEIPT_NOTICE_WORKING_DAYS = int(os.environ.get("RECEIPT_NOTICE_WORKING_DAYS", "15"))
 RESULT_NOTICE_WORKING_DAYS = int(os.environ.get("RESULT_NOTICE_WORKING_DAYS", "15"))
+# Triage: a referral or clue transfer is passed on within N working days of approval; receiving bodies
+# report back within N months; the classifier is retrained after every N newly confirmed labels.
+HANDOVER_WORKING_DAYS = int(os.environ.get("HANDOVER_WORKING_DAYS", "5"))
+HANDOVER_RESULT_MONTHS = int(os.environ.get("HANDOVER_RESULT_MONTHS", "3"))
+CLASSIFIER_RETRAIN_EVERY = int(os.environ.get("CLASSIFIER_RETRAIN_EVERY", "25"))
+CLASSIFIER_DIR = Path(os.environ.get("CLASSIFIER_DIR", VAR_DIR / "models"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 ATTACHMENT_MAX_COUNT = int(os.environ.get("ATTACHMENT_MAX_COUNT", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -176,10 +176,18 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
                          summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
                          data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
                                "within_hours": acceptance.within_hours, "attachments": len(checked)})
+            transaction.on_commit(lambda: _triage_later(report.pk))
     except BaseException:
         _remove_files(saved)
         raise
     return Registered(report, code)
+
+
+def _triage_later(report_id: int) -> None:
+    """Classification, scope and duplicate grouping, after the registration commits (Celery; inline when eager)."""
+    from xuncha.triage.tasks import report_triage_task
+
+    report_triage_task.delay(report_id)
 
 
 def report_add_information(*, report: Report, content: str, files: list[UploadedFile], by_reporter: bool = True,
@@ -242,6 +250,10 @@ def reply_create(*, actor: Any, report: Report, kind: str, content: str, request
         reply = Reply.objects.create(report=report, kind=kind, content=content.strip(), created_by=actor)
         audit_record(actor=actor, action="report.reply", obj=report, request=request,
                      summary=f"答复信访件 {report.reference}（{reply.get_kind_display()}）")
+        if kind == Reply.Kind.RESULT:
+            from xuncha.triage.services import group_mark_answered
+
+            group_mark_answered(report)
     return reply
 
 
