@@ -12,7 +12,7 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.inspections.demo import DEMO_PASSWORD, load_demo
-from xuncha.inspections.models import Inspection, RoundKind, TeamMember
+from xuncha.inspections.models import Inspection, ReceivingBody, RoundKind, TeamMember
 
 # "Today" for the demo's practice inspection in tests.
 DEMO_TODAY = dt.date(2026, 11, 23)
@@ -20,7 +20,7 @@ DEMO_TODAY = dt.date(2026, 11, 23)
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member
 # and a liaison of another team/target, and an account with no role.
 PERSONAS = ["office", "leader", "member", "liaison", "recipient", "auditor", "sysadmin",
-            "other_leader", "other_member", "other_liaison", "norole"]
+            "other_leader", "other_member", "other_liaison", "other_recipient", "norole"]
 
 
 # Which demo inspections (keys of the `demo` fixture) each persona may see: the page list and the API agree.
@@ -33,6 +33,7 @@ VISIBLE_INSPECTIONS: dict[str, set[str]] = {
     "other_member": {"other"},
     "other_liaison": {"other"},
     "recipient": set(),
+    "other_recipient": set(),
     "auditor": set(),
     "sysadmin": set(),
     "norole": set(),
@@ -86,6 +87,8 @@ def _load_demo_data() -> None:
         ("other_leader", Role.TEAM_LEADER, {"team": team}),
         ("other_member", Role.TEAM_MEMBER, {"team": team}),
         ("other_liaison", Role.LIAISON, {"org": target}),
+        # A recipient of one body only (the demo recipient receives for all six demo bodies).
+        ("other_recipient", Role.RECIPIENT, {"body": ReceivingBody.objects.get(name=OTHER_RECIPIENT_BODY)}),
         ("norole", None, {}),
     ]:
         user = User(username=name, display_name=name)
@@ -96,6 +99,7 @@ def _load_demo_data() -> None:
 
 
 OTHER_TEAM = "测试市委第二巡察组"
+OTHER_RECIPIENT_BODY = "示范市委组织部"
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +151,30 @@ def seed000(demo: dict[str, Any]) -> Inspection:
 @pytest.fixture
 def seed001(demo: dict[str, Any]) -> Inspection:
     return demo["seed001"]
+
+
+@pytest.fixture
+def register(seed000: Inspection) -> Any:
+    """register(content, [(name, post, category)], kind=, reporter=, received_at=, inspection=, triage=True):
+    a report registered through the intake service (by the demo member) and, unless triage=False, triaged."""
+    from xuncha.intake import services
+    from xuncha.intake.models import Report
+    from xuncha.triage.services import report_triage
+
+    member = User.objects.get(username="member")
+    minutes = iter(range(100_000))
+
+    def make(content: str, subjects: list[tuple[str, str, str]] | None = None, *, kind: str = "email",
+             reporter: Any = None, received_at: dt.datetime | None = None, inspection: Inspection | None = None,
+             triage: bool = True) -> Report:
+        inspection = inspection or seed000
+        at = received_at or dt.datetime(2024, 9, 26, 2, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=next(minutes))
+        report = services.report_register(actor=member, data=services.ReportInput(
+            inspection=inspection, content=content, kind=kind, channel=inspection.channels.filter(kind=kind).first(),
+            received_at=at, reporter=reporter,
+            subjects=[services.SubjectData(name=n, post=p, category=c) for n, p, c in (subjects or [])])).report
+        if triage:
+            report_triage(report_id=report.pk)
+        return Report.objects.select_related("inspection").get(pk=report.pk)
+
+    return make

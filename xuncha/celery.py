@@ -21,4 +21,11 @@ app.conf.beat_schedule = {
         # A run that waited longer than one interval in the queue is dropped: the next one covers it.
         "options": {"expires": MAIL_FETCH_SECONDS},
     },
+    # Labels confirmed since the last training also trigger retraining on commit; this catches up
+    # if that trigger was lost (worker down) and is a no-op when nothing is due.
+    "triage-classifier-retrain": {
+        "task": "triage.classifier_retrain_if_due",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
 }

@@ -9,6 +9,8 @@ urlpatterns = [
     path("audit/", include("xuncha.audit.urls")),
     path("", include("xuncha.inspections.urls")),
     path("", include("xuncha.intake.urls")),
+    path("triage/", include("xuncha.triage.urls")),
+    path("recipient/", include("xuncha.triage.urls_recipient")),
     path("p/", include("xuncha.portal.urls")),
     path("api/v1/", api.urls),
 ]

@@ -126,3 +126,6 @@ def announcement_parse(request: HttpRequest, payload: ParseIn) -> dict[str, obje
 from .intake import router as intake_router  # noqa: E402
 
 api.add_router("/", intake_router)
+from .triage import router as triage_router  # noqa: E402
+
+api.add_router("/", triage_router)

@@ -34,6 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("audit:list")
     if has_role(user, Role.SYSADMIN):
         return redirect("accounts:users")
+    if has_role(user, Role.RECIPIENT):
+        return redirect("recipient:home")
     return render(request, "inspections/home.html")
 
 

@@ -8,6 +8,7 @@ A model file holds character n-grams of confirmed reports: protect CLASSIFIER_DI
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -54,7 +55,8 @@ def classifier_retrain() -> ClassifierModel | None:
     """Train a model on the confirmed labels and make it the active one (a background job)."""
     rows = (Triage.objects.filter(labels_confirmed=True).order_by("-labels_confirmed_at")
             .values_list("report__content", "disciplines", "focuses")[:MAX_TRAINING_REPORTS])
-    texts, labels = [], []
+    texts: list[str] = []
+    labels: list[dict[str, Sequence[str]]] = []
     for content, d, f in rows.iterator(chunk_size=2000):
         texts.append(content)
         labels.append({"disciplines": from_mask(d, DISCIPLINE_BITS), "focuses": from_mask(f, FOCUS_BITS)})

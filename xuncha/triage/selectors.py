@@ -189,3 +189,9 @@ def recipient_batch_get(*, user: Any, pk: int) -> TransferBatch:
 
 def overdue_q(cutoff: Any) -> Q:
     return Q(result_at__isnull=True, acknowledged_at__lt=cutoff)
+
+
+def team_batches(*, user: Any, inspection: Inspection) -> QuerySet[TransferBatch]:
+    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
+        raise Http404
+    return TransferBatch.objects.filter(inspection=inspection).select_related("body", "created_by", "signed_by")

@@ -87,7 +87,7 @@ def group_refresh(inspection_id: int, key: int) -> DuplicateGroup | None:
     if stats["size"] < 2:
         DuplicateGroup.objects.filter(key=key).delete()
         return None
-    first = members.order_by("report__received_at", "pk").values_list("pk", flat=True).first()
+    first = members.order_by("report__received_at", "pk").values_list("pk", flat=True)[0]
     group, _ = DuplicateGroup.objects.update_or_create(key=key, defaults={
         "inspection_id": inspection_id, "first_report_id": first, "size": stats["size"],
         "reporters": stats["anonymous"] + stats["named"], "channels": stats["channels"],

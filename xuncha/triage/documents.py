@@ -1,0 +1,163 @@
+"""Documents of what is handed over: the referral letter (转办函) and the clue transfer list
+(问题线索移交清单), as .docx in the style of xuncha.inspections.documents.
+
+Both carry the report's matter only: its content, the subjects and the team's reasons. The
+reporter's identity (sealed or masked) never appears in them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from xuncha.inspections.documents import cn_date
+
+from .models import Clue, Referral, TransferBatch
+
+SUMMARY_CHARS = 200
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def document_number(moment: dt.datetime, number: int) -> str:
+    """〔2024〕第3号: the year of the document and its running number."""
+    return f"〔{local_date(moment).year}〕第{number}号"
+
+
+def subjects_phrase(report: Any) -> str:
+    """赵某（副院长）、钱某 — the subjects' names and posts, or a dash when none was given."""
+    return "、".join(f"{s.name}（{s.post}）" if s.post else s.name for s in report.subjects.all()) or "—"
+
+
+def discipline_phrase(report: Any) -> str:
+    triage = getattr(report, "triage", None)
+    labels = triage.discipline_labels if triage is not None else []
+    return "、".join(labels) or "—"
+
+
+def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+def _document() -> Any:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "仿宋"  # type: ignore[union-attr]
+    style.font.size = Pt(16)  # type: ignore[union-attr]
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # type: ignore[union-attr]
+    return doc
+
+
+def _title(doc: Any, text: str, number: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(text)
+    run.bold = True
+    run.font.size = Pt(22)
+    run.font.name = "黑体"
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+    num = doc.add_paragraph(number)
+    num.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _body(doc: Any, text: str) -> None:
+    from docx.shared import Pt
+
+    p = doc.add_paragraph(text)
+    p.paragraph_format.first_line_indent = Pt(32)
+
+
+def _save(doc: Any) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def referral_letter_paragraphs(referral: Referral) -> list[str]:
+    report = referral.report
+    inspection = report.inspection
+    months = settings.HANDOVER_RESULT_MONTHS
+    return [
+        f"{inspection.team.name}在巡察{inspection.target.name}期间，收到反映有关问题的信访件（编号{report.reference}）。"
+        "经研究，该件反映的问题根据巡察受理范围不属于本次巡察受理范围，按规定由有关部门处理，现转你单位办理。",
+        f"一、被反映人：{subjects_phrase(report)}。",
+        f"二、反映的主要问题：{' '.join(report.content.split())}",
+        f"三、转办理由：{referral.reason}",
+        f"四、办理要求：请你单位按照职责认真研究处理，于收到本函之日起{months}个月内将办理情况和结果书面反馈{inspection.team.name}。"
+        "对反映人的有关信息，请严格保密。",
+    ]
+
+
+def referral_letter_docx(referral: Referral) -> bytes:
+    """巡察组信访件转办函 for one referral (its report's content and subjects, never the reporter)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    report = referral.report
+    inspection = report.inspection
+    doc = _document()
+    _title(doc, "巡察组信访件转办函", document_number(referral.created_at, referral.number))
+    doc.add_paragraph(f"{referral.body.name}：")
+    for text in referral_letter_paragraphs(referral):
+        _body(doc, text)
+    sign = doc.add_paragraph(f"{inspection.team.name}\n{cn_date(local_date(referral.created_at))}")
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return _save(doc)
+
+
+TRANSFER_COLUMNS = ("序号", "编号", "被反映人及职务", "反映问题摘要", "涉及纪律", "移交理由")
+
+
+def transfer_rows(clues: list[Clue]) -> list[tuple[str, ...]]:
+    return [(str(i), c.report.reference, subjects_phrase(c.report), summary(c.report.content), discipline_phrase(c.report), c.reason)
+            for i, c in enumerate(clues, start=1)]
+
+
+def batch_clues(batch: TransferBatch) -> list[Clue]:
+    return list(batch.clues.select_related("report__triage").prefetch_related("report__subjects").order_by("report__number", "id"))
+
+
+def transfer_list_docx(batch: TransferBatch) -> bytes:
+    """问题线索移交清单 of one batch, with the lines for the handing-over and the signing-for."""
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    clues = batch_clues(batch)
+    doc = _document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    _title(doc, "问题线索移交清单", document_number(batch.created_at, batch.number))
+    doc.add_paragraph(f"巡察任务：{batch.inspection}")
+    doc.add_paragraph(f"接收单位：{batch.body.name}")
+    doc.add_paragraph(f"移交问题线索共{len(clues)}件。")
+    table = doc.add_table(rows=1, cols=len(TRANSFER_COLUMNS))
+    table.style = "Table Grid"
+    for cell, head in zip(table.rows[0].cells, TRANSFER_COLUMNS, strict=True):
+        cell.text = head
+    for row in transfer_rows(clues):
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = value
+    blank = "__________"
+    signed = batch.signed_at is not None
+    doc.add_paragraph(f"移交人（{batch.inspection.team.name}）：{batch.created_by}    日期：{cn_date(local_date(batch.created_at))}")
+    doc.add_paragraph(f"接收人签收（{batch.body.name}）：{batch.signed_by if signed else blank}    "
+                      f"日期：{cn_date(local_date(batch.signed_at)) if batch.signed_at is not None else blank}")
+    note = doc.add_paragraph("本清单及所列问题线索请严格保密、妥善保管；"
+                             f"请于签收之日起{settings.HANDOVER_RESULT_MONTHS}个月内反馈处置情况和结果。")
+    note.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    return _save(doc)

@@ -1,0 +1,71 @@
+"""Forms of the triage pages: the queue's filters, labels, subjects, scope and dispositions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES
+from xuncha.inspections.models import ChannelKind, ReceivingBody
+from xuncha.intake.models import ReportStatus, SubjectCategory
+
+from .models import DispositionKind, Scope
+
+SORT_LABELS = {"new": "最新收到在前", "old": "最早收到在前", "number": "编号升序", "-number": "编号降序"}
+
+
+def _any(label: str, choices: Any) -> list[tuple[str, str]]:
+    return [("", label), *[(str(v), str(lab)) for v, lab in choices]]
+
+
+class QueueFilterForm(forms.Form):
+    """The GET form above the queue (every field optional; unknown values are ignored by the selector)."""
+
+    q = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "全文搜索，如：食堂、招生、职称"}))
+    status = forms.ChoiceField(required=False, choices=_any("全部状态", ReportStatus.choices))
+    channel = forms.ChoiceField(required=False, choices=_any("全部渠道", ChannelKind.choices))
+    discipline = forms.ChoiceField(required=False, choices=_any("全部纪律", DISCIPLINE_LABELS.items()))
+    focus = forms.ChoiceField(required=False, choices=_any("全部聚焦领域", [(c, f"聚焦{FOCUS_LABELS[c]}") for c in FOCUSES]))
+    category = forms.ChoiceField(required=False, choices=_any("全部被反映人类别", SubjectCategory.choices))
+    scope = forms.ChoiceField(required=False, choices=_any("受理范围", Scope.choices))
+    window = forms.ChoiceField(required=False, choices=[("", "受理期内外"), ("in", "受理期内"), ("out", "期外件")])
+    real_name = forms.ChoiceField(required=False, choices=[("", "实名/匿名"), ("yes", "实名"), ("no", "匿名")])
+    group = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    pending = forms.ChoiceField(required=False, choices=[("", "审批状态"), ("yes", "待组长审批")])
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
+
+
+class LabelsForm(forms.Form):
+    disciplines = forms.MultipleChoiceField(label="违反纪律", required=False, widget=forms.CheckboxSelectMultiple,
+                                            choices=[(c, DISCIPLINE_LABELS[c]) for c in DISCIPLINES])
+    focuses = forms.MultipleChoiceField(label="聚焦领域", required=False, widget=forms.CheckboxSelectMultiple,
+                                        choices=[(c, FOCUS_LABELS[c]) for c in FOCUSES])
+
+
+class SubjectForm(forms.Form):
+    pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="姓名", max_length=64, required=False)
+    post = forms.CharField(label="职务", max_length=120, required=False)
+    category = forms.ChoiceField(label="类别", choices=SubjectCategory.choices, initial=SubjectCategory.UNSURE)
+
+
+SubjectFormSet = forms.formset_factory(SubjectForm, extra=1, max_num=30)
+
+
+class ScopeForm(forms.Form):
+    scope = forms.ChoiceField(label="受理范围", choices=[(v, lab) for v, lab in Scope.choices if v != Scope.PENDING],
+                              widget=forms.RadioSelect)
+    reason = forms.CharField(label="判断理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DispositionForm(forms.Form):
+    kind = forms.ChoiceField(label="处置方式", choices=DispositionKind.choices, widget=forms.RadioSelect)
+    body = forms.ModelChoiceField(label="接收单位（转办、移交时选择）", queryset=ReceivingBody.objects.all(), required=False,
+                                  empty_label="——")
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
+    approve = forms.BooleanField(label="组长直接批准", required=False)
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label="审批意见", max_length=300, required=False, widget=forms.TextInput)

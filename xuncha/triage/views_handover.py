@@ -1,0 +1,131 @@
+"""Team pages after a leader approves a 转办 or a 移交: the referrals with their letters, the clues
+waiting to be listed, and the transfer batches (lists) with their sign status. Team members and
+leaders of the inspection's team only; everyone else gets a 404 from the selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xuncha.audit.services import audit_record
+from xuncha.inspections.models import ReceivingBody
+from xuncha.intake.selectors import intake_inspection_get
+from xuncha.web import attachment
+
+from . import documents
+from .models import Clue, Referral
+from .selectors import team_batch_get, team_batches, team_clues, team_referral_get, team_referrals
+from .services_disposition import overdue_cutoff, referral_send, result_due, transfer_batch_create
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def flag_items(items: Iterable[Referral | Clue], today: dt.date | None = None, cutoff: dt.datetime | None = None) -> list[Any]:
+    """Set the flags the pages show on each referral or clue: `result_due` (acknowledged + the
+    feedback time limit), `result_overdue` (acknowledged before the cutoff, still no result) and, for
+    a referral, `send_overdue` (its letter not sent and the passing-on time limit past)."""
+    today = today or timezone.localdate()
+    cutoff = cutoff or overdue_cutoff()
+    out = []
+    for item in items:
+        row: Any = item  # the flags are attributes for the templates only
+        row.result_due = result_due(item)
+        row.result_overdue = item.result_at is None and item.acknowledged_at is not None and item.acknowledged_at < cutoff
+        row.send_overdue = isinstance(item, Referral) and item.sent_at is None and item.due_on < today
+        out.append(row)
+    return out
+
+
+@login_required
+def handovers(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = intake_inspection_get(user=request.user, pk=pk)
+    referrals = flag_items(team_referrals(user=request.user, inspection=inspection).order_by("number"))
+    clues = flag_items(team_clues(user=request.user, inspection=inspection).prefetch_related("report__subjects")
+                       .order_by("body__name", "report__number", "id"))
+    waiting: dict[ReceivingBody, list[Clue]] = {}
+    for clue in clues:
+        if clue.batch_id is None:
+            waiting.setdefault(clue.body, []).append(clue)
+    batches = team_batches(user=request.user, inspection=inspection).annotate(clue_count=Count("clues")).order_by("-number")
+    return render(request, "triage/handovers.html", {
+        "inspection": inspection, "referrals": referrals, "waiting": list(waiting.items()), "batches": batches,
+        "clue_count": len(clues), "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def referral_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = team_referral_get(user=request.user, pk=pk)
+    was_sent = referral.sent_at is not None
+    referral_send(actor=request.user, referral=referral, request=request)
+    if was_sent:
+        messages.info(request, f"转办函第{referral.number}号此前已登记发出。")
+    else:
+        messages.success(request, f"已登记转办函第{referral.number}号发出（{referral.body}）。")
+    return redirect("triage:handovers", pk=referral.report.inspection_id)
+
+
+@login_required
+def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = team_referral_get(user=request.user, pk=pk)
+    content = documents.referral_letter_docx(referral)
+    with transaction.atomic():
+        audit_record(actor=request.user, action="referral.letter_export", obj=referral, request=request,
+                     summary=f"导出转办函第{referral.number}号（{referral.body}，信访件 {referral.report.reference}）")
+    return attachment(content, DOCX, f"转办函-第{referral.number}号-{referral.body.name}.docx")
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@login_required
+@require_POST
+def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = intake_inspection_get(user=request.user, pk=pk)
+    body_id = request.POST.get("body", "")
+    body = ReceivingBody.objects.filter(pk=int(body_id)).first() if body_id.isdigit() else None
+    if body is None:
+        raise Http404
+    try:
+        batch = transfer_batch_create(actor=request.user, inspection=inspection, body=body,
+                                      clue_ids=_ids(request.POST.getlist("clues")), request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("triage:handovers", pk=inspection.pk)
+    messages.success(request, f"已生成问题线索移交清单第{batch.number}号（{body}），请下载清单并交接收单位签收。")
+    return redirect("triage:batch", pk=batch.pk)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = team_batch_get(user=request.user, pk=pk)
+    clues = flag_items(documents.batch_clues(batch))
+    return render(request, "triage/batch.html", {"batch": batch, "clues": clues})
+
+
+@login_required
+def batch_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = team_batch_get(user=request.user, pk=pk)
+    return batch_download(request, batch)
+
+
+def batch_download(request: HttpRequest, batch: Any) -> HttpResponse:
+    """The transfer list as .docx; the export is audited (shared by the team and the recipient pages)."""
+    content = documents.transfer_list_docx(batch)
+    with transaction.atomic():
+        audit_record(actor=request.user, action="transfer_batch.export", obj=batch, request=request,
+                     summary=f"导出问题线索移交清单第{batch.number}号（{batch.body}）")
+    return attachment(content, DOCX, f"问题线索移交清单-第{batch.number}号-{batch.body.name}.docx")
