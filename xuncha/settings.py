@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "xuncha.inspections",
     "xuncha.intake",
     "xuncha.triage",
+    "xuncha.rectification",
+    "xuncha.dashboard",
     "xuncha.portal",
     "xuncha.api",
 ]
@@ -121,7 +123,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: inline in the embedded deployment, Redis broker in the scaled one.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -179,6 +181,19 @@ RESULT_NOTICE_WORKING_DAYS = int(os.environ.get("RESULT_NOTICE_WORKING_DAYS", "1
 HANDOVER_WORKING_DAYS = int(os.environ.get("HANDOVER_WORKING_DAYS", "5"))
 HANDOVER_RESULT_MONTHS = int(os.environ.get("HANDOVER_RESULT_MONTHS", "3"))
 CLASSIFIER_RETRAIN_EVERY = int(os.environ.get("CLASSIFIER_RETRAIN_EVERY", "25"))
+# Rectification: the target's rectification report is due N months after feedback; ledger items due
+# within N working days are reminded; immediate-rectification notices default to N working days.
+FEEDBACK_REPORT_MONTHS = int(os.environ.get("FEEDBACK_REPORT_MONTHS", "2"))
+REMINDER_WORKING_DAYS = int(os.environ.get("REMINDER_WORKING_DAYS", "3"))
+NOTICE_DEFAULT_WORKING_DAYS = int(os.environ.get("NOTICE_DEFAULT_WORKING_DAYS", "10"))
+# Outgoing mail (reminders): only when EMAIL_HOST is set; otherwise reminders stay in the app.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xuncha@localhost")
 CLASSIFIER_DIR = Path(os.environ.get("CLASSIFIER_DIR", VAR_DIR / "models"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 ATTACHMENT_MAX_COUNT = int(os.environ.get("ATTACHMENT_MAX_COUNT", "10"))

@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("xuncha.intake.urls")),
     path("triage/", include("xuncha.triage.urls")),
     path("recipient/", include("xuncha.triage.urls_recipient")),
+    path("rectification/", include("xuncha.rectification.urls")),
+    path("target/", include("xuncha.rectification.urls_liaison")),
+    path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.portal.urls")),
     path("api/v1/", api.urls),
 ]

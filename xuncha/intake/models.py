@@ -39,6 +39,13 @@ class ReportStatus(models.TextChoices):
     CLOSED = "closed", "已了结"
 
 
+class ReplyExemption(models.TextChoices):
+    REPEAT_ANSWERED = "repeat_answered", "重复件，同一事项已答复"
+    ANONYMOUS_UNREAD = "anonymous_unread", "匿名反映，反映人未凭查询码查询"
+    NO_CONTACT = "no_contact", "未留联系方式，无法答复"
+    OTHER = "other", "其他原因"
+
+
 # The identity fields a reporter may give; each is sealed with its name as associated data.
 IDENTITY_FIELDS = ("name", "phone", "id_number", "unit", "address", "email")
 
@@ -65,6 +72,13 @@ class Report(models.Model):
     within_hours = models.BooleanField("受理时间内", null=True, blank=True)
     acceptance_reasons = models.JSONField("受理判断依据", default=list, blank=True)
     receipt_notice_due = models.DateField("受理告知期限", null=True, blank=True)
+    # Replies (DESIGN §3 rule 7): the result is due N working days after the team's handling closes;
+    # a report that needs no reply records why (a repeat already answered, an anonymous report never
+    # looked up, ...). last_lookup_at: the reporter's latest look-up with the receipt code.
+    result_due = models.DateField("结果告知期限", null=True, blank=True)
+    reply_exempt = models.CharField("无需答复原因", max_length=20, choices=ReplyExemption.choices, blank=True)
+    reply_exempt_note = models.CharField("无需答复说明", max_length=300, blank=True)
+    last_lookup_at = models.DateTimeField("最近查询时间", null=True, blank=True)
 
     # How it came in (channel-specific registration details).
     source = models.JSONField("来源信息", default=dict, blank=True, help_text="如来电号码（密文）、接待人、接待室、信箱开启日期")

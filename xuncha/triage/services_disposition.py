@@ -22,10 +22,10 @@ from xuncha.accounts.selectors import body_ids, team_ids
 from xuncha.audit.services import audit_record
 from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.models import Report, ReportStatus
+from xuncha.intake.models import ReplyExemption, Report, ReportStatus
 from xuncha.intake.selectors import report_get
 
-from .models import Clue, Disposition, DispositionKind, Handling, Referral, TransferBatch
+from .models import Clue, Disposition, DispositionKind, Handling, Referral, TransferBatch, Triage
 
 STATUS_AFTER = {
     DispositionKind.ACCEPT: ReportStatus.ACCEPTED,
@@ -118,7 +118,19 @@ def _decide(*, actor: Any, disposition: Disposition, approve: bool, note: str, r
     if report.status in FINAL_STATUSES:
         raise ValidationError(f"该信访件已{report.get_status_display()}，不能再作处置。")
     report.status = STATUS_AFTER[DispositionKind(disposition.kind)]
-    report.save(update_fields=["status"])
+    fields = ["status"]
+    if disposition.kind != DispositionKind.ACCEPT:
+        # The team's handling closes here: the result is due to a real-name reporter within N working days
+        # (for an accepted report it is due after the feedback, see rectification). A repeat of a matter
+        # already answered records why it gets no reply of its own.
+        if not report.anonymous:
+            report.result_due = calendar_get().add_working_days_after(timezone.localdate(), settings.RESULT_NOTICE_WORKING_DAYS)
+            fields.append("result_due")
+        answered = Triage.objects.filter(pk=report.pk).values_list("repeat_of_answered_id", flat=True).first()
+        if answered and disposition.kind == DispositionKind.CLOSE and not report.reply_exempt:
+            report.reply_exempt, report.reply_exempt_note = ReplyExemption.REPEAT_ANSWERED, f"同一事项已答复（信访件ID {answered}）"
+            fields += ["reply_exempt", "reply_exempt_note"]
+    report.save(update_fields=fields)
     if disposition.kind in (DispositionKind.REFER, DispositionKind.TRANSFER):
         _hand_over(disposition, report)
 

@@ -1,16 +1,22 @@
+from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.inspections.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from xuncha.inspections.demo_reports import load_demo_reports
 
 
 class Command(BaseCommand):
-    help = "Load the demo (the two source inspections and a practice inspection) into an empty database."
+    help = ("Load the demo (the two source inspections and a practice inspection) into an empty database, "
+            "with demo reports worked through triage (--no-reports to leave them out).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="do nothing when accounts already exist")
+        parser.add_argument("--no-reports", action="store_true", help="load the inspections only, without demo reports")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if User.objects.exists():
@@ -20,9 +26,16 @@ class Command(BaseCommand):
                 return
             self.stderr.write("数据库已有数据：演示数据只能加载到空数据库。")
             raise SystemExit(1)
-        inspections = load_demo()
+        today = timezone.localdate()
+        with transaction.atomic():
+            inspections = load_demo(today=today)
+            reports = [] if options["no_reports"] else load_demo_reports(inspections, today=today)
+        per_inspection = Counter(r.inspection_id for r in reports)
         for inspection in inspections:
-            self.stdout.write(f"已加载：{inspection}（{inspection.start_date} 至 {inspection.end_date}）")
+            loaded = f"，演示信访件 {per_inspection[inspection.pk]} 件" if per_inspection[inspection.pk] else ""
+            self.stdout.write(f"已加载：{inspection}（{inspection.start_date} 至 {inspection.end_date}）{loaded}")
+        if not options["no_reports"]:
+            self.stdout.write(f"共加载演示信访件 {len(reports)} 件（已研判，部分已处置）。")
         self.print_accounts()
 
     def print_accounts(self) -> None:

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+app_name = "dashboard"
+
+urlpatterns: list = []
