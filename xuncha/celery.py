@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
 
@@ -23,6 +24,12 @@ app.conf.beat_schedule = {
     },
     # Labels confirmed since the last training also trigger retraining on commit; this catches up
     # if that trigger was lost (worker down) and is a no-op when nothing is due.
+    # Rectification reminders (items due soon or overdue, notices past their deadline): once a day;
+    # idempotent per day, so a second run sends nothing new.
+    "rectification-reminders": {
+        "task": "rectification.reminders_send",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "triage-classifier-retrain": {
         "task": "triage.classifier_retrain_if_due",
         "schedule": 3600.0,

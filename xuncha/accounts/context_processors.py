@@ -6,5 +6,11 @@ from .selectors import role_codes
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    codes = role_codes(getattr(request, "user", None))
-    return {"my_roles": codes}
+    user = getattr(request, "user", None)
+    codes = role_codes(user)
+    unread = 0
+    if codes and getattr(user, "is_authenticated", False):
+        from xuncha.rectification.selectors_ledger import unread_count
+
+        unread = unread_count(user=user)
+    return {"my_roles": codes, "unread_notifications": unread}

@@ -129,3 +129,6 @@ api.add_router("/", intake_router)
 from .triage import router as triage_router  # noqa: E402
 
 api.add_router("/", triage_router)
+from .ledger import router as ledger_router  # noqa: E402
+
+api.add_router("/", ledger_router)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/reveal/", views.reveal, name="reveal"),
     path("reports/<int:pk>/reply/", views.reply, name="reply"),
+    path("", include("xuncha.intake.urls_replies")),
 ]

@@ -11,6 +11,7 @@ from django.db.models import Count
 from xuncha.audit.services import audit_record
 from xuncha.intake.models import Addition, Reply, Report
 from xuncha.intake.services import receipt_find
+from xuncha.intake.services_replies import lookup_changes
 
 
 def receipt_lookup(*, code: str, via: str) -> Report | None:
@@ -18,6 +19,9 @@ def receipt_lookup(*, code: str, via: str) -> Report | None:
     address, so that an anonymous reporter is not traced through the log)."""
     report = receipt_find(code)
     if report is not None:
+        # Replies (DESIGN §3 rule 7): the time of the look-up, and a recorded "anonymous, never looked up"
+        # is withdrawn (xuncha.intake.services_replies.lookup_changes).
+        Report.objects.filter(pk=report.pk).update(**lookup_changes())
         audit_record(actor=None, action="report.receipt_lookup", obj=report,
                      summary=f"反映人凭查询码查看信访件 {report.reference}（{via}）")
     return report

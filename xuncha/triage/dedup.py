@@ -7,21 +7,31 @@ reports, so the index scales with the database, not with the process.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
 
 from xuncha.core.dedup import BandStore
 
 from .models import DedupBand, Triage
 
+# Fixed SQL text; the hashes, inspection and bucket size are parameters.
+_PG_BUCKETS = (
+    "SELECT h.band_hash, b.report_id FROM unnest(%s::bigint[]) AS h(band_hash) CROSS JOIN LATERAL ("
+    " SELECT report_id FROM triage_dedupband WHERE inspection_id = %s AND band_hash = h.band_hash"
+    " ORDER BY report_id DESC LIMIT %s) AS b ORDER BY 1, 2 DESC")
+_SQLITE_BUCKETS = (
+    "SELECT h.value, b.report_id FROM json_each(%s) AS h JOIN triage_dedupband AS b"
+    " ON b.rowid IN (SELECT rowid FROM triage_dedupband WHERE inspection_id = %s AND band_hash = h.value"
+    " ORDER BY report_id DESC LIMIT %s) ORDER BY 1, 2 DESC")
+
 
 class DjangoBandStore:
     """BandStore over DedupBand and Triage, restricted to one inspection's reports."""
 
-    _CHUNK = 900  # bound on IN-list size (SQLite's variable limit is far above; PG plans stay small)
+    _CHUNK = 900  # bound on IN-list size for the signature and fingerprint reads
 
     def __init__(self, inspection_id: int, *, max_bucket: int = 32) -> None:
         self.inspection_id = inspection_id
@@ -31,7 +41,7 @@ class DjangoBandStore:
         return DedupBand.objects.filter(inspection_id=self.inspection_id)
 
     def _triage(self) -> Any:
-        return Triage.objects.filter(report__inspection_id=self.inspection_id)
+        return Triage.objects.filter(inspection_id=self.inspection_id)
 
     def add(self, report_id: int, band_hashes: Sequence[int]) -> None:
         self.add_many([report_id], [list(band_hashes)])
@@ -42,14 +52,20 @@ class DjangoBandStore:
         DedupBand.objects.bulk_create(rows, batch_size=2000)
 
     def _buckets(self, hashes: list[int]) -> dict[int, list[int]]:
+        """The most recent max_bucket report ids of each band hash: one bounded backward index scan per
+        hash (the index is inspection, band_hash, report), whatever the size of stock-phrase buckets."""
         found: dict[int, list[int]] = {}
-        for i in range(0, len(hashes), self._CHUNK):
-            chunk = hashes[i:i + self._CHUNK]
-            rows = (self._bands().filter(band_hash__in=chunk)
-                    .annotate(rank=Window(RowNumber(), partition_by=[F("band_hash")], order_by=F("report_id").desc()))
-                    .filter(rank__lte=self.max_bucket).values_list("band_hash", "report_id"))
-            for h, rid in rows:
-                found.setdefault(h, []).append(rid)
+        if not hashes:
+            return found
+        params: list[Any]
+        if connection.vendor == "postgresql":
+            sql, params = _PG_BUCKETS, [hashes, self.inspection_id, self.max_bucket]
+        else:
+            sql, params = _SQLITE_BUCKETS, [json.dumps(hashes), self.inspection_id, self.max_bucket]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            for h, rid in cur.fetchall():
+                found.setdefault(int(h), []).append(int(rid))
         return found
 
     def candidates(self, band_hashes: Sequence[int]) -> list[int]:

@@ -46,7 +46,7 @@ def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "……"
 
 
-def _document() -> Any:
+def new_document() -> Any:
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -59,7 +59,7 @@ def _document() -> Any:
     return doc
 
 
-def _title(doc: Any, text: str, number: str) -> None:
+def doc_title(doc: Any, text: str, number: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -75,14 +75,14 @@ def _title(doc: Any, text: str, number: str) -> None:
     num.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _body(doc: Any, text: str) -> None:
+def doc_paragraph(doc: Any, text: str) -> None:
     from docx.shared import Pt
 
     p = doc.add_paragraph(text)
     p.paragraph_format.first_line_indent = Pt(32)
 
 
-def _save(doc: Any) -> bytes:
+def doc_bytes(doc: Any) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -109,14 +109,14 @@ def referral_letter_docx(referral: Referral) -> bytes:
 
     report = referral.report
     inspection = report.inspection
-    doc = _document()
-    _title(doc, "巡察组信访件转办函", document_number(referral.created_at, referral.number))
+    doc = new_document()
+    doc_title(doc, "巡察组信访件转办函", document_number(referral.created_at, referral.number))
     doc.add_paragraph(f"{referral.body.name}：")
     for text in referral_letter_paragraphs(referral):
-        _body(doc, text)
+        doc_paragraph(doc, text)
     sign = doc.add_paragraph(f"{inspection.team.name}\n{cn_date(local_date(referral.created_at))}")
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _save(doc)
+    return doc_bytes(doc)
 
 
 TRANSFER_COLUMNS = ("序号", "编号", "被反映人及职务", "反映问题摘要", "涉及纪律", "移交理由")
@@ -137,11 +137,11 @@ def transfer_list_docx(batch: TransferBatch) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     clues = batch_clues(batch)
-    doc = _document()
+    doc = new_document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    _title(doc, "问题线索移交清单", document_number(batch.created_at, batch.number))
+    doc_title(doc, "问题线索移交清单", document_number(batch.created_at, batch.number))
     doc.add_paragraph(f"巡察任务：{batch.inspection}")
     doc.add_paragraph(f"接收单位：{batch.body.name}")
     doc.add_paragraph(f"移交问题线索共{len(clues)}件。")
@@ -160,4 +160,4 @@ def transfer_list_docx(batch: TransferBatch) -> bytes:
     note = doc.add_paragraph("本清单及所列问题线索请严格保密、妥善保管；"
                              f"请于签收之日起{settings.HANDOVER_RESULT_MONTHS}个月内反馈处置情况和结果。")
     note.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    return _save(doc)
+    return doc_bytes(doc)

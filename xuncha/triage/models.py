@@ -49,6 +49,8 @@ class Triage(models.Model):
     """What the team knows and decides about one report (created when the report is triaged)."""
 
     report = models.OneToOneField("intake.Report", on_delete=models.CASCADE, primary_key=True, related_name="triage")
+    # The report's inspection, repeated here so that the duplicate index reads one table (indexes below).
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Classification: the proposal (xuncha.core.classify.combine) and the effective labels as bitmasks
     # (the confirmed ones once the team has confirmed them, else the proposed ones).
     proposal = models.JSONField("分类建议", default=dict, blank=True)
@@ -65,14 +67,14 @@ class Triage(models.Model):
     scope_confirmed = models.BooleanField("范围已确认", default=False)
     # Duplicates: group_key is the id of the group's first report (every report has one; a group with
     # more than one report has a DuplicateGroup row). Signature and fingerprint feed the LSH index.
-    group_key = models.BigIntegerField("重复组", null=True, blank=True, db_index=True)
+    group_key = models.BigIntegerField("重复组", null=True, blank=True)
     duplicate_of = models.ForeignKey("intake.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                      verbose_name="最相似的信访件")
     similarity = models.FloatField("相似度", null=True, blank=True)
     exact_repeat = models.BooleanField("完全重复", default=False)
     repeat_of_answered = models.ForeignKey("intake.Report", null=True, blank=True, on_delete=models.SET_NULL,
                                            related_name="+", verbose_name="已答复的同一事项")
-    fingerprint = models.BigIntegerField(null=True, blank=True, db_index=True)
+    fingerprint = models.BigIntegerField(null=True, blank=True)
     signature = models.BinaryField(null=True, blank=True)
     # A keyed hash of a real-name reporter's contact, so that a group counts distinct reporters without
     # anyone reading identities; empty for an anonymous report (each counts as one reporter).
@@ -82,6 +84,8 @@ class Triage(models.Model):
     class Meta:
         verbose_name = "研判信息"
         verbose_name_plural = "研判信息"
+        indexes = [models.Index(fields=["inspection", "fingerprint"], name="triage_fingerprint"),
+                   models.Index(fields=["inspection", "group_key"], name="triage_group")]
 
     @property
     def discipline_codes(self) -> list[str]:

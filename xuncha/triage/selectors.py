@@ -84,7 +84,7 @@ def queue(*, user: Any, inspection: Inspection, filters: QueueFilters) -> QueryS
     if f.group == "any":
         qs = qs.filter(Exists(DuplicateGroup.objects.filter(key=OuterRef("triage__group_key"))))
     elif f.group.isdigit():
-        qs = qs.filter(triage__group_key=int(f.group))
+        qs = qs.filter(triage__inspection=inspection, triage__group_key=int(f.group))
     if f.pending == "yes":
         qs = qs.filter(Exists(Disposition.objects.filter(report=OuterRef("pk"), state=Disposition.State.PROPOSED)))
     if f.q:

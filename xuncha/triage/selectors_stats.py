@@ -2,9 +2,10 @@
 disposed of and what was handed over (DESIGN §1: leader and members of the inspection's team only).
 
 Every figure is an aggregate computed by the database: a fixed number of queries whatever the number of
-reports (one pass over the reports with their triage rows for every per-report count, a GROUP BY for
-the subject categories and one for the days, one small aggregate each for dispositions, referrals,
-clues and duplicate groups), never a loop over reports in Python.
+reports (one pass over the reports with their triage rows for every per-report count, one over the
+subjects for the categories, a GROUP BY for the days, one aggregate each for dispositions, referrals,
+clues and duplicate groups), never a loop over reports in Python. Measured at 1M reports in
+bench/queue.py (see bench/README.md).
 """
 
 from __future__ import annotations
@@ -62,12 +63,11 @@ def _prefixed(counts: dict[str, int], prefix: str) -> dict[str, int]:
 
 
 def _categories(inspection: Inspection) -> tuple[dict[str, int], int]:
-    """Reports with at least one subject of each category, and reports with any subject at all."""
-    subjects = Subject.objects.filter(report__inspection=inspection)
-    by_category = {row["category"]: row["n"] for row in
-                   subjects.order_by().values("category").annotate(n=Count("report_id", distinct=True))}
-    with_subject = subjects.aggregate(n=Count("report_id", distinct=True))["n"]
-    return by_category, with_subject
+    """Reports with at least one subject of each category, and reports with any subject at all (one pass)."""
+    counts = Subject.objects.filter(report__inspection=inspection).aggregate(
+        any=Count("report_id", distinct=True),
+        **{f"category_{c}": Count("report_id", distinct=True, filter=Q(category=c)) for c in SubjectCategory.values})
+    return _prefixed(counts, "category_"), counts["any"]
 
 
 def _handovers(model: type[Referral] | type[Clue], inspection: Inspection, cutoff: dt.datetime) -> dict[str, int]:
@@ -93,8 +93,10 @@ def _groups(inspection: Inspection) -> dict[str, Any]:
 
 
 def _days(inspection: Inspection) -> list[dict[str, Any]]:
+    # COUNT(*), not COUNT(id): with only received_at read, PostgreSQL answers from the index on
+    # (inspection, status, received_at) without reading the reports' rows.
     rows = (Report.objects.filter(inspection=inspection).order_by()
-            .annotate(day=TruncDate("received_at", tzinfo=DAY_TZ)).values("day").annotate(n=Count("pk")).order_by("day"))
+            .annotate(day=TruncDate("received_at", tzinfo=DAY_TZ)).values("day").annotate(n=Count("*")).order_by("day"))
     return [{"day": row["day"], "count": row["n"]} for row in rows]
 
 

@@ -79,7 +79,7 @@ def _lock_inspection_dedup(inspection_id: int) -> None:
 
 def group_refresh(inspection_id: int, key: int) -> DuplicateGroup | None:
     """Recount a group from its members: reports, distinct reporters and channels, first and last."""
-    members = Triage.objects.filter(group_key=key, report__inspection_id=inspection_id)
+    members = Triage.objects.filter(inspection_id=inspection_id, group_key=key)
     stats = members.aggregate(size=Count("pk"), anonymous=Count("pk", filter=Q(reporter_key="")),
                               named=Count("reporter_key", filter=~Q(reporter_key=""), distinct=True),
                               channels=Count("report__channel_kind", distinct=True),
@@ -120,7 +120,8 @@ def report_triage(*, report_id: int) -> Triage:
     """Propose labels and scope for a report and put it in its duplicate group (system action)."""
     with transaction.atomic():
         report = Report.objects.select_related("inspection").prefetch_related("subjects", "additions").get(pk=report_id)
-        triage, created = Triage.objects.get_or_create(report=report, defaults={"reporter_key": reporter_key(report)})
+        triage, created = Triage.objects.get_or_create(report=report, defaults={
+            "inspection_id": report.inspection_id, "reporter_key": reporter_key(report)})
         _classify(triage, report)
         _propose_scope(triage, report)
         if created or triage.signature is None:
@@ -221,5 +222,5 @@ def group_mark_answered(report: Report) -> None:
         return
     DuplicateGroup.objects.filter(key=key, answered_report__isnull=True).update(answered_report=report)
     answered = Reply.objects.filter(kind=Reply.Kind.RESULT).values("report_id")
-    (Triage.objects.filter(group_key=key, report__inspection_id=report.inspection_id, repeat_of_answered__isnull=True)
+    (Triage.objects.filter(inspection_id=report.inspection_id, group_key=key, repeat_of_answered__isnull=True)
      .exclude(pk=report.pk).exclude(pk__in=answered).update(repeat_of_answered=report))

@@ -19,7 +19,7 @@ from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
 from xuncha.intake.models import Report, ReportStatus
 from xuncha.intake.selectors import intake_inspection_get, report_get
 from xuncha.paging import paginate
-from xuncha.web import attach_error
+from xuncha.web import form_submit
 
 from . import services, services_disposition
 from .forms import DecisionForm, DispositionForm, LabelsForm, QueueFilterForm, ScopeForm, SubjectFormSet
@@ -54,7 +54,7 @@ def _context(request: HttpRequest, report: Report, **forms: Any) -> dict[str, An
     group = DuplicateGroup.objects.filter(key=triage.group_key).first() if triage.group_key is not None else None
     members = []
     if group is not None:
-        members = list(Report.objects.filter(triage__group_key=group.key, inspection_id=report.inspection_id)
+        members = list(Report.objects.filter(triage__inspection_id=report.inspection_id, triage__group_key=group.key)
                        .exclude(pk=report.pk).order_by("received_at", "pk")[:50])
     effective = {"disciplines": triage.discipline_codes, "focuses": triage.focus_codes}
     dispositions = list(report.dispositions.select_related("body", "proposed_by", "decided_by"))
@@ -111,14 +111,9 @@ def _done(request: HttpRequest, report: Report, message: str) -> HttpResponse:
 def labels(request: HttpRequest, pk: int) -> HttpResponse:
     obj = report_get(user=request.user, pk=pk)
     form = LabelsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.labels_confirm(actor=request.user, report=obj, disciplines=form.cleaned_data["disciplines"],
-                                    focuses=form.cleaned_data["focuses"], request=request)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
-            return _done(request, obj, "问题类别已确认。")
+    if form_submit(form, lambda d: services.labels_confirm(actor=request.user, report=obj, disciplines=d["disciplines"],
+                                                           focuses=d["focuses"], request=request)):
+        return _done(request, obj, "问题类别已确认。")
     return _render(request, obj, status=400, labels_form=form)
 
 
@@ -146,14 +141,9 @@ def subjects(request: HttpRequest, pk: int) -> HttpResponse:
 def scope(request: HttpRequest, pk: int) -> HttpResponse:
     obj = report_get(user=request.user, pk=pk)
     form = ScopeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.scope_confirm(actor=request.user, report=obj, scope=form.cleaned_data["scope"],
-                                   reason=form.cleaned_data["reason"], request=request)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
-            return _done(request, obj, "受理范围已确认。")
+    if form_submit(form, lambda d: services.scope_confirm(actor=request.user, report=obj, scope=d["scope"],
+                                                          reason=d["reason"], request=request)):
+        return _done(request, obj, "受理范围已确认。")
     return _render(request, obj, status=400, scope_form=form)
 
 
@@ -162,16 +152,12 @@ def scope(request: HttpRequest, pk: int) -> HttpResponse:
 def disposition(request: HttpRequest, pk: int) -> HttpResponse:
     obj = report_get(user=request.user, pk=pk)
     form = DispositionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            d = services_disposition.disposition_propose(actor=request.user, report=obj, kind=data["kind"], reason=data["reason"],
-                                                         body=data.get("body"), approve=data.get("approve", False), request=request)
-        except (ValidationError, PermissionError) as exc:
-            attach_error(form, exc)
-        else:
-            done = "已批准" if d.state == Disposition.State.APPROVED else "已提交组长审批"
-            return _done(request, obj, f"处置意见（{d.get_kind_display()}）{done}。")
+    d = form_submit(form, lambda data: services_disposition.disposition_propose(
+        actor=request.user, report=obj, kind=data["kind"], reason=data["reason"], body=data.get("body"),
+        approve=data.get("approve", False), request=request))
+    if d is not None:
+        done = "已批准" if d.state == Disposition.State.APPROVED else "已提交组长审批"
+        return _done(request, obj, f"处置意见（{d.get_kind_display()}）{done}。")
     return _render(request, obj, status=400, disposition_form=form)
 
 

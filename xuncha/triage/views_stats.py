@@ -100,7 +100,7 @@ def csv_rows(figures: dict[str, Any], generated_at: Any) -> list[list[Any]]:
              ["问题线索移交", "逾期未反馈", c["overdue"]]]
     g = figures["groups"]
     rows += [["重复件", "重复件组", g["count"]], ["重复件", "重复件组内信访件", g["reports"]]]
-    rows += [["重复件（反映人数最多）", f"组号{t['key']}（{t['size']}件）", t["reporters"]] for t in g["top"]]
+    rows += [["反映人数最多的重复件组（人数）", f"组号{t['key']}（{t['size']}件、{t['channels']}个渠道）", t["reporters"]] for t in g["top"]]
     rows += [["按收件日期", f"{d['day']:%Y-%m-%d}", d["count"]] for d in figures["days"]]
     return [[_safe(cell) for cell in row] for row in rows]
 

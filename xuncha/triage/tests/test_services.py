@@ -105,3 +105,15 @@ def test_scope_confirm_keeps_the_teams_decision(register) -> None:
     services.labels_confirm(actor=member, report=r, disciplines=["integrity"], focuses=[])
     t = Triage.objects.get(pk=r.pk)
     assert t.scope == Scope.OUT and t.scope_confirmed and "调离" in t.scope_reason
+
+
+def test_band_store_returns_the_most_recent_ids_of_each_bucket(register, seed000) -> None:
+    from xuncha.triage.dedup import DjangoBandStore
+    from xuncha.triage.models import DedupBand
+
+    reports = [register(CANTEEN) for _ in range(4)]
+    store = DjangoBandStore(seed000.pk, max_bucket=2)
+    some_hash = DedupBand.objects.filter(report=reports[0]).values_list("band_hash", flat=True).first()
+    assert store.candidates([some_hash]) == [reports[3].pk, reports[2].pk]
+    assert store.candidates_many([[some_hash, 12345]]) == [[reports[3].pk, reports[2].pk]]
+    assert DjangoBandStore(seed000.pk + 999).candidates([some_hash]) == []  # another inspection's bands are not seen

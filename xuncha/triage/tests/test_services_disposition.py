@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from xuncha.accounts.models import User
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
-from xuncha.intake.models import Reply, Report, ReplyExemption, ReportStatus
+from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus
 from xuncha.triage.models import Clue, Referral
 from xuncha.triage.services_disposition import add_months, disposition_decide, disposition_propose
 

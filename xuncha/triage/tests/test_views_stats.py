@@ -110,6 +110,14 @@ def test_another_inspection_is_not_counted(figures_setup, register, seed001) -> 
     assert f["total"] == 1 and f["groups"]["count"] == 0 and f["referrals"]["total"] == 0
 
 
+def test_an_inspection_without_reports(clients, seed001) -> None:
+    f = team_statistics(user=User.objects.get(username="member"), inspection=seed001)
+    assert f["total"] == 0 and f["days"] == [] and f["groups"] == {"count": 0, "reports": 0, "largest": None, "top": []}
+    assert all(r["count"] == 0 for r in f["channels"] + f["disciplines"] + f["categories"])
+    response = clients["member"].get(reverse("triage:stats", args=[seed001.pk]))
+    assert response.status_code == 200 and "暂无信访件" in response.content.decode()
+
+
 def test_page_shows_the_figures(figures_setup, clients, seed000) -> None:
     response = clients["leader"].get(reverse("triage:stats", args=[seed000.pk]))
     assert response.status_code == 200

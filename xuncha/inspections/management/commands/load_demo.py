@@ -7,16 +7,17 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.inspections.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from xuncha.inspections.demo_rectification import load_demo_rectification
 from xuncha.inspections.demo_reports import load_demo_reports
 
 
 class Command(BaseCommand):
     help = ("Load the demo (the two source inspections and a practice inspection) into an empty database, "
-            "with demo reports worked through triage (--no-reports to leave them out).")
+            "with demo reports worked through triage and rectification (--no-reports to leave both out).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="do nothing when accounts already exist")
-        parser.add_argument("--no-reports", action="store_true", help="load the inspections only, without demo reports")
+        parser.add_argument("--no-reports", action="store_true", help="load the inspections only, without demo reports or rectification")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if User.objects.exists():
@@ -30,12 +31,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             inspections = load_demo(today=today)
             reports = [] if options["no_reports"] else load_demo_reports(inspections, today=today)
+            rectification = None if options["no_reports"] else load_demo_rectification(inspections, today=today)
         per_inspection = Counter(r.inspection_id for r in reports)
         for inspection in inspections:
             loaded = f"，演示信访件 {per_inspection[inspection.pk]} 件" if per_inspection[inspection.pk] else ""
             self.stdout.write(f"已加载：{inspection}（{inspection.start_date} 至 {inspection.end_date}）{loaded}")
         if not options["no_reports"]:
             self.stdout.write(f"共加载演示信访件 {len(reports)} 件（已研判，部分已处置）。")
+        if rectification is not None:
+            self.stdout.write(rectification.summary())
         self.print_accounts()
 
     def print_accounts(self) -> None:
