@@ -537,6 +537,22 @@ def pg_exists(url: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
+def missing_columns() -> list[str]:
+    """Columns of the models the bench writes that the database's tables lack."""
+    from django.apps import apps
+    from django.db import connection
+
+    missing = []
+    with connection.cursor() as cur:
+        for label in ("intake.Report", "intake.Subject", "triage.Triage", "triage.ReportSearch", "triage.Disposition",
+                      "triage.Referral", "triage.Clue", "triage.TransferBatch", "triage.DuplicateGroup"):
+            model = apps.get_model(label)
+            table = model._meta.db_table
+            present = {c.name for c in connection.introspection.get_table_description(cur, table)}
+            missing += [f"{table}.{f.column}" for f in model._meta.concrete_fields if f.column not in present]
+    return missing
+
+
 def child(vendor: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     import django
 
@@ -548,6 +564,10 @@ def child(vendor: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     if Inspection.objects.filter(target__name__startswith=BUILDING).exists():
         print(f"    [{vendor}] an interrupted build is in the database: starting over", file=sys.stderr, flush=True)
+        raise SystemExit(INCOMPLETE)
+    missing = missing_columns()
+    if missing:  # a migration edited in place since the data was built: migrate cannot tell
+        print(f"    [{vendor}] the database lacks {', '.join(missing)}: starting over", file=sys.stderr, flush=True)
         raise SystemExit(INCOMPLETE)
     if not Inspection.objects.filter(target__name=marker(n)).exists():
         print(f"    [{vendor}] building {n:,} reports", file=sys.stderr, flush=True)

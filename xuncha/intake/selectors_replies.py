@@ -167,9 +167,10 @@ def _rollup_sql(ids: list[int], fed: list[int], day: dt.date, by: tuple[str, ...
                      for name, codes in CLASS_TABS.items() for code, tab in codes.items())
     sql = (f"SELECT {keys}, COUNT(*) AS n, {sums} FROM (SELECT {inner} FROM {report} r "  # noqa: S608 - names, not values
            f"LEFT JOIN (SELECT report_id, MAX(CASE WHEN kind IN (%s, %s) THEN 1 ELSE 0 END) AS notice, "
-           f"MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS result FROM {reply} GROUP BY report_id) p "
+           f"MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS result FROM {reply} WHERE kind IN (%s, %s) GROUP BY report_id) p "
            f"ON p.report_id = r.id WHERE r.inspection_id IN ({marks(ids)})) classified GROUP BY {keys}")
-    params = [p for _, _, ps in classes for p in ps] + [Reply.Kind.RECEIPT.value, Reply.Kind.RESULT.value, Reply.Kind.RESULT.value] + ids
+    kinds = [Reply.Kind.RECEIPT.value, Reply.Kind.RESULT.value]
+    params = [p for _, _, ps in classes for p in ps] + kinds + [Reply.Kind.RESULT.value] + kinds + ids
     return sql, params
 
 

@@ -10,14 +10,12 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from xuncha import urls as project_urls
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake import services, services_replies, urls_replies
-from xuncha.intake import urls as intake_urls
+from xuncha.intake import services, services_replies
 from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus
 from xuncha.intake.selectors_replies import reply_counts, reply_summary, reply_worklist
 from xuncha.triage.models import Triage
@@ -26,20 +24,6 @@ from xuncha.triage.services_disposition import disposition_propose
 pytestmark = pytest.mark.django_db
 
 NOBODY = ["office", "liaison", "recipient", "auditor", "sysadmin", "other_leader", "other_member", "other_liaison", "norole"]
-
-# Until the lead includes urls_replies into intake's URLs, the tests run with a URLconf that does.
-urlpatterns = [
-    path("", include((list(intake_urls.urlpatterns) + list(urls_replies.urlpatterns), "intake"))),
-    *[p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "intake"],
-]
-
-
-@pytest.fixture(autouse=True)
-def _replies_urls(settings: Any) -> None:
-    try:
-        reverse("intake:replies", args=[1])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
 
 
 def real_name() -> services.ReporterData:
