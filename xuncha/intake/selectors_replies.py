@@ -210,7 +210,7 @@ def reply_counts(*, inspection_ids: Iterable[int], today: dt.date | None = None)
 
 def reply_inspection_get(*, user: Any, pk: int) -> Any:
     """The inspection, if the user's team holds it (the team only: 404 for everyone else)."""
-    inspection = intake_inspections(user=user).filter(pk=pk).select_related("team", "target", "round").first()
+    inspection = intake_inspections(user=user).filter(pk=pk).select_related("team", "target", "round").prefetch_related(None).first()
     if inspection is None:
         raise Http404
     return inspection
