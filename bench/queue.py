@@ -23,7 +23,8 @@ with the same N reuses the data (--rebuild drops it). Each database runs in its 
 Timed (median and p95 over repeated runs after one warm-up, per case up to --repeat runs or --budget
 seconds): a queue page as the view computes it (queue() with its filters, queue_rows(), paginate() —
 51 rows and the capped count — and groups_for()), for no filter, each single filter, combined filters,
-page 200, full-text search for two-character words, and team_statistics(). Baseline in the same run:
+page 200, full-text search for two-character words, and team_statistics() (computed, and from its
+one-minute cache). Baseline in the same run:
 ``SELECT id FROM intake_report WHERE inspection_id = %s ORDER BY received_at DESC LIMIT 51``; the
 ratio column is case median / baseline median. For each case slower than --slow ms the slowest SQL
 statement is printed (with --explain, on PostgreSQL, its EXPLAIN ANALYZE).
@@ -463,14 +464,16 @@ def cases() -> Iterator[tuple[str, dict[str, str], int]]:
 
 
 def measure(n: int, repeat: int, budget: float, slow_ms: float, do_explain: bool, only: str = "") -> dict[str, Any]:
+    from django.core.cache import cache
     from django.db import connection
+    from django.utils import timezone
 
     from xuncha.accounts.models import User
     from xuncha.inspections.models import Inspection
     from xuncha.intake.models import Report
     from xuncha.paging import paginate
     from xuncha.triage.selectors import QueueFilters, groups_for, queue, queue_rows
-    from xuncha.triage.selectors_stats import team_statistics
+    from xuncha.triage.selectors_stats import cache_key, team_statistics
 
     inspection = Inspection.objects.select_related("team").get(target__name=marker(n))
     leader = User.objects.filter(roles__team=inspection.team, roles__role="team_leader").first()
@@ -496,7 +499,7 @@ def measure(n: int, repeat: int, budget: float, slow_ms: float, do_explain: bool
             if do_explain and connection.vendor == "postgresql":
                 row["plan"] = explain(row["sql"])
         results["cases"].append(row)
-        print(f"    [{connection.vendor}] {label:<36} median {t['median']:9.2f} ms  p95 {t['p95']:9.2f} ms  ({t['runs']} runs) {shown}",
+        print(f"    [{connection.vendor}] {pad(label, 36)} median {t['median']:9.2f} ms  p95 {t['p95']:9.2f} ms  ({t['runs']} runs) {shown}",
               file=sys.stderr, flush=True)
 
     run("baseline: SELECT id ... LIMIT 51", baseline, lambda rows: f"{len(rows)} rows")
@@ -509,8 +512,14 @@ def measure(n: int, repeat: int, budget: float, slow_ms: float, do_explain: bool
             return result
 
         run(label, page, lambda p: f"{len(p.items)} rows, {p.count}{'+' if p.capped else ''} matching")
-    run("team_statistics", lambda: team_statistics(user=leader, inspection=inspection),
+    def statistics() -> Any:
+        cache.delete(cache_key(inspection))  # computed, not the minute's cached figures
+        return team_statistics(user=leader, inspection=inspection)
+
+    run("team_statistics (computed)", statistics,
         lambda f: f"{f['total']:,} reports, {f['groups']['count']:,} groups, {len(f['days'])} days")
+    run("team_statistics (cached)", lambda: team_statistics(user=leader, inspection=inspection),
+        lambda f: f"figures of {timezone.localtime(f['generated_at']):%H:%M:%S}")
     return results
 
 
@@ -629,6 +638,13 @@ def spawn_once(vendor: str, n: int, args: argparse.Namespace) -> dict[str, Any] 
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def pad(text: str, width: int) -> str:
+    """Left-justify to a display width (a Han character takes two columns)."""
+    import unicodedata
+
+    return text + " " * max(0, width - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text))
+
+
 def print_table(results: list[dict[str, Any]], slow_ms: float) -> None:
     base = {r["vendor"]: r["cases"][0]["median"] for r in results}
     head = "".join(f" | {r['vendor'][:10]:>10} median    p95  x base" for r in results)
@@ -640,7 +656,7 @@ def print_table(results: list[dict[str, Any]], slow_ms: float) -> None:
             rows.setdefault(c["case"], []).append((r["vendor"], c))
     for label, found in rows.items():
         cells = "".join(f" | {c['median']:10.2f} ms {c['p95']:8.2f} {c['median'] / base[v]:7.1f}" for v, c in found)
-        print(f"{label:<36}{cells} | {found[-1][1]['shown']}")
+        print(f"{pad(label, 36)}{cells} | {found[-1][1]['shown']}")
     slow = [(r["vendor"], c) for r in results for c in r["cases"] if "sql" in c]
     if slow:
         print(f"\nslower than {slow_ms:.0f} ms (median), with the slowest statement of one run:")

@@ -4,8 +4,9 @@ disposed of and what was handed over (DESIGN §1: leader and members of the insp
 Every figure is an aggregate computed by the database: a fixed number of queries whatever the number of
 reports (one pass over the reports, one over their triage rows, one over the subjects for the
 categories, a GROUP BY for the days, one aggregate each for dispositions, referrals, clues and
-duplicate groups), never a loop over reports in Python. Measured at 1M reports in
-bench/queue.py (see bench/README.md).
+duplicate groups), never a loop over reports in Python, in one transaction without JIT on PostgreSQL
+(xuncha.intake.selectors_replies.analytic_transaction). Measured at 1M reports by bench/queue.py
+(bench/README.md).
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import GreaterThan
 from django.http import Http404
+from django.utils import timezone
 
 from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.intake.models import Report, ReportStatus, Subject, SubjectCategory
 from xuncha.intake.selectors import intake_inspections
+from xuncha.intake.selectors_replies import analytic_transaction
 
 from .models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, Triage
 from .selectors import overdue_q
@@ -31,6 +35,8 @@ from .services_disposition import overdue_cutoff
 # Days are counted in the product's time zone (DESIGN §4), whatever the database session's zone.
 DAY_TZ = ZoneInfo("Asia/Shanghai")
 TOP_GROUPS = 5
+CACHE_SECONDS = 60
+CACHE_VERSION = 1
 
 
 def _rows(choices: list[tuple[str, str]], counts: dict[str, int]) -> list[dict[str, Any]]:
@@ -106,10 +112,7 @@ def _days(inspection: Inspection) -> list[dict[str, Any]]:
     return [{"day": row["day"], "count": row["n"]} for row in rows]
 
 
-def team_statistics(*, user: Any, inspection: Inspection) -> dict[str, Any]:
-    """The figures of the team's statistics page and its CSV (404 unless the user's team holds the inspection)."""
-    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
-        raise Http404
+def _compute(inspection: Inspection) -> dict[str, Any]:
     counts = _report_counts(inspection)
     labels = _triage_counts(inspection)
     total = counts["total"]
@@ -122,7 +125,7 @@ def team_statistics(*, user: Any, inspection: Inspection) -> dict[str, Any]:
     referrals = _handovers(Referral, inspection, cutoff)
     clues = _handovers(Clue, inspection, cutoff)
     return {
-        "inspection": inspection,
+        "generated_at": timezone.now(),
         "total": total,
         "untriaged": total - labels["triaged"],
         "channels": _rows(ChannelKind.choices, _prefixed(counts, "channel_")),
@@ -143,3 +146,24 @@ def team_statistics(*, user: Any, inspection: Inspection) -> dict[str, Any]:
         "groups": _groups(inspection),
         "days": _days(inspection),
     }
+
+
+def cache_key(inspection: Inspection) -> str:
+    return f"triage:stats:v{CACHE_VERSION}:{inspection.pk}"
+
+
+def team_statistics(*, user: Any, inspection: Inspection) -> dict[str, Any]:
+    """The figures of the team's statistics page and its CSV (404 unless the user's team holds the inspection).
+
+    The same for everyone on the team, so computed at most once per CACHE_SECONDS per inspection (as the
+    dashboard's): at a million reports the passes take seconds (bench/README.md); `generated_at` says
+    when they were taken. The access check comes first, cached or not."""
+    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
+        raise Http404
+    key = cache_key(inspection)
+    figures = cache.get(key)
+    if figures is None:
+        with analytic_transaction():
+            figures = _compute(inspection)
+        cache.set(key, figures, CACHE_SECONDS)
+    return {**figures, "inspection": inspection}

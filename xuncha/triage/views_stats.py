@@ -66,7 +66,7 @@ def stats(request: HttpRequest, pk: int) -> HttpResponse:
     days = _bars([{"code": d["day"].isoformat(), "label": d["day"], "count": d["count"]} for d in figures["days"]], total)
     return render(request, "triage/stats.html", {
         "inspection": inspection, "f": figures, "tables": tables, "pairs": _pairs(figures), "days": days,
-        "queue_url": queue_url, "now": timezone.localtime(), "result_months": settings.HANDOVER_RESULT_MONTHS,
+        "queue_url": queue_url, "result_months": settings.HANDOVER_RESULT_MONTHS,
     })
 
 
@@ -77,10 +77,10 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def csv_rows(figures: dict[str, Any], generated_at: Any) -> list[list[Any]]:
+def csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
     """The figures of the page as (section, item, count) rows, after a heading naming the inspection."""
     rows: list[list[Any]] = [["巡察任务", str(figures["inspection"]), ""],
-                             ["统计时间", f"{generated_at:%Y-%m-%d %H:%M}", ""],
+                             ["统计时间", f"{timezone.localtime(figures['generated_at']):%Y-%m-%d %H:%M}", ""],
                              ["分组", "项目", "件数"],
                              ["概况", "信访件总数", figures["total"]],
                              ["概况", "尚未研判", figures["untriaged"]],
@@ -109,11 +109,10 @@ def csv_rows(figures: dict[str, Any], generated_at: Any) -> list[list[Any]]:
 def stats_csv(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = intake_inspection_get(user=request.user, pk=pk)
     figures = team_statistics(user=request.user, inspection=inspection)
-    now = timezone.localtime()
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(csv_rows(figures, now))
+    csv.writer(buffer).writerows(csv_rows(figures))
     with transaction.atomic():
         audit_record(actor=request.user, action="triage.stats_export", obj=inspection, request=request,
                      summary=f"导出巡察统计：{inspection}（信访件{figures['total']}件）")
     # UTF-8 with a byte order mark, so that Excel opens the Chinese text correctly.
-    return attachment(buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"巡察统计-{inspection.pk}-{now:%Y%m%d}.csv")
+    return attachment(buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"巡察统计-{inspection.pk}-{timezone.localdate():%Y%m%d}.csv")

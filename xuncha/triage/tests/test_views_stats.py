@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,9 +20,10 @@ from xuncha.audit.models import AuditEvent
 from xuncha.core.classify import DISCIPLINES, FOCUSES
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
+from xuncha.intake.models import Report
 from xuncha.triage import services_disposition as sd
 from xuncha.triage.models import Clue, Referral, Scope, Triage
-from xuncha.triage.selectors_stats import team_statistics
+from xuncha.triage.selectors_stats import cache_key, team_statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +167,7 @@ def test_denied_export_is_not_audited(clients, seed000) -> None:
 
 
 def _queries(client: Any, url: str) -> int:
+    cache.clear()  # the figures are cached for a minute: count the queries that compute them
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -181,5 +184,20 @@ def test_query_count_does_not_grow_with_reports(register, clients, seed000, djan
                  received_at=dt.datetime(2024, 9, 27 + i % 3, 3, i, tzinfo=dt.UTC))
     many = _queries(client, url)
     assert many == few
+    cache.clear()
     with django_assert_max_num_queries(25):
         client.get(url)
+
+
+def test_figures_are_cached_for_a_minute_after_the_access_check(figures_setup, clients, seed000) -> None:
+    leader = User.objects.get(username="leader")
+    first = team_statistics(user=leader, inspection=seed000)
+    reports = Report.objects.filter(inspection=seed000).count()
+    with CaptureQueriesContext(connection) as ctx:
+        again = team_statistics(user=User.objects.get(username="member"), inspection=seed000)
+    assert again["total"] == first["total"] == reports and again["generated_at"] == first["generated_at"]
+    assert len(ctx.captured_queries) <= 4  # the user, their roles, the access check: no aggregate
+    # Cached or not, someone outside the team gets a 404.
+    assert clients["other_leader"].get(reverse("triage:stats", args=[seed000.pk])).status_code == 404
+    cache.delete(cache_key(seed000))
+    assert team_statistics(user=leader, inspection=seed000)["generated_at"] > first["generated_at"]
