@@ -49,7 +49,7 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_keys_and_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Each test run has its own identity key file and media folder, never the developer's var/."""
-    from xuncha.intake.keys import key_ring
+    from xuncha.keys import key_ring
 
     base = tmp_path_factory.getbasetemp()
     settings.KEY_FILE = base / "keys" / "identity.key"

@@ -612,7 +612,7 @@ def main(argv: list[str]) -> int:
             "import json\n"
             "from pathlib import Path\n"
             "from xuncha.core import crypto\n"
-            "from xuncha.intake.keys import key_ring\n"
+            "from xuncha.keys import key_ring\n"
             "from xuncha.intake.models import Report\n"
             f"codes = Path({str(codes_file)!r}).read_text().split()\n"
             "hashes = [crypto.receipt_code_hash(key_ring(), c) for c in codes]\n"

@@ -19,6 +19,7 @@ from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from xuncha import documents
 from xuncha.audit.services import audit_record
 from xuncha.core.workdays import WorkdayCalendar
 from xuncha.inspections.selectors import calendar_get
@@ -172,7 +173,7 @@ def ledger_xlsx(request: HttpRequest, inspection_id: int) -> FileResponse:
     with transaction.atomic():
         audit_record(actor=request.user, action="ledger.export", obj=inspection, request=request,
                      summary=f"接口导出整改台账（xlsx）：{inspection}，{count}项", data={"format": "xlsx"})
-    return FileResponse(stream, as_attachment=True, filename=f"整改台账-{inspection.target.name}.xlsx", content_type=exports.XLSX)
+    return FileResponse(stream, as_attachment=True, filename=f"整改台账-{inspection.target.name}.xlsx", content_type=documents.XLSX)
 
 
 @router.get("/ledger-items/{item_id}", response={200: LedgerItemDetailOut, 404: ErrorsOut})

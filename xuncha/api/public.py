@@ -20,7 +20,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
-from xuncha.inspections.documents import cn_date
+from xuncha.documents import cn_date
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.intake.models import ReporterRole, SubjectCategory
 from xuncha.intake.services import MAX_CONTENT_CHARS, ReporterData, ReportInput, SubjectData, report_register

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.documents import pdf_font
 from xuncha.intake.models import Reply, Report
 from xuncha.intake.services import reply_create
 from xuncha.rectification.models import (
@@ -66,7 +67,6 @@ from xuncha.rectification.services_ledger import (
 from xuncha.triage.models import Triage
 
 from .demo_reports import DATA, SEED_001_TEAM
-from .documents import pdf_font
 from .models import Inspection
 from .selectors import calendar_get
 

@@ -9,18 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
-
-from django.conf import settings
 
 from xuncha.core.workdays import WorkdayCalendar
+from xuncha.documents import cn_date, doc_bytes, doc_paragraph, doc_signature, doc_table, doc_title, new_document, pdf_font
 
 from .models import AcceptanceHours, Channel, ChannelKind, Inspection
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _clock(t: dt.time) -> str:
@@ -118,68 +111,18 @@ def announcement_text(inspection: Inspection, calendar: WorkdayCalendar) -> str:
 
 
 def announcement_docx(inspection: Inspection, calendar: WorkdayCalendar) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"  # type: ignore[union-attr]
-    style.font.size = Pt(16)  # type: ignore[union-attr]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # type: ignore[union-attr]
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(announcement_title(inspection))
-    run.bold = True
-    run.font.size = Pt(22)
-    run.font.name = "黑体"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")  # type: ignore[union-attr]
+    doc = new_document()
+    doc_title(doc, announcement_title(inspection))
     for text in announcement_text(inspection, calendar).split("\n"):
-        p = doc.add_paragraph(text)
-        p.paragraph_format.first_line_indent = Pt(32)
+        doc_paragraph(doc, text)
     doc.add_paragraph("受理渠道一览").runs[0].bold = True
-    channels = list(inspection.channels.all())
-    table = doc.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, head in zip(table.rows[0].cells, ("渠道", "号码/地址/地点", "受理时间"), strict=True):
-        cell.text = head
-    for c in channels:
-        row = table.add_row().cells
-        row[0].text = c.display_label
+    rows = []
+    for c in inspection.channels.all():
         where = c.value + (f"（邮编{c.postcode}）" if c.postcode else "")
-        row[1].text = "，".join(x for x in (where, c.location) if x)
-        row[2].text = hours_phrase(c.hours.all()) or "—"
-    sign = doc.add_paragraph(f"{inspection.team.name}\n{cn_date(inspection.start_date)}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
-
-
-@lru_cache(maxsize=1)
-def pdf_font() -> str:
-    """Register and return a CJK font name: an embedded TrueType font when one is available,
-    otherwise the standard Adobe-GB1 CID font STSong-Light (not embedded)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    candidates = [settings.PDF_FONT_PATH] if settings.PDF_FONT_PATH else []
-    for path in [*candidates, *FONT_CANDIDATES]:
-        if path and Path(path).exists():
-            kwargs = {"subfontIndex": 0} if path.endswith(".ttc") else {}
-            pdfmetrics.registerFont(TTFont("XunchaCJK", path, **kwargs))
-            return "XunchaCJK"
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+        rows.append((c.display_label, "，".join(x for x in (where, c.location) if x), hours_phrase(c.hours.all()) or "—"))
+    doc_table(doc, ("渠道", "号码/地址/地点", "受理时间"), rows)
+    doc_signature(doc, inspection.team.name, inspection.start_date)
+    return doc_bytes(doc)
 
 
 def qr_png(url: str) -> bytes:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xuncha.core.hours import HoursRange, within_hours
 from xuncha.core.workdays import WorkdayCalendar
-from xuncha.inspections.documents import cn_date
+from xuncha.documents import cn_date
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
 
 HOURS_KINDS = {ChannelKind.PHONE, ChannelKind.VISIT}

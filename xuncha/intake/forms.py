@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
+from xuncha.uploads import MultipleFileField
 
 from .models import ReporterRole, SubjectCategory
 
@@ -23,19 +24,6 @@ RECEIVED_LABELS: dict[str, str] = {
     ChannelKind.PHONE: "来电时间", ChannelKind.POST: "收信日期", ChannelKind.LETTERBOX: "开箱取信时间",
     ChannelKind.VISIT: "来访时间",
 }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class RegisterForm(forms.Form):

@@ -12,8 +12,8 @@ from django.db import transaction
 
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
+from xuncha.keys import key_ring
 
-from .keys import key_ring
 from .models import Mailbox, Report
 
 

@@ -45,9 +45,9 @@ from django.utils import timezone
 
 from xuncha.core import crypto
 from xuncha.inspections.models import ChannelKind
+from xuncha.keys import key_ring
+from xuncha.uploads import check_files, sniff
 
-from .attachments import check_files, sniff
-from .keys import key_ring
 from .mail_parse import ParsedMail, decode_header_value, normalise_message_id, parse_headers, parse_mail, synthetic_message_id
 from .models import Mailbox, Report
 from .services import MAX_CONTENT_CHARS, ReporterData, ReportInput, report_register

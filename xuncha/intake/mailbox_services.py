@@ -12,8 +12,8 @@ from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.inspections.models import Channel, ChannelKind
 from xuncha.inspections.selectors import can_plan
+from xuncha.keys import key_ring
 
-from .keys import key_ring
 from .mail import PASSWORD_CONTEXT
 from .models import Mailbox
 

@@ -12,8 +12,8 @@ from xuncha.accounts.selectors import team_ids
 from xuncha.core import crypto
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import inspection_list
+from xuncha.keys import key_ring
 
-from .keys import key_ring
 from .models import Report
 
 

@@ -23,11 +23,11 @@ from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
 from xuncha.inspections.selectors import calendar_get
+from xuncha.keys import key_ring
 from xuncha.triage.search import index_new_report, index_report
+from xuncha.uploads import CheckedFile, check_files
 
 from .acceptance import evaluate
-from .attachments import CheckedFile, check_files
-from .keys import key_ring
 from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, Report, ReporterRole, Subject, SubjectCategory
 
 MAX_CONTENT_CHARS = 20_000

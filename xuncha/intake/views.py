@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from xuncha.audit.services import audit_record
 from xuncha.core.crypto import format_receipt_code, seal
 from xuncha.inspections.models import ChannelKind
+from xuncha.keys import key_ring
 from xuncha.triage.search import search_filter
 from xuncha.web import attach_error
 
 from . import services
 from .forms import KIND_TITLES, RegisterForm, RevealForm, SubjectFormSet
-from .keys import key_ring
 from .models import Reply
 from .selectors import intake_inspection_get, report_can_reveal, report_get, report_list, reporter_masked
 

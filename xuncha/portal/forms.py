@@ -1,7 +1,7 @@
 """Forms of the public pages: the report form, its subject rows, the receipt look-up, additions.
 
 Attachments are not form fields: they are read from request.FILES and checked by content in
-xuncha.intake.attachments.check_files (through the intake services).
+xuncha.uploads.check_files (through the intake services).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django import forms
 from django.conf import settings
 
 from xuncha.core import crypto
-from xuncha.intake.attachments import ALLOWED_HELP
 from xuncha.intake.models import ReporterRole, SubjectCategory
 from xuncha.intake.services import MAX_CONTENT_CHARS, ReporterData, SubjectData
+from xuncha.uploads import ALLOWED_HELP
 
 REAL, ANONYMOUS = "real", "anonymous"
 PHONE_RE = re.compile(r"^[0-9+\-() ]{7,20}$")

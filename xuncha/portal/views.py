@@ -30,12 +30,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.core import crypto
-from xuncha.inspections.documents import announcement_text, cn_date
+from xuncha.documents import cn_date
+from xuncha.inspections.documents import announcement_text
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.inspections.selectors import calendar_get, inspection_get_public
-from xuncha.intake.keys import key_ring
 from xuncha.intake.models import Report
 from xuncha.intake.services import ReportInput, receipt_find, report_add_information, report_register
+from xuncha.keys import key_ring
 
 from . import antiabuse, ratelimit
 from .forms import ACCEPT, AdditionForm, LookupForm, ReportForm, SubjectFormSet, attachment_help, subjects_from

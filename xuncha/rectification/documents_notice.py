@@ -11,8 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from xuncha.inspections.documents import cn_date
-from xuncha.triage.documents import doc_bytes, doc_paragraph, doc_title, document_number, local_date, new_document
+from xuncha.documents import cn_date, doc_bytes, doc_paragraph, doc_signature, doc_title, document_number, local_date, new_document
 
 from .models import ImmediateNotice
 from .selectors_findings import reporters_count
@@ -48,8 +47,6 @@ def notice_paragraphs(notice: ImmediateNotice) -> list[str]:
 
 def immediate_notice_docx(notice: ImmediateNotice) -> bytes:
     """立行立改通知书 for one notice (a draft is marked 待签发 and counts its deadline from issue)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     inspection = notice.inspection
     moment = notice.issued_at or timezone.now()
     number = document_number(moment, notice.number)
@@ -61,6 +58,5 @@ def immediate_notice_docx(notice: ImmediateNotice) -> bytes:
     for text in notice_paragraphs(notice):
         doc_paragraph(doc, text)
     day: dt.date = local_date(moment)
-    sign = doc.add_paragraph(f"{inspection.team.name}\n{cn_date(day)}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc_signature(doc, inspection.team.name, day)
     return doc_bytes(doc)

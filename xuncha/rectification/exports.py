@@ -18,7 +18,18 @@ from django.conf import settings
 from django.utils import timezone
 
 from xuncha.core.classify import FOCUS_LABELS
-from xuncha.inspections.documents import cn_date, pdf_font
+from xuncha.documents import (
+    cn_date,
+    cn_number,
+    doc_bytes,
+    doc_centered,
+    doc_paragraph,
+    doc_signature,
+    doc_title,
+    new_document,
+    pdf_font,
+    run_font,
+)
 from xuncha.inspections.models import Inspection
 
 from .models import Feedback, Finding, ItemStatus, RectificationItem
@@ -29,9 +40,6 @@ PDF_WIDTHS_MM = (12, 45, 72, 18, 26, 20, 65, 15)  # 273 mm: landscape A4 less 12
 STATUS_LABELS = dict(ItemStatus.choices)
 LONG_TERM = "长期坚持"
 CHUNK = 2000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def ledger_title(inspection: Inspection) -> str:
@@ -157,17 +165,6 @@ def ledger_pdf(inspection: Inspection) -> bytes:
 
 # --- the feedback ------------------------------------------------------------------------------------
 
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def cn_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (1..99)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
-
-
 def findings_by_focus(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     """The findings grouped by focus, in the order of the four focuses (unknown codes last)."""
     order = {code: i for i, code in enumerate(FOCUS_LABELS)}
@@ -201,44 +198,18 @@ def feedback_paragraphs(feedback: Feedback, findings: list[Finding]) -> list[tup
 def feedback_docx(feedback: Feedback) -> bytes:
     """巡察反馈意见: the approved findings of the feedback grouped by focus (title, facts, rule broken) and the
     due date of the rectification report."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
     inspection = feedback.inspection
     findings = list(feedback.findings.order_by("number"))
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"  # type: ignore[union-attr]
-    style.font.size = Pt(16)  # type: ignore[union-attr]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # type: ignore[union-attr]
-
-    def run_font(run: Any, name: str, size: int | None = None) -> None:
-        run.font.name = name
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
-        if size:
-            run.font.size = Pt(size)
-
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run("巡察反馈意见")
-    run.bold = True
-    run_font(run, "黑体", 22)
-    sub = doc.add_paragraph(f"{inspection.team.name}关于巡察{inspection.target.name}的反馈意见")
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc = new_document()
+    doc_title(doc, "巡察反馈意见")
+    doc_centered(doc, f"{inspection.team.name}关于巡察{inspection.target.name}的反馈意见")
     doc.add_paragraph(f"{inspection.target.name}：")
     for kind, text in feedback_paragraphs(feedback, findings):
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(32)
-        run = p.add_run(text)
+        run = doc_paragraph(doc).add_run(text)
         if kind == "heading":
             run_font(run, "黑体")
         elif kind == "finding":
             run_font(run, "楷体")
             run.bold = True
-    sign = doc.add_paragraph(f"{inspection.team.name}\n{cn_date(feedback.feedback_on)}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    doc_signature(doc, inspection.team.name, feedback.feedback_on)
+    return doc_bytes(doc)

@@ -31,9 +31,9 @@ from xuncha.audit.services import audit_record
 from xuncha.core.classify import DISCIPLINES, FOCUS_LABELS
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.attachments import check_files
 from xuncha.intake.models import Attachment, Report
 from xuncha.triage.models import DuplicateGroup
+from xuncha.uploads import check_files
 
 from .access import is_liaison_of, is_team_leader, team_inspection_get
 from .models import Evidence, Finding, ImmediateNotice, NoticeAnswer

@@ -28,13 +28,12 @@ from django.utils import timezone
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.audit.services import audit_record
-from xuncha.core.workdays import WorkdayCalendar
-from xuncha.inspections.documents import cn_date
+from xuncha.core.workdays import WorkdayCalendar, add_months
+from xuncha.documents import cn_date
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.attachments import check_files
 from xuncha.intake.models import Report, ReportStatus
-from xuncha.triage.services_disposition import add_months
+from xuncha.uploads import check_files
 
 from .access import can_sign_off, is_liaison_of, is_team_leader, ledger_inspections, team_inspection_get
 from .models import Evidence, Feedback, Finding, ItemStatus, Notification, ProgressReport, RectificationItem

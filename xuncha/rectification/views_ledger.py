@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xuncha import documents
 from xuncha.audit.services import audit_record
 from xuncha.inspections.selectors import calendar_get
 from xuncha.paging import paginate
@@ -134,7 +135,7 @@ def feedback_docx(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         audit_record(actor=request.user, action="feedback.export", obj=current, request=request,
                      summary=f"导出巡察反馈意见：{inspection}")
-    return attachment(content, exports.DOCX, f"巡察反馈意见-{inspection.target.name}.docx")
+    return attachment(content, documents.DOCX, f"巡察反馈意见-{inspection.target.name}.docx")
 
 
 # --- the ledger -------------------------------------------------------------------------------------
@@ -282,7 +283,7 @@ def ledger_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     inspection = staff_inspection_get(user=request.user, pk=pk)
     stream, count = exports.ledger_xlsx_file(inspection)
     _audit_export(request, inspection, "xlsx", count)
-    return FileResponse(stream, as_attachment=True, filename=f"整改台账-{inspection.target.name}.xlsx", content_type=exports.XLSX)
+    return FileResponse(stream, as_attachment=True, filename=f"整改台账-{inspection.target.name}.xlsx", content_type=documents.XLSX)
 
 
 @login_required
@@ -290,7 +291,7 @@ def ledger_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = staff_inspection_get(user=request.user, pk=pk)
     content = exports.ledger_pdf(inspection)
     _audit_export(request, inspection, "pdf")
-    return attachment(content, exports.PDF, f"整改台账-{inspection.target.name}.pdf")
+    return attachment(content, documents.PDF, f"整改台账-{inspection.target.name}.pdf")
 
 
 # --- overdue list and notifications ------------------------------------------------------------------

@@ -20,9 +20,8 @@ from django.utils import timezone
 
 from xuncha.accounts.selectors import org_ids
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.attachments import ALLOWED_HELP
-from xuncha.intake.forms import MultipleFileField
 from xuncha.paging import paginate
+from xuncha.uploads import ALLOWED_HELP, MultipleFileField
 from xuncha.web import attach_error
 
 from .models import ItemStatus

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuncha.audit.services import audit_record
-from xuncha.intake.attachments import ALLOWED_HELP
-from xuncha.intake.forms import MultipleFileField
+from xuncha.uploads import ALLOWED_HELP, MultipleFileField
 from xuncha.web import attach_error
 
 from . import services_findings as services

@@ -1,5 +1,5 @@
 """Documents of what is handed over: the referral letter (转办函) and the clue transfer list
-(问题线索移交清单), as .docx in the style of xuncha.inspections.documents.
+(问题线索移交清单), as .docx in the house style of xuncha.documents.
 
 Both carry the report's matter only: its content, the subjects and the team's reasons. The
 reporter's identity (sealed or masked) never appears in them.
@@ -7,27 +7,15 @@ reporter's identity (sealed or masked) never appears in them.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
-from xuncha.inspections.documents import cn_date
+from xuncha.documents import cn_date, doc_bytes, doc_paragraph, doc_signature, doc_table, doc_title, document_number, local_date, new_document
 
 from .models import Clue, Referral, TransferBatch
 
 SUMMARY_CHARS = 200
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
-
-
-def document_number(moment: dt.datetime, number: int) -> str:
-    """〔2024〕第3号: the year of the document and its running number."""
-    return f"〔{local_date(moment).year}〕第{number}号"
 
 
 def subjects_phrase(report: Any) -> str:
@@ -44,48 +32,6 @@ def discipline_phrase(report: Any) -> str:
 def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "……"
-
-
-def new_document() -> Any:
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"  # type: ignore[union-attr]
-    style.font.size = Pt(16)  # type: ignore[union-attr]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # type: ignore[union-attr]
-    return doc
-
-
-def doc_title(doc: Any, text: str, number: str) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(text)
-    run.bold = True
-    run.font.size = Pt(22)
-    run.font.name = "黑体"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
-    num = doc.add_paragraph(number)
-    num.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def doc_paragraph(doc: Any, text: str) -> None:
-    from docx.shared import Pt
-
-    p = doc.add_paragraph(text)
-    p.paragraph_format.first_line_indent = Pt(32)
-
-
-def doc_bytes(doc: Any) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
 def referral_letter_paragraphs(referral: Referral) -> list[str]:
@@ -105,8 +51,6 @@ def referral_letter_paragraphs(referral: Referral) -> list[str]:
 
 def referral_letter_docx(referral: Referral) -> bytes:
     """巡察组信访件转办函 for one referral (its report's content and subjects, never the reporter)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     report = referral.report
     inspection = report.inspection
     doc = new_document()
@@ -114,8 +58,7 @@ def referral_letter_docx(referral: Referral) -> bytes:
     doc.add_paragraph(f"{referral.body.name}：")
     for text in referral_letter_paragraphs(referral):
         doc_paragraph(doc, text)
-    sign = doc.add_paragraph(f"{inspection.team.name}\n{cn_date(local_date(referral.created_at))}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc_signature(doc, inspection.team.name, local_date(referral.created_at))
     return doc_bytes(doc)
 
 
@@ -145,13 +88,7 @@ def transfer_list_docx(batch: TransferBatch) -> bytes:
     doc.add_paragraph(f"巡察任务：{batch.inspection}")
     doc.add_paragraph(f"接收单位：{batch.body.name}")
     doc.add_paragraph(f"移交问题线索共{len(clues)}件。")
-    table = doc.add_table(rows=1, cols=len(TRANSFER_COLUMNS))
-    table.style = "Table Grid"
-    for cell, head in zip(table.rows[0].cells, TRANSFER_COLUMNS, strict=True):
-        cell.text = head
-    for row in transfer_rows(clues):
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = value
+    doc_table(doc, TRANSFER_COLUMNS, transfer_rows(clues))
     blank = "__________"
     signed = batch.signed_at is not None
     doc.add_paragraph(f"移交人（{batch.inspection.team.name}）：{batch.created_by}    日期：{cn_date(local_date(batch.created_at))}")

@@ -22,8 +22,8 @@ from xuncha.core import crypto
 from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES, classify
 from xuncha.core.dedup import DuplicateIndex
 from xuncha.core.sm import sm3_hmac_hex
-from xuncha.intake.keys import key_ring
 from xuncha.intake.models import Reply, Report, Subject, SubjectCategory
+from xuncha.keys import key_ring
 
 from .classifier import active_model
 from .dedup import DjangoBandStore

@@ -6,7 +6,6 @@ and the result. Every function is atomic and writes its audit event in the same 
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils import timezone
 from xuncha.accounts.roles import Role
 from xuncha.accounts.selectors import body_ids, team_ids
 from xuncha.audit.services import audit_record
+from xuncha.core.workdays import add_months
 from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.inspections.selectors import calendar_get
 from xuncha.intake.models import ReplyExemption, Report, ReportStatus
@@ -36,12 +36,6 @@ STATUS_AFTER = {
 }
 # Statuses after which a report takes no further disposition (it has left the team's hands).
 FINAL_STATUSES = {ReportStatus.REFERRED, ReportStatus.TRANSFERRED, ReportStatus.CLOSED}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
 def is_team_leader(user: Any, report: Report) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from xuncha.core.workdays import add_months
 
 __all__ = [
     "DateMention",
@@ -91,13 +92,6 @@ def find_dates(text: str) -> list[DateMention]:
                                  int(m.group("d")), m.group(0)))
     found.sort(key=lambda d: d.start)
     return found
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """Same day `months` later, clamped to the month's last day."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def default_add_working_days(start: dt.date, days: int) -> dt.date:

@@ -6,9 +6,9 @@ from django.core.management import call_command
 from xuncha.accounts.models import User
 from xuncha.core import crypto
 from xuncha.intake import services
-from xuncha.intake.keys import key_ring
 from xuncha.intake.models import Report
 from xuncha.intake.selectors import reporter_masked
+from xuncha.keys import key_ring
 
 pytestmark = pytest.mark.django_db
 

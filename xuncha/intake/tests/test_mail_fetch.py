@@ -19,10 +19,10 @@ from tests.imapserver import PASSWORD, ImapServer, b64, crlf, encoded_word, pdf_
 from xuncha.audit.models import AuditEvent
 from xuncha.core import crypto
 from xuncha.inspections.models import Channel
-from xuncha.intake.keys import key_ring
 from xuncha.intake.mail import fetch_all_mailboxes, fetch_mailbox, register_message
 from xuncha.intake.mailbox_services import mailbox_configure
 from xuncha.intake.models import Mailbox, Report
+from xuncha.keys import key_ring
 
 imap_server = imapserver.imap_server  # the session-scoped fixture: a real dovecot on a loopback port
 
@@ -282,7 +282,7 @@ Content-Transfer-Encoding: base64
     assert report.attention_reason.startswith("附件未能保存：") and "tool.exe" in report.attention_reason
     assert report.source["attachments_rejected"] and report.raw_source
     from xuncha.core.crypto import unseal_bytes
-    from xuncha.intake.keys import key_ring
+    from xuncha.keys import key_ring
 
     with report.raw_source.open("rb") as f:
         assert unseal_bytes(key_ring(), f.read(), context="raw_source") == raw

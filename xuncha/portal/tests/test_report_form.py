@@ -19,9 +19,9 @@ from django.utils import timezone
 from xuncha.audit.models import AuditEvent
 from xuncha.core import crypto
 from xuncha.inspections.models import ChannelKind
-from xuncha.intake.keys import key_ring
 from xuncha.intake.models import Addition, Attachment, Report, Subject
 from xuncha.intake.services import receipt_find
+from xuncha.keys import key_ring
 
 from . import files
 from .conftest import SITE_EXTERNAL, form_data, page_url, real_name

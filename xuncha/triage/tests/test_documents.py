@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from xuncha.accounts.models import User
-from xuncha.inspections.documents import cn_date
+from xuncha.documents import cn_date
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
 from xuncha.triage import documents

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from xuncha.accounts.models import User
+from xuncha.core.workdays import add_months
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
 from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus
 from xuncha.triage.models import Clue, Referral
-from xuncha.triage.services_disposition import add_months, disposition_decide, disposition_propose
+from xuncha.triage.services_disposition import disposition_decide, disposition_propose
 
 pytestmark = pytest.mark.django_db
 

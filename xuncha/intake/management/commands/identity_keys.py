@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xuncha.core.crypto import KeyError_
 from xuncha.intake import keys_rotation
-from xuncha.intake.keys import key_ring
+from xuncha.keys import key_ring
 
 
 class Command(BaseCommand):

@@ -1,14 +1,21 @@
-"""Attachment checks: size and count limits, and the type decided by the content, not the file name."""
+"""Uploads, for every app that takes files: the checks (size and count limits, the type decided by the
+content, not the file name), the multi-file form field, and saving files so that nothing is left on disk
+when the transaction that saved them rolls back."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 
 # (label, content type, accepted extensions)
@@ -96,3 +103,37 @@ def check_files(files: list[UploadedFile], *, already: int = 0) -> list[CheckedF
     if problems:
         raise ValidationError(problems)
     return checked
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file input that takes several files; cleans to a list (empty when none was chosen)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[str]]:
+    """Wrap a transaction that writes files: append each saved file's storage name to the list this
+    yields; if the block fails (and so its transaction rolled back), the files are deleted again, so
+    nothing orphaned stays on disk.
+
+        with removed_on_failure() as saved, transaction.atomic():
+            obj.file.save(name, ContentFile(content), save=False)
+            saved.append(obj.file.name)
+    """
+    saved: list[str] = []
+    try:
+        yield saved
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise

@@ -1,4 +1,5 @@
-"""The key ring of this installation (loaded once per process from settings.KEY_FILE)."""
+"""The key ring of this installation (loaded once per process from settings.KEY_FILE), for every app
+that seals or opens data: identities, raw mail, receipt codes."""
 
 from __future__ import annotations
 
