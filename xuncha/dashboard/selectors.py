@@ -26,12 +26,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from xuncha.access import Kind, scope
 from xuncha.accounts.roles import Role
 from xuncha.accounts.selectors import has_role
 from xuncha.core.classify import FOCUS_LABELS
 from xuncha.inspections.models import ChannelKind, Inspection, Round
 from xuncha.intake.models import ReportStatus
-from xuncha.intake.selectors import intake_inspections
 from xuncha.intake.selectors_replies import TAB_LABELS, TABS, report_rollup
 from xuncha.rectification.models import Finding, ItemStatus, RectificationItem
 
@@ -56,11 +56,7 @@ def is_office(user: Any) -> bool:
 
 def dashboard_inspections(*, user: Any) -> QuerySet[Inspection]:
     """The inspections whose figures the user may see (none for everyone but the office and the teams)."""
-    if is_office(user):
-        return Inspection.objects.all()
-    if not can_view_dashboard(user):
-        return Inspection.objects.none()
-    return Inspection.objects.filter(pk__in=intake_inspections(user=user).values("pk"))
+    return Inspection.objects.filter(scope(user, Kind.DASHBOARD, via=""))
 
 
 def dashboard_rounds(*, user: Any) -> list[dict[str, Any]]:

@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from xuncha.accounts.roles import Role
-from xuncha.accounts.selectors import has_role, org_ids, team_ids
+from xuncha.access import Kind, Purpose, Standing, actor_of, scope, standings
 from xuncha.core.workdays import WorkdayCalendar
+from xuncha.errors import NotFound
 
 from .models import AcceptanceHours, CalendarDay, Channel, Inspection, Round, TargetOrg, Team, TeamMember
 
@@ -28,14 +28,14 @@ def calendar_get() -> WorkdayCalendar:
 
 
 def calendar_day_list(*, user: Any) -> QuerySet[CalendarDay]:
-    if not has_role(user, Role.OFFICE_ADMIN):
-        raise Http404
+    if not can_plan(user):
+        raise NotFound
     return CalendarDay.objects.all()
 
 
 def can_plan(user: Any) -> bool:
     """Planning rounds, teams, targets and inspections is the office's."""
-    return has_role(user, Role.OFFICE_ADMIN)
+    return actor_of(user).is_office
 
 
 def _with_details(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
@@ -46,36 +46,28 @@ def _with_details(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
     )
 
 
-def inspection_list(*, user: Any) -> QuerySet[Inspection]:
-    """Inspections the user may see: all for the office; their team's (less declared conflicts) for
-    team roles; their organisation's for the liaison; none for anyone else."""
-    if has_role(user, Role.OFFICE_ADMIN):
-        return _with_details(Inspection.objects.all())
-    condition = Q(pk__in=[])
-    teams = team_ids(user)
-    if teams:
-        conflicted = TargetOrg.objects.filter(conflicts__member__user=user)
-        condition |= Q(team_id__in=teams) & ~Q(target__in=conflicted)
-    orgs = org_ids(user)
-    if orgs:
-        condition |= Q(target_id__in=orgs)
-    return _with_details(Inspection.objects.filter(condition))
+def inspection_list(*, user: Any, kind: Kind = Kind.INSPECTION, purpose: Purpose = Purpose.READ) -> QuerySet[Inspection]:
+    """Inspections the user may reach for `kind` and `purpose` (xuncha.access): by default those they may
+    see at all — the office every one, a team its own (less declared conflicts), a liaison their
+    organisation's, nobody else any."""
+    return _with_details(Inspection.objects.filter(scope(user, kind, purpose, via="")))
 
 
-def inspection_get(*, user: Any, pk: int) -> Inspection:
-    inspection = inspection_list(user=user).filter(pk=pk).first()
+def inspection_get(*, user: Any, pk: int, kind: Kind = Kind.INSPECTION, purpose: Purpose = Purpose.READ) -> Inspection:
+    inspection = inspection_list(user=user, kind=kind, purpose=purpose).filter(pk=pk).first()
     if inspection is None:
-        raise Http404
+        raise NotFound
     return inspection
 
 
 def inspection_role(*, user: Any, inspection: Inspection) -> str:
     """The user's standing on an inspection they can see: office, leader, member or liaison."""
-    if has_role(user, Role.OFFICE_ADMIN):
+    held = standings(user, inspection)
+    if Standing.OFFICE in held:
         return "office"
-    if inspection.team_id in team_ids(user, Role.TEAM_LEADER):
+    if Standing.LEADER in held:
         return "leader"
-    if inspection.team_id in team_ids(user, Role.TEAM_MEMBER):
+    if Standing.TEAM in held:
         return "member"
     return "liaison"
 
@@ -104,7 +96,7 @@ def team_get(*, user: Any, pk: int) -> Team:
     if can_plan(user):
         qs = Team.objects.all()
     else:
-        qs = Team.objects.filter(pk__in=team_ids(user))
+        qs = Team.objects.filter(pk__in=actor_of(user).teams)
     team = qs.select_related("round").prefetch_related("members__conflicts__org", "members__user", "inspections__target").filter(pk=pk).first()
     if team is None:
         raise Http404

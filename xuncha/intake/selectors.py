@@ -7,8 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from xuncha.accounts.roles import Role
-from xuncha.accounts.selectors import team_ids
+from xuncha.access import Kind, Purpose, allows
 from xuncha.core import crypto
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import inspection_list
@@ -17,10 +16,10 @@ from xuncha.keys import key_ring
 from .models import Report
 
 
-def intake_inspections(*, user: Any) -> QuerySet[Inspection]:
-    """Inspections whose reports the user may see: their team's (conflicts excluded)."""
-    teams = team_ids(user)
-    return inspection_list(user=user).filter(team_id__in=teams)
+def intake_inspections(*, user: Any, purpose: Purpose = Purpose.READ) -> QuerySet[Inspection]:
+    """Inspections whose case file (reports and what the team does with them) the user may reach:
+    their team's, less declared conflicts."""
+    return inspection_list(user=user, kind=Kind.CASE, purpose=purpose)
 
 
 def intake_inspection_get(*, user: Any, pk: int) -> Inspection:
@@ -45,8 +44,7 @@ def report_get(*, user: Any, pk: int) -> Report:
 
 
 def report_can_reveal(*, user: Any, report: Report) -> bool:
-    return (report.inspection.team_id in team_ids(user, Role.TEAM_LEADER)
-            and intake_inspections(user=user).filter(pk=report.inspection_id).exists())
+    return allows(user, Kind.CASE, Purpose.APPROVE, report.inspection)
 
 
 def reporter_masked(report: Report) -> dict[str, str]:

@@ -15,15 +15,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from xuncha.accounts.roles import Role
-from xuncha.accounts.selectors import has_role, org_ids, team_ids
+from xuncha.access import Kind, Purpose, actor_of, allows, scope
 from xuncha.inspections.models import Inspection
-from xuncha.intake.selectors import intake_inspections
 
 
 def team_inspections(*, user: Any) -> QuerySet[Inspection]:
     """The inspections of the user's team (declared conflicts excluded)."""
-    return intake_inspections(user=user)
+    return Inspection.objects.filter(scope(user, Kind.CASE, via=""))
 
 
 def team_inspection_get(*, user: Any, pk: int) -> Inspection:
@@ -34,18 +32,16 @@ def team_inspection_get(*, user: Any, pk: int) -> Inspection:
 
 
 def is_team_leader(user: Any, inspection: Inspection) -> bool:
-    return inspection.team_id in team_ids(user, Role.TEAM_LEADER) and team_inspections(user=user).filter(pk=inspection.pk).exists()
+    return allows(user, Kind.CASE, Purpose.APPROVE, inspection)
 
 
 def is_office(user: Any) -> bool:
-    return has_role(user, Role.OFFICE_ADMIN)
+    return actor_of(user).is_office
 
 
 def ledger_inspections(*, user: Any) -> QuerySet[Inspection]:
     """Inspections whose ledger the user may read: the office all, the team its own, the liaison their organisation's."""
-    if is_office(user):
-        return Inspection.objects.all()
-    return (team_inspections(user=user) | Inspection.objects.filter(target_id__in=org_ids(user))).distinct()
+    return Inspection.objects.filter(scope(user, Kind.TARGET, via=""))
 
 
 def ledger_inspection_get(*, user: Any, pk: int) -> Inspection:
@@ -56,9 +52,9 @@ def ledger_inspection_get(*, user: Any, pk: int) -> Inspection:
 
 
 def is_liaison_of(user: Any, inspection: Inspection) -> bool:
-    return inspection.target_id in org_ids(user)
+    return allows(user, Kind.TARGET, Purpose.WORK, inspection)
 
 
 def can_sign_off(user: Any, inspection: Inspection) -> bool:
     """销号: the office verifies and signs off; the team leader may too (DESIGN §1)."""
-    return is_office(user) or is_team_leader(user, inspection)
+    return allows(user, Kind.RECTIFICATION, Purpose.APPROVE, inspection)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from xuncha.accounts.selectors import body_ids
+from xuncha.access import Kind, Purpose, scope
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.intake.models import Report, ReportStatus, Subject, SubjectCategory
 from xuncha.intake.selectors import intake_inspections
@@ -154,16 +154,16 @@ def team_batch_get(*, user: Any, pk: int) -> TransferBatch:
 # Receiving bodies: only what was handed to their body (a clue only once it is in a transfer list).
 
 def recipient_referrals(*, user: Any) -> QuerySet[Referral]:
-    return Referral.objects.filter(body_id__in=body_ids(user)).select_related("report__inspection__target", "body")
+    return Referral.objects.filter(scope(user, Kind.HANDOVER, Purpose.WORK)).select_related("report__inspection__target", "body")
 
 
 def recipient_clues(*, user: Any) -> QuerySet[Clue]:
-    return Clue.objects.filter(body_id__in=body_ids(user), batch__isnull=False).select_related(
+    return Clue.objects.filter(scope(user, Kind.HANDOVER, Purpose.WORK), batch__isnull=False).select_related(
         "report__inspection__target", "body", "batch")
 
 
 def recipient_batches(*, user: Any) -> QuerySet[TransferBatch]:
-    return TransferBatch.objects.filter(body_id__in=body_ids(user)).select_related("inspection__target", "body")
+    return TransferBatch.objects.filter(scope(user, Kind.HANDOVER, Purpose.WORK, via="inspection")).select_related("inspection__target", "body")
 
 
 def recipient_referral_get(*, user: Any, pk: int) -> Referral:

@@ -17,11 +17,13 @@ from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from xuncha.access import Kind, Purpose, allows
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES, classify
 from xuncha.core.dedup import DuplicateIndex
 from xuncha.core.sm import sm3_hmac_hex
+from xuncha.errors import NotFound
 from xuncha.intake.models import Reply, Report, Subject, SubjectCategory
 from xuncha.keys import key_ring
 
@@ -138,9 +140,16 @@ def triage_for(report: Report) -> Triage:
         return report_triage(report_id=report.pk)
 
 
+def _check_team(actor: Any, report: Report) -> None:
+    """The team's work on a report is the team's: anyone else is told it does not exist."""
+    if not allows(actor, Kind.CASE, Purpose.WORK, report.inspection):
+        raise NotFound
+
+
 def labels_confirm(*, actor: Any, report: Report, disciplines: Iterable[str], focuses: Iterable[str],
                    request: HttpRequest | None = None) -> Triage:
     """The team confirms (or corrects) the disciplines and focuses; the confirmed labels train the model."""
+    _check_team(actor, report)
     d, f = sorted(set(disciplines)), sorted(set(focuses))
     bad = [c for c in d if c not in DISCIPLINES] + [c for c in f if c not in FOCUSES]
     if bad:
@@ -175,6 +184,7 @@ class SubjectChange:
 
 def subjects_update(*, actor: Any, report: Report, changes: list[SubjectChange], request: HttpRequest | None = None) -> None:
     """The team records each subject's category (and adds subjects the registration missed)."""
+    _check_team(actor, report)
     problems = [f"被反映人“{c.name}”的类别无效。" for c in changes if c.category not in SubjectCategory.values]
     problems += ["请填写被反映人姓名。" for c in changes if not c.name.strip()]
     existing = {s.pk: s for s in report.subjects.all()}
@@ -201,6 +211,7 @@ def subjects_update(*, actor: Any, report: Report, changes: list[SubjectChange],
 
 def scope_confirm(*, actor: Any, report: Report, scope: str, reason: str, request: HttpRequest | None = None) -> Triage:
     """The team decides the scope (agreeing with the proposal or not), with the reason recorded."""
+    _check_team(actor, report)
     if scope not in (Scope.IN, Scope.OUT, Scope.OUT_OF_WINDOW):
         raise ValidationError("请选择是否属于受理范围。")
     if not reason.strip():

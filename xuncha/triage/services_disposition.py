@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from xuncha.accounts.roles import Role
+from xuncha.access import Kind, Purpose, allows
 from xuncha.accounts.selectors import body_ids, team_ids
 from xuncha.audit.services import audit_record
 from xuncha.core.workdays import add_months
@@ -39,7 +39,7 @@ FINAL_STATUSES = {ReportStatus.REFERRED, ReportStatus.TRANSFERRED, ReportStatus.
 
 
 def is_team_leader(user: Any, report: Report) -> bool:
-    return report.inspection.team_id in team_ids(user, Role.TEAM_LEADER)
+    return allows(user, Kind.CASE, Purpose.APPROVE, report.inspection)
 
 
 def _check_proposal(report: Report, kind: str, body: ReceivingBody | None, reason: str) -> None:

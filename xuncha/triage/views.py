@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from xuncha.access import Kind, Purpose, allows
 from xuncha.audit.services import audit_record
 from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
 from xuncha.intake.models import Report, ReportStatus
@@ -188,7 +189,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = intake_inspection_get(user=request.user, pk=pk)
     pending = list(dispositions_pending(user=request.user, inspection=inspection))
-    is_leader = inspection.team_id in services_disposition.team_ids(request.user, services_disposition.Role.TEAM_LEADER)
+    is_leader = allows(request.user, Kind.CASE, Purpose.APPROVE, inspection)
     return render(request, "triage/approvals.html", {"inspection": inspection, "pending": pending, "is_leader": is_leader})
 
 

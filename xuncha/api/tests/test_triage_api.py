@@ -221,7 +221,7 @@ def test_queue_queries_do_not_grow_with_the_page(api: Api, register: Any, seed00
     api.get("member", queue_url(seed000.pk))  # the token is made and cached outside the measured requests
     counts = []
     for size in (1, 8):
-        with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(15):
+        with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(16):
             r = api.get("member", queue_url(seed000.pk), page_size=size, discipline="integrity")
         assert r.status_code == 200 and len(r.json()["items"]) == size
         counts.append(len(ctx.captured_queries))

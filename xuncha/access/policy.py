@@ -1,0 +1,137 @@
+"""The access policy: for each kind of object and each purpose, who may. Every selector and service
+asks here; nothing else decides access (docs/architecture.md, "权限").
+
+Rules are grants: a (kind, purpose) pair lists which standings reach an object of that kind.
+
+| standing  | reaches an object when                                                               |
+|-----------|--------------------------------------------------------------------------------------|
+| OFFICE    | the actor is an office admin (every inspection)                                      |
+| TEAM      | the object's inspection is one of the actor's teams' and its target is not one they  |
+|           | declared a conflict of interest with                                                 |
+| LEADER    | as TEAM, for the teams the actor leads                                               |
+| LIAISON   | the object's inspection is of the organisation the actor is liaison of               |
+| RECIPIENT | the object (a referral, a clue, a transfer list) is addressed to the actor's body    |
+
+`scope()` turns a rule into a Q over any queryset whose rows reach their inspection through `via`
+(and their receiving body through `body`); `allows()` answers the same rule for one object in
+Python, without a query. Both read one table, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
+
+from .actor import Actor, actor_of
+
+
+class Kind(StrEnum):
+    INSPECTION = "inspection"          # the inspection itself, its channels and published documents
+    CASE = "case"                      # the team's case file: reports, triage, groups, dispositions, findings, replies
+    HANDOVER = "handover"              # referrals (转办), clues (移交) and transfer lists
+    RECTIFICATION = "rectification"    # the staff side of notices, feedback and the ledger
+    TARGET = "target"                  # what the inspected organisation's liaison sees: issued notices, ledger items
+    DASHBOARD = "dashboard"            # figures of an inspection
+
+
+class Purpose(StrEnum):
+    READ = "read"
+    WORK = "work"          # the day-to-day work: register, triage, draft, answer, report progress
+    APPROVE = "approve"    # the decisions: approve, issue, sign off, reveal an identity
+
+
+class Standing(StrEnum):
+    OFFICE = "office"
+    TEAM = "team"
+    LEADER = "leader"
+    LIAISON = "liaison"
+    RECIPIENT = "recipient"
+
+
+OF, T, L, LI, R = Standing.OFFICE, Standing.TEAM, Standing.LEADER, Standing.LIAISON, Standing.RECIPIENT
+
+RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
+    (Kind.INSPECTION, Purpose.READ): frozenset({OF, T, LI}),
+    (Kind.INSPECTION, Purpose.WORK): frozenset({OF}),
+    (Kind.INSPECTION, Purpose.APPROVE): frozenset({OF}),
+    (Kind.CASE, Purpose.READ): frozenset({T}),
+    (Kind.CASE, Purpose.WORK): frozenset({T}),
+    (Kind.CASE, Purpose.APPROVE): frozenset({L}),
+    (Kind.HANDOVER, Purpose.READ): frozenset({T, R}),
+    (Kind.HANDOVER, Purpose.WORK): frozenset({R}),
+    (Kind.HANDOVER, Purpose.APPROVE): frozenset({L}),
+    (Kind.RECTIFICATION, Purpose.READ): frozenset({OF, T}),
+    (Kind.RECTIFICATION, Purpose.WORK): frozenset({T}),
+    (Kind.RECTIFICATION, Purpose.APPROVE): frozenset({OF, L}),
+    (Kind.TARGET, Purpose.READ): frozenset({OF, T, LI}),
+    (Kind.TARGET, Purpose.WORK): frozenset({LI}),
+    (Kind.TARGET, Purpose.APPROVE): frozenset({OF, L}),
+    (Kind.DASHBOARD, Purpose.READ): frozenset({OF, T}),
+    (Kind.DASHBOARD, Purpose.WORK): frozenset(),
+    (Kind.DASHBOARD, Purpose.APPROVE): frozenset(),
+}
+
+NOTHING = Q(pk__in=[])
+
+
+def _path(via: str, field: str) -> str:
+    return f"{via}__{field}" if via else field
+
+
+def _team_q(actor: Actor, teams: frozenset[int], via: str) -> Q:
+    if not teams:
+        return NOTHING
+    q = Q(**{_path(via, "team_id__in"): sorted(teams)})
+    if actor.conflicted_orgs:
+        q &= ~Q(**{_path(via, "target_id__in"): sorted(actor.conflicted_orgs)})
+    return q
+
+
+def scope(user: Any, kind: Kind, purpose: Purpose = Purpose.READ, *, via: str = "inspection", body: str = "body") -> Q:
+    """A filter for the objects of `kind` the user may reach for `purpose`. `via` is the path from the
+    queryset's rows to their inspection ("" for a queryset of inspections); `body` to their receiving
+    body (handovers only)."""
+    actor = actor_of(user)
+    grants = RULES[(kind, purpose)]
+    if OF in grants and actor.is_office:
+        return Q()
+    q = NOTHING
+    if T in grants:
+        q |= _team_q(actor, actor.teams, via)
+    elif L in grants:
+        q |= _team_q(actor, actor.led_teams, via)
+    if LI in grants and actor.orgs:
+        q |= Q(**{_path(via, "target_id__in"): sorted(actor.orgs)})
+    if R in grants and actor.bodies:
+        q |= Q(**{f"{body}_id__in": sorted(actor.bodies)})
+    return q
+
+
+def standings(user: Any, inspection: Any, *, body_id: int | None = None) -> set[Standing]:
+    """The standings the user holds on one inspection (and, for a handover, its body)."""
+    actor = actor_of(user)
+    out: set[Standing] = set()
+    if actor.is_office:
+        out.add(OF)
+    if inspection is not None:
+        unconflicted = inspection.target_id not in actor.conflicted_orgs
+        if unconflicted and inspection.team_id in actor.teams:
+            out.add(T)
+        if unconflicted and inspection.team_id in actor.led_teams:
+            out.add(L)
+        if inspection.target_id in actor.orgs:
+            out.add(LI)
+    if body_id is not None and body_id in actor.bodies:
+        out.add(R)
+    return out
+
+
+def allows(user: Any, kind: Kind, purpose: Purpose, inspection: Any, *, body_id: int | None = None) -> bool:
+    """Whether the user may reach one object of `kind` for `purpose` (its inspection given; a handover
+    also gives its receiving body). The same rule as `scope()`, decided without a query."""
+    grants = RULES[(kind, purpose)]
+    held = standings(user, inspection, body_id=body_id)
+    return bool(grants & held) or (T in grants and L in held)
+
