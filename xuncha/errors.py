@@ -25,12 +25,16 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, message: str | list[str] = "") -> None:
-        self.messages = [message] if isinstance(message, str) else list(message)
-        super().__init__("；".join(self.messages))
+        self.problems = [message] if isinstance(message, str) else [str(m) for m in message]
+        super().__init__("；".join(self.problems))
+
+    @property
+    def messages(self) -> list[str]:
+        return self.problems
 
     @property
     def detail(self) -> str:
-        return " ".join(self.messages)
+        return "；".join(self.problems)
 
 
 class NotFound(DomainError, Http404):
@@ -58,7 +62,7 @@ class Invalid(DomainError, ValidationError):
 
     def __init__(self, message: str | list[str]) -> None:
         DomainError.__init__(self, message)
-        ValidationError.__init__(self, self.messages)
+        ValidationError.__init__(self, self.problems)
 
 
 class Conflict(DomainError):

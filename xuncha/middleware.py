@@ -1,8 +1,11 @@
-"""Security headers for every response: a strict CSP with no third-party source."""
+"""Middleware of the whole site: security headers (a strict CSP with no third-party source) and the\none mapping of the domain error to pages."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from xuncha.errors import DomainError, NotFound
+from xuncha.web import error_page
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -24,4 +27,21 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
 
+    return middleware
+
+
+def domain_errors(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A DomainError that a view did not turn into a form error becomes its Chinese page: NotFound the
+    404 page (it is an Http404), NotAllowed 403, Conflict 409, Invalid 400. The API maps the same
+    error itself (xuncha.api.api)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        return get_response(request)
+
+    def process_exception(request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, DomainError) and not isinstance(exc, NotFound):
+            return error_page(request, exc)
+        return None
+
+    middleware.process_exception = process_exception  # type: ignore[attr-defined]
     return middleware

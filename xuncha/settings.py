@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "xuncha.accounts.middleware.totp_enrolment",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xuncha.middleware.domain_errors",
 ]
 
 ROOT_URLCONF = "xuncha.urls"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -13,6 +14,7 @@ from xuncha.accounts.services import LoginError, api_token_create, user_login_ch
 from xuncha.accounts.totp import totp_verify
 from xuncha.core.announcement import parse_announcement
 from xuncha.core.hours import HoursRange, within_hours
+from xuncha.errors import DomainError, Invalid, NotAllowed, NotFound, messages_of
 from xuncha.inspections.models import Channel, Inspection
 from xuncha.inspections.selectors import calendar_get, can_plan, inspection_get, inspection_list
 from xuncha.inspections.urls_public import public_url
@@ -33,6 +35,25 @@ def on_auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "未找到。"}, status=404)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """The one mapping of the domain error for the API: 404/403/400/409 with the Chinese message."""
+    if isinstance(exc, NotFound):
+        return on_not_found(request, exc)
+    return api.create_response(request, {"detail": exc.detail, "errors": exc.messages}, status=exc.status)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A Django ValidationError from a model or form layer: the same answer as Invalid."""
+    return on_domain_error(request, Invalid(messages_of(exc)))
+
+
+@api.exception_handler(PermissionError)
+def on_not_allowed(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    return on_domain_error(request, exc if isinstance(exc, DomainError) else NotAllowed(messages_of(exc)))
 
 
 @api.exception_handler(ValidationError)
