@@ -44,6 +44,7 @@ test-pg: $(VENV)/.dev system-deps
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy xuncha bench
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

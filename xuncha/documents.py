@@ -79,9 +79,9 @@ def new_document() -> Any:
 
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name = "仿宋"  # type: ignore[union-attr]  # Normal is a paragraph style
-    style.font.size = Pt(16)  # type: ignore[union-attr]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # type: ignore[union-attr]
+    style.font.name = "仿宋"
+    style.font.size = Pt(16)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
     return doc
 
 

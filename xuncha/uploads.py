@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -75,7 +75,7 @@ def _extension(name: str) -> str:
     return name[dot:].lower() if dot >= 0 else ""
 
 
-def check_files(files: list[UploadedFile], *, already: int = 0) -> list[CheckedFile]:
+def check_files(files: Sequence[UploadedFile[Any]], *, already: int = 0) -> list[CheckedFile]:
     """Validate uploads; raises ValidationError with one Chinese message per problem file."""
     problems: list[str] = []
     if len(files) + already > settings.ATTACHMENT_MAX_COUNT:

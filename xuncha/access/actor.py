@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from xuncha.accounts.models import RoleAssignment, User
+from xuncha.accounts.models import RoleAssignment
 from xuncha.accounts.roles import Role
 from xuncha.accounts.selectors import role_assignments
 
@@ -49,7 +49,7 @@ NOBODY = Actor(user=None, roles=frozenset(), led_teams=frozenset(), teams=frozen
                bodies=frozenset(), conflicted_orgs=frozenset())
 
 
-def actor_of(user: User | Any) -> Actor:
+def actor_of(user: Any) -> Actor:
     """The Actor of a user (anonymous or inactive: nobody). Cached on the user object."""
     if isinstance(user, Actor):
         return user

@@ -51,7 +51,7 @@ class WorkdayCalendar:
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
         if not on_holiday or name is None:
             return None
-        return HOLIDAY_NAMES.get(name, name)
+        return str(HOLIDAY_NAMES.get(name, name))
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
         """The date on which `days` working days end, counting `start` as day 1 when it is one.

@@ -96,19 +96,21 @@ class MinHasher:
 
     def signature(self, normalized: str) -> Signatures:
         """The signature of one normalised text, shape ``(num_perm,)``."""
-        return self.signatures([normalized])[0]
+        sig: Signatures = self.signatures([normalized])[0]
+        return sig
 
 
 def jaccard(a: Signatures, b: Signatures) -> float:
     """Estimated Jaccard similarity of two signatures."""
-    return float(np.count_nonzero(a == b)) / a.shape[-1]
+    return float(np.count_nonzero(a == b)) / int(a.shape[-1])
 
 
 def jaccard_many(sig: Signatures, others: Signatures) -> npt.NDArray[np.float64]:
     """Estimated Jaccard of ``sig`` against each row of ``others``."""
     if others.shape[0] == 0:
         return np.zeros(0, dtype=np.float64)
-    return np.count_nonzero(others == sig[None, :], axis=1) / sig.shape[-1]
+    shares: npt.NDArray[np.float64] = np.count_nonzero(others == sig[None, :], axis=1) / sig.shape[-1]
+    return shares
 
 
 def to_bytes(sig: Signatures) -> bytes:
