@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xuncha.middleware.domain_errors",
+    "xuncha.middleware.form_continuity",
 ]
 
 ROOT_URLCONF = "xuncha.urls"
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.accounts.context_processors.roles",
+                "xuncha.web.site",
             ],
         },
     },

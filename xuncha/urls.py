@@ -1,10 +1,12 @@
 from django.urls import include, path
 
+from xuncha import web
 from xuncha.api.api import api
 from xuncha.inspections import views as inspection_views
 
 urlpatterns = [
     path("", inspection_views.home, name="home"),
+    path("session/keepalive/", web.keepalive, name="keepalive"),
     path("accounts/", include("xuncha.accounts.urls")),
     path("audit/", include("xuncha.audit.urls")),
     path("", include("xuncha.inspections.urls")),

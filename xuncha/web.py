@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -50,3 +51,16 @@ def error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """A refusal that reached no form: the Chinese error page with the service's message."""
     template = {403: "403.html", 409: "409.html"}.get(exc.status, "400.html")
     return render(request, template, {"messages_list": exc.messages}, status=exc.status)
+
+
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """Renew a signed-in session (the idle warning's "继续工作"); 401 once it has expired."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session.modified = True
+    return HttpResponse(status=204)
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """Template context of every page: the idle timeout the browser warns before."""
+    return {"session_idle_seconds": settings.SESSION_COOKIE_AGE}
