@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "xuncha.dashboard",
     "xuncha.portal",
     "xuncha.api",
+    "xuncha.demo",
 ]
 
 MIDDLEWARE = [

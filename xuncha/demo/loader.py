@@ -17,12 +17,11 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.core.announcement import parse_announcement
-
-from . import services
-from .models import Inspection, ReceivingBody, RoundKind, TeamMember
-from .selectors import calendar_get
-from .services_import import ImportItem, announcement_import, items_from_parse
-from .urls_public import public_url
+from xuncha.inspections import services
+from xuncha.inspections.models import Inspection, ReceivingBody, RoundKind, TeamMember
+from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.services_import import ImportItem, announcement_import, items_from_parse
+from xuncha.inspections.urls_public import public_url
 
 DEMO_PASSWORD = "Xuncha#Demo2026"
 
@@ -72,7 +71,7 @@ def _channels(actor: User, inspection: Inspection, specs: list[dict[str, Any]]) 
         services.channel_save(actor=actor, inspection=inspection, order=order, **spec)
 
 
-SEEDS = Path(__file__).resolve().parent / "demo_seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 def _import_seed(office: User, filename: str, review: Any) -> Inspection:
