@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.accounts.context_processors.roles",
+                "xuncha.rectification.context_processors.unread_notifications",
             ],
         },
     },
