@@ -7,6 +7,7 @@ Everything is written through the services, so the demo also has a consistent au
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def _channels(actor: User, inspection: Inspection, specs: list[dict[str, Any]]) 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
-def _import_seed(office: User, filename: str, review: Any) -> Inspection:
+def _import_seed(office: User, filename: str, review: Callable[[ImportItem], None]) -> Inspection:
     """Parse a seed announcement, apply what a reviewer would correct, create it through the import."""
     text = (SEEDS / filename).read_text(encoding="utf-8")
     parsed = parse_announcement(text, add_working_days=calendar_get().add_working_days)
