@@ -11,7 +11,7 @@ from django.test import Client
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
-from xuncha.inspections.demo import DEMO_PASSWORD, load_demo
+from xuncha.demo.loader import DEMO_PASSWORD, load_demo
 from xuncha.inspections.models import Inspection, ReceivingBody, RoundKind, TeamMember
 
 # "Today" for the demo's practice inspection in tests.

@@ -212,8 +212,8 @@ class Builder:
         from xuncha.accounts.models import User
         from xuncha.accounts.roles import Role
         from xuncha.accounts.services import role_assign
+        from xuncha.demo.loader import load_demo
         from xuncha.inspections import services
-        from xuncha.inspections.demo import load_demo
         from xuncha.inspections.models import ReceivingBody
 
         if not User.objects.filter(username="office").exists():

@@ -83,7 +83,7 @@ def build(n: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from xuncha.core.dedup import DuplicateIndex
-    from xuncha.inspections.demo import load_demo
+    from xuncha.demo.loader import load_demo
     from xuncha.intake.models import Report
     from xuncha.triage.dedup import DjangoBandStore
     from xuncha.triage.models import DedupBand, Triage

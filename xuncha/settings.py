@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "xuncha.dashboard",
     "xuncha.portal",
     "xuncha.api",
+    "xuncha.demo",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.accounts.context_processors.roles",
+                "xuncha.rectification.context_processors.unread_notifications",
                 "xuncha.web.site",
             ],
         },

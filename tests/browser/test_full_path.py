@@ -18,7 +18,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from xuncha.accounts.models import User
-from xuncha.inspections.demo import DEMO_PASSWORD
+from xuncha.demo.loader import DEMO_PASSWORD
 from xuncha.intake import services
 from xuncha.intake.models import Report, ReportStatus
 from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from xuncha.inspections.demo import DEMO_PASSWORD
+from xuncha.demo.loader import DEMO_PASSWORD
 from xuncha.inspections.models import Inspection
 
 from .conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED_000 = Path(__file__).resolve().parents[2] / "xuncha" / "inspections" / "demo_seeds" / "000_ecd2721415505345.txt"
+SEED_000 = Path(__file__).resolve().parents[2] / "xuncha" / "demo" / "seeds" / "000_ecd2721415505345.txt"
 
 
 def test_upload_review_correct_and_create(page: Any, live_server: Any, demo: dict, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from docx import Document
 
-from xuncha.inspections.demo import DEMO_PASSWORD
+from xuncha.demo.loader import DEMO_PASSWORD
 
 from .conftest import login
 

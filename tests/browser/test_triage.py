@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from xuncha.accounts.models import User
-from xuncha.inspections.demo import DEMO_PASSWORD
+from xuncha.demo.loader import DEMO_PASSWORD
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services
 from xuncha.intake.models import Report, ReportStatus

@@ -1,3 +1,6 @@
+"""What every page's template knows about the signed-in user's roles. (Other apps add their own
+context processors, e.g. the unread reminders of rectification.)"""
+
 from typing import Any
 
 from django.http import HttpRequest
@@ -6,11 +9,4 @@ from .selectors import role_codes
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    codes = role_codes(user)
-    unread = 0
-    if codes and getattr(user, "is_authenticated", False):
-        from xuncha.rectification.selectors_ledger import unread_count
-
-        unread = unread_count(user=user)
-    return {"my_roles": codes, "unread_notifications": unread}
+    return {"my_roles": role_codes(getattr(request, "user", None))}

@@ -1,8 +1,10 @@
 from django import forms
 
-from xuncha.inspections.models import ReceivingBody, TargetOrg, Team
-
+from .models import scope_model
 from .roles import Role
+
+# The scopes come from the domain app above the platform: reached through RoleAssignment's foreign keys
+# (models.scope_model), not imported.
 
 
 class LoginForm(forms.Form):
@@ -18,9 +20,9 @@ class UserCreateForm(forms.Form):
 
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    team = forms.ModelChoiceField(label="巡察组（组长、组员）", queryset=Team.objects.select_related("round"), required=False)
-    org = forms.ModelChoiceField(label="被巡察党组织（联络员）", queryset=TargetOrg.objects.all(), required=False)
-    body = forms.ModelChoiceField(label="接收单位（接收人）", queryset=ReceivingBody.objects.all(), required=False)
+    team = forms.ModelChoiceField(label="巡察组（组长、组员）", queryset=scope_model("team")._default_manager.select_related("round"), required=False)
+    org = forms.ModelChoiceField(label="被巡察党组织（联络员）", queryset=scope_model("org")._default_manager.all(), required=False)
+    body = forms.ModelChoiceField(label="接收单位（接收人）", queryset=scope_model("body")._default_manager.all(), required=False)
 
 
 class TotpForm(forms.Form):

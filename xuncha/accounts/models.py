@@ -58,6 +58,14 @@ class RoleAssignment(models.Model):
                 raise ValidationError("该角色不应指定此适用范围。")
 
 
+def scope_model(field: str) -> type[models.Model]:
+    """The domain model a role is scoped to ("team", "org" or "body"), reached through the assignment's
+    foreign key: the platform sits below the domain app that defines these models and never imports it."""
+    model = RoleAssignment._meta.get_field(field).related_model
+    assert isinstance(model, type) and issubclass(model, models.Model)
+    return model
+
+
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SM3 hash is stored."""
 

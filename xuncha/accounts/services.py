@@ -1,4 +1,8 @@
-"""Account writes: login bookkeeping, users, role assignments, API tokens."""
+"""Account writes: login bookkeeping, users, role assignments, API tokens.
+
+The platform sits below the access policy (xuncha.access), so the sysadmin check here reads the role
+assignments directly (selectors.has_role), the primitive the policy itself is built on.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,10 @@ from django.utils import timezone
 
 from xuncha.audit.services import audit_record
 from xuncha.core.sm import sm3_hex
+from xuncha.errors import Invalid, NotAllowed
 
-from .models import ApiToken, RoleAssignment, User
-from .roles import Role
+from .models import ApiToken, RoleAssignment, User, scope_model
+from .roles import TEAM_ROLES, Role
 from .selectors import has_role
 
 
@@ -82,13 +87,20 @@ def user_login_failure(*, user: User) -> None:
         locked.save(update_fields=["failed_logins", "locked_until"])
 
 
-def user_create(*, actor: Any, username: str, display_name: str, password: str, request: HttpRequest | None = None) -> User:
+def _require_sysadmin(actor: User) -> None:
     if not has_role(actor, Role.SYSADMIN):
-        raise PermissionError
+        raise NotAllowed
+
+
+def user_create(*, actor: User, username: str, display_name: str, password: str, request: HttpRequest | None = None) -> User:
+    _require_sysadmin(actor)
     if User.objects.filter(username=username).exists():
-        raise ValidationError("该用户名已存在。")
+        raise Invalid("该用户名已存在。")
     user = User(username=username, display_name=display_name)
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(exc.messages) from exc
     with transaction.atomic():
         user.set_password(password)
         user.save()
@@ -96,19 +108,17 @@ def user_create(*, actor: Any, username: str, display_name: str, password: str, 
     return user
 
 
-def user_unlock(*, actor: Any, user: User, request: HttpRequest | None = None) -> None:
-    if not has_role(actor, Role.SYSADMIN):
-        raise PermissionError
+def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
+    _require_sysadmin(actor)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit_record(actor=actor, action="accounts.user_unlock", obj=user, summary=f"解锁账号 {user.username}", request=request)
 
 
-def user_set_active(*, actor: Any, user: User, active: bool, request: HttpRequest | None = None) -> None:
-    if not has_role(actor, Role.SYSADMIN):
-        raise PermissionError
+def user_set_active(*, actor: User, user: User, active: bool, request: HttpRequest | None = None) -> None:
+    _require_sysadmin(actor)
     if user.pk == actor.pk and not active:
-        raise ValidationError("不能停用自己的账号。")
+        raise Invalid("不能停用自己的账号。")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=active)
         audit_record(actor=actor, action="accounts.user_active", obj=user,
@@ -118,25 +128,30 @@ def user_set_active(*, actor: Any, user: User, active: bool, request: HttpReques
 SEPARATED_ROLES = {Role.SYSADMIN, Role.AUDITOR}
 
 
-def role_assign(*, actor: Any, user: User, role: str, team: Any = None, org: Any = None, body: Any = None,
+def role_assign(*, actor: User, user: User, role: str, team: Any = None, org: Any = None, body: Any = None,
                 request: HttpRequest | None = None, system: bool = False) -> RoleAssignment:
-    """Give `user` a role. 三员分立: the sysadmin and auditor roles are not combined with any other."""
-    if not system and not has_role(actor, Role.SYSADMIN):
-        raise PermissionError
+    """Give `user` a role. 三员分立: the sysadmin and auditor roles are not combined with any other.
+
+    `team`, `org` and `body` are the domain models a role is scoped to (models.scope_model); `system`
+    is a role given by another service (a team member added by the office), not by the sysadmin."""
+    if not system:
+        _require_sysadmin(actor)
     current = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
     if current and (role in SEPARATED_ROLES or current & SEPARATED_ROLES) and current != {role}:
-        raise ValidationError("三员分立：系统管理员、安全审计员不得与其他角色由同一账号兼任。")
-    if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) and team is not None:
-        from xuncha.inspections.models import ConflictDeclaration
-
-        conflicts = ConflictDeclaration.objects.filter(member__user=user, org__inspections__team=team).distinct()
-        if conflicts.exists():
-            names = "、".join(sorted({c.org.name for c in conflicts}))
-            raise ValidationError(f"该人员已申报与{names}存在利益冲突，需回避，不能分配到巡察该单位的巡察组。")
+        raise Invalid("三员分立：系统管理员、安全审计员不得与其他角色由同一账号兼任。")
+    if role in TEAM_ROLES and team is not None:
+        # The organisations this team inspects that the user declared a conflict of interest with.
+        orgs = scope_model("org")._default_manager.filter(conflicts__member__user=user, inspections__team=team)
+        names = sorted(set(orgs.values_list("name", flat=True)))
+        if names:
+            raise Invalid(f"该人员已申报与{'、'.join(names)}存在利益冲突，需回避，不能分配到巡察该单位的巡察组。")
     assignment = RoleAssignment(user=user, role=role, team=team, org=org, body=body)
     if RoleAssignment.objects.filter(user=user, role=role, team=team, org=org, body=body).exists():
-        raise ValidationError("该账号已有此角色。")
-    assignment.full_clean()
+        raise Invalid("该账号已有此角色。")
+    try:
+        assignment.full_clean()
+    except ValidationError as exc:
+        raise Invalid(exc.messages) from exc
     with transaction.atomic():
         assignment.save()
         audit_record(actor=actor, action="accounts.role_assign", obj=user,
@@ -145,9 +160,8 @@ def role_assign(*, actor: Any, user: User, role: str, team: Any = None, org: Any
     return assignment
 
 
-def role_revoke(*, actor: Any, assignment: RoleAssignment, request: HttpRequest | None = None) -> None:
-    if not has_role(actor, Role.SYSADMIN):
-        raise PermissionError
+def role_revoke(*, actor: User, assignment: RoleAssignment, request: HttpRequest | None = None) -> None:
+    _require_sysadmin(actor)
     with transaction.atomic():
         audit_record(actor=actor, action="accounts.role_revoke", obj=assignment.user,
                      summary=f"撤销角色：{assignment}", request=request)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-from typing import Any
 
 import pyotp
 from django.conf import settings
@@ -13,8 +12,11 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from xuncha.audit.services import audit_record
+from xuncha.errors import NotAllowed
 
 from .models import User
+from .roles import Role
+from .selectors import has_role
 
 
 def totp_new_secret() -> str:
@@ -70,13 +72,10 @@ def totp_enable(*, user: User, secret: str, code: str, request: HttpRequest | No
     return True
 
 
-def totp_reset(*, actor: Any, user: User, request: HttpRequest | None = None) -> None:
+def totp_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
     """The sysadmin resets a lost authenticator; the user enrols again at next login."""
-    from .roles import Role
-    from .selectors import has_role
-
     if not has_role(actor, Role.SYSADMIN):
-        raise PermissionError
+        raise NotAllowed
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(totp_secret="", totp_enabled=False, totp_last_step=0)
         audit_record(actor=actor, action="auth.totp_reset", obj=user, summary=f"重置 {user.username} 的动态口令", request=request)

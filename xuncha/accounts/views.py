@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from xuncha.web import attach_error
+from xuncha.errors import Invalid, NotFound
+from xuncha.web import form_submit
 
 from . import services, totp
 from .forms import LoginForm, RoleAssignForm, TotpForm, UserCreateForm
+from .http import AuthedRequest
 from .models import RoleAssignment, User
 from .selectors import user_list
 
@@ -60,10 +61,9 @@ def login_totp(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def totp_setup(request: HttpRequest) -> HttpResponse:
+def totp_setup(request: AuthedRequest) -> HttpResponse:
     """Enrol an authenticator app (scan the QR code, confirm with a code)."""
     user = request.user
-    assert isinstance(user, User)
     if user.totp_enabled:
         return render(request, "accounts/totp_setup.html", {"enabled": True})
     secret = request.session.get("xuncha_totp_secret") or totp.totp_new_secret()
@@ -87,25 +87,22 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthedRequest) -> HttpResponse:
     items = user_list(user=request.user)
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
+    if request.method == "POST":
+        user = form_submit(form, lambda data: services.user_create(actor=request.user, request=request, **data))
+        if user is not None:
             messages.success(request, f"已创建账号 {user.username}，请分配角色。")
             return redirect("accounts:user", pk=user.pk)
     return render(request, "accounts/users.html", {"users": items, "form": form})
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     target = user_list(user=request.user).filter(pk=pk).first()
     if target is None:
-        raise Http404
+        raise NotFound
     form = RoleAssignForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action", "assign")
@@ -120,23 +117,18 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action in ("activate", "deactivate"):
             try:
                 services.user_set_active(actor=request.user, user=target, active=action == "activate", request=request)
-            except ValidationError as exc:
+            except Invalid as exc:
                 messages.error(request, exc.messages[0])
             return redirect("accounts:user", pk=target.pk)
         if action == "revoke":
             assignment_id = request.POST.get("assignment", "")
             assignment = RoleAssignment.objects.filter(pk=int(assignment_id), user=target).first() if assignment_id.isdigit() else None
             if assignment is None:
-                raise Http404
+                raise NotFound
             services.role_revoke(actor=request.user, assignment=assignment, request=request)
             messages.success(request, "已撤销角色。")
             return redirect("accounts:user", pk=target.pk)
-        if form.is_valid():
-            try:
-                services.role_assign(actor=request.user, user=target, request=request, **form.cleaned_data)
-            except ValidationError as exc:
-                attach_error(form, exc)
-            else:
-                messages.success(request, "已分配角色。")
-                return redirect("accounts:user", pk=target.pk)
+        if form_submit(form, lambda data: services.role_assign(actor=request.user, user=target, request=request, **data)) is not None:
+            messages.success(request, "已分配角色。")
+            return redirect("accounts:user", pk=target.pk)
     return render(request, "accounts/user_detail.html", {"target": target, "form": form})

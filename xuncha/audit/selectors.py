@@ -1,26 +1,30 @@
-"""Reading the audit log: the auditor only."""
+"""Reading the audit log: the auditor only.
+
+accounts and audit are one layer (the platform, below the access policy): the auditor check reads the
+role assignments directly (accounts.selectors.has_role), the primitive xuncha.access builds on.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from xuncha.accounts.roles import Role
-from xuncha.accounts.selectors import has_role
+from xuncha.accounts.selectors import Someone, has_role
+from xuncha.errors import NotFound
 
 from .chain import GENESIS, ChainReport, canonical, link_hash
 from .models import AuditChainHead, AuditEvent
 
 
-def audit_require_auditor(user: Any) -> None:
+def audit_require_auditor(user: Someone) -> None:
+    """Anyone but the auditor does not see the log at all: not found."""
     if not has_role(user, Role.AUDITOR):
-        raise Http404
+        raise NotFound
 
 
-def audit_event_list(*, user: Any, actor: str = "", action: str = "", object_type: str = "",
+def audit_event_list(*, user: Someone, actor: str = "", action: str = "", object_type: str = "",
                      date_from: dt.date | None = None, date_to: dt.date | None = None, q: str = "") -> QuerySet[AuditEvent]:
     audit_require_auditor(user)
     qs = AuditEvent.objects.all().order_by("-id")

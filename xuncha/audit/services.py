@@ -1,15 +1,20 @@
-"""Writing audit events. Call inside the transaction of the change being recorded."""
+"""Writing audit events. A service calls `audit_record` inside its own transaction, with the change
+being recorded; alone (a read or an export being logged) it opens its own."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .chain import GENESIS, canonical, link_hash
+from xuncha.accounts.models import User
+
+from .chain import GENESIS, ChainReport, canonical, link_hash
 from .models import AuditChainHead, AuditEvent
+from .selectors import audit_chain_verify, audit_require_auditor
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -18,13 +23,16 @@ def client_ip(request: HttpRequest | None) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
-def audit_record(*, actor: Any, action: str, obj: models.Model | None = None, summary: str = "",
+def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: models.Model | None = None, summary: str = "",
                  data: dict[str, Any] | None = None, request: HttpRequest | None = None,
                  object_type: str = "", object_id: str = "") -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (or a new one)."""
+    """Append one event to the chain, in the caller's transaction (or a new one).
+
+    The actor is a signed-in account, None for the public (recorded as 公众), or the name of a process
+    for scheduled jobs ("系统")."""
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = actor if isinstance(actor, User) and actor.is_authenticated else None
         event = AuditEvent(
             at=timezone.now(),
             actor=user,
@@ -45,3 +53,12 @@ def audit_record(*, actor: Any, action: str, obj: models.Model | None = None, su
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_id=event.pk, last_hash=event.hash, count=head.count + 1)
     return event
+
+
+def audit_chain_check(*, actor: User, request: HttpRequest | None = None) -> ChainReport:
+    """The auditor verifies the chain; the verification is itself logged."""
+    audit_require_auditor(actor)
+    report = audit_chain_verify()
+    audit_record(actor=actor, action="audit.verify", summary=report.message(), request=request,
+                 data={"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id})
+    return report

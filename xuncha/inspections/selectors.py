@@ -1,15 +1,16 @@
-"""Reads of inspections, teams and the calendar; each takes the acting user."""
+"""Reads of inspections, teams and the calendar; each takes the acting user (xuncha.access decides
+what they reach; what they may not see is NotFound)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import uuid
 
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from xuncha.access import Kind, Purpose, Standing, actor_of, scope, standings
+from xuncha.accounts.selectors import Someone
 from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import NotFound
 
@@ -27,13 +28,13 @@ def calendar_get() -> WorkdayCalendar:
     return WorkdayCalendar(overrides=overrides)
 
 
-def calendar_day_list(*, user: Any) -> QuerySet[CalendarDay]:
+def calendar_day_list(*, user: Someone) -> QuerySet[CalendarDay]:
     if not can_plan(user):
         raise NotFound
     return CalendarDay.objects.all()
 
 
-def can_plan(user: Any) -> bool:
+def can_plan(user: Someone) -> bool:
     """Planning rounds, teams, targets and inspections is the office's."""
     return actor_of(user).is_office
 
@@ -46,21 +47,21 @@ def _with_details(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
     )
 
 
-def inspection_list(*, user: Any, kind: Kind = Kind.INSPECTION, purpose: Purpose = Purpose.READ) -> QuerySet[Inspection]:
+def inspection_list(*, user: Someone, kind: Kind = Kind.INSPECTION, purpose: Purpose = Purpose.READ) -> QuerySet[Inspection]:
     """Inspections the user may reach for `kind` and `purpose` (xuncha.access): by default those they may
     see at all — the office every one, a team its own (less declared conflicts), a liaison their
     organisation's, nobody else any."""
     return _with_details(Inspection.objects.filter(scope(user, kind, purpose, via="")))
 
 
-def inspection_get(*, user: Any, pk: int, kind: Kind = Kind.INSPECTION, purpose: Purpose = Purpose.READ) -> Inspection:
+def inspection_get(*, user: Someone, pk: int, kind: Kind = Kind.INSPECTION, purpose: Purpose = Purpose.READ) -> Inspection:
     inspection = inspection_list(user=user, kind=kind, purpose=purpose).filter(pk=pk).first()
     if inspection is None:
         raise NotFound
     return inspection
 
 
-def inspection_role(*, user: Any, inspection: Inspection) -> str:
+def inspection_role(*, user: Someone, inspection: Inspection) -> str:
     """The user's standing on an inspection they can see: office, leader, member or liaison."""
     held = standings(user, inspection)
     if Standing.OFFICE in held:
@@ -72,40 +73,40 @@ def inspection_role(*, user: Any, inspection: Inspection) -> str:
     return "liaison"
 
 
-def inspection_get_public(*, public_id: Any) -> Inspection:
+def inspection_get_public(*, public_id: uuid.UUID | str) -> Inspection:
     inspection = _with_details(Inspection.objects.filter(public_id=public_id)).first()
     if inspection is None:
-        raise Http404
+        raise NotFound
     return inspection
 
 
-def round_list(*, user: Any) -> QuerySet[Round]:
+def round_list(*, user: Someone) -> QuerySet[Round]:
     if not can_plan(user):
-        raise Http404
+        raise NotFound
     return Round.objects.prefetch_related("teams__members", "inspections__target")
 
 
-def round_get(*, user: Any, pk: int) -> Round:
+def round_get(*, user: Someone, pk: int) -> Round:
     obj = round_list(user=user).filter(pk=pk).first()
     if obj is None:
-        raise Http404
+        raise NotFound
     return obj
 
 
-def team_get(*, user: Any, pk: int) -> Team:
+def team_get(*, user: Someone, pk: int) -> Team:
     if can_plan(user):
         qs = Team.objects.all()
     else:
         qs = Team.objects.filter(pk__in=actor_of(user).teams)
     team = qs.select_related("round").prefetch_related("members__conflicts__org", "members__user", "inspections__target").filter(pk=pk).first()
     if team is None:
-        raise Http404
+        raise NotFound
     return team
 
 
-def target_list(*, user: Any) -> QuerySet[TargetOrg]:
+def target_list(*, user: Someone) -> QuerySet[TargetOrg]:
     if not can_plan(user):
-        raise Http404
+        raise NotFound
     return TargetOrg.objects.all()
 
 

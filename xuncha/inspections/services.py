@@ -1,7 +1,7 @@
 """Writes for rounds, teams, targets, inspections, channels, meetings and the calendar.
 
-Every function is keyword-only, atomic, checks the actor's right and writes its audit event in the
-same transaction.
+Every function is keyword-only, atomic, checks the actor's right (planning is the office's:
+xuncha.access) and writes its audit event in the same transaction. Refusals are xuncha.errors.
 """
 
 from __future__ import annotations
@@ -9,17 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from xuncha.access import actor_of
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.audit.services import audit_record
+from xuncha.errors import Invalid, NotAllowed
 
 from .models import (
     DEFAULT_SCOPE,
@@ -35,29 +35,30 @@ from .models import (
     Team,
     TeamMember,
 )
-from .selectors import CALENDAR_CACHE_KEY, calendar_get, can_plan
+from .selectors import CALENDAR_CACHE_KEY, calendar_get
 
 
-def _require_planner(actor: Any) -> None:
-    if not can_plan(actor):
-        raise PermissionError("只有巡察办管理员可以执行此操作。")
+def require_planner(actor: User) -> None:
+    """Planning rounds, teams, targets, inspections and the calendar is the office's."""
+    if not actor_of(actor).is_office:
+        raise NotAllowed("只有巡察办管理员可以执行此操作。")
 
 
-def round_create(*, actor: Any, name: str, kind: str, year: int, organizer: str = "", description: str = "",
+def round_create(*, actor: User, name: str, kind: str, year: int, organizer: str = "", description: str = "",
                  request: HttpRequest | None = None) -> Round:
-    _require_planner(actor)
+    require_planner(actor)
     if Round.objects.filter(name=name).exists():
-        raise ValidationError(f"已有名为“{name}”的巡察轮次。")
+        raise Invalid(f"已有名为“{name}”的巡察轮次。")
     with transaction.atomic():
         obj = Round.objects.create(name=name, kind=kind, year=year, organizer=organizer, description=description)
         audit_record(actor=actor, action="round.create", obj=obj, summary=f"创建巡察轮次：{name}", request=request)
     return obj
 
 
-def team_create(*, actor: Any, round: Round, name: str, request: HttpRequest | None = None) -> Team:
-    _require_planner(actor)
+def team_create(*, actor: User, round: Round, name: str, request: HttpRequest | None = None) -> Team:
+    require_planner(actor)
     if Team.objects.filter(round=round, name=name).exists():
-        raise ValidationError(f"本轮次已有“{name}”。")
+        raise Invalid(f"本轮次已有“{name}”。")
     with transaction.atomic():
         team = Team.objects.create(round=round, name=name)
         audit_record(actor=actor, action="team.create", obj=team, summary=f"组建巡察组：{name}（{round.name}）", request=request)
@@ -75,14 +76,14 @@ def _conflicted_targets(member_user: User | None, member: TeamMember | None, tea
     return sorted({c.org.name for c in conflicts.select_related("org")})
 
 
-def team_member_add(*, actor: Any, team: Team, name: str, position: str, title: str = "",
+def team_member_add(*, actor: User, team: Team, name: str, position: str, title: str = "",
                     user: User | None = None, request: HttpRequest | None = None) -> TeamMember:
     """Add someone to a team; with a user account, they get the matching team role."""
-    _require_planner(actor)
+    require_planner(actor)
     if user is not None:
         blocked = _conflicted_targets(user, None, team)
         if blocked:
-            raise ValidationError(f"{name}已申报与{'、'.join(blocked)}存在利益冲突，需回避，不能加入巡察该单位的巡察组。")
+            raise Invalid(f"{name}已申报与{'、'.join(blocked)}存在利益冲突，需回避，不能加入巡察该单位的巡察组。")
     with transaction.atomic():
         member = TeamMember.objects.create(team=team, name=name, position=position, title=title, user=user)
         if user is not None:
@@ -94,12 +95,12 @@ def team_member_add(*, actor: Any, team: Team, name: str, position: str, title: 
     return member
 
 
-def conflict_declare(*, actor: Any, member: TeamMember, org: TargetOrg, reason: str, request: HttpRequest | None = None) -> ConflictDeclaration:
+def conflict_declare(*, actor: User, member: TeamMember, org: TargetOrg, reason: str, request: HttpRequest | None = None) -> ConflictDeclaration:
     """Record a declared conflict of interest. From then on the member cannot be assigned to the org,
     and if their team already inspects it, they no longer see that inspection."""
-    _require_planner(actor)
+    require_planner(actor)
     if not reason.strip():
-        raise ValidationError("请填写回避事由。")
+        raise Invalid("请填写回避事由。")
     with transaction.atomic():
         obj, _ = ConflictDeclaration.objects.update_or_create(member=member, org=org, defaults={"reason": reason})
         audit_record(actor=actor, action="team.conflict_declare", obj=member.team,
@@ -107,11 +108,11 @@ def conflict_declare(*, actor: Any, member: TeamMember, org: TargetOrg, reason: 
     return obj
 
 
-def target_create(*, actor: Any, name: str, short_name: str = "", parent: str = "", address: str = "",
+def target_create(*, actor: User, name: str, short_name: str = "", parent: str = "", address: str = "",
                   request: HttpRequest | None = None) -> TargetOrg:
-    _require_planner(actor)
+    require_planner(actor)
     if TargetOrg.objects.filter(name=name).exists():
-        raise ValidationError(f"“{name}”已登记。")
+        raise Invalid(f"“{name}”已登记。")
     with transaction.atomic():
         obj = TargetOrg.objects.create(name=name, short_name=short_name, parent=parent, address=address)
         audit_record(actor=actor, action="target.create", obj=obj, summary=f"登记被巡察党组织：{name}", request=request)
@@ -133,33 +134,33 @@ def inspection_period(*, start_date: dt.date, end_date: dt.date | None, working_
     if working_days:
         end_date = calendar_get().add_working_days(start_date, working_days)
     if end_date is None:
-        raise ValidationError("请填写结束日期，或填写工作日数由系统计算。")
+        raise Invalid("请填写结束日期，或填写工作日数由系统计算。")
     if end_date < start_date:
-        raise ValidationError("结束日期不能早于进驻日期。")
+        raise Invalid("结束日期不能早于进驻日期。")
     intake_start = intake_start or start_date
     intake_end = intake_end or end_date
     if intake_end < intake_start:
-        raise ValidationError("信访受理截止日期不能早于开始日期。")
+        raise Invalid("信访受理截止日期不能早于开始日期。")
     return Period(start_date, end_date, working_days or None, intake_start, intake_end)
 
 
 def _check_team_conflicts(team: Team, target: TargetOrg) -> None:
     names = sorted({c.member.name for c in ConflictDeclaration.objects.filter(member__team=team, org=target).select_related("member")})
     if names:
-        raise ValidationError(f"{'、'.join(names)}已申报与{target.name}存在利益冲突，需回避：请先将其调离{team.name}，再安排本次巡察。")
+        raise Invalid(f"{'、'.join(names)}已申报与{target.name}存在利益冲突，需回避：请先将其调离{team.name}，再安排本次巡察。")
 
 
 INSPECTION_FIELDS = ("duration_text", "postmark_counts", "scope_text", "is_practice")
 
 
-def inspection_create(*, actor: Any, round: Round, team: Team, target: TargetOrg, start_date: dt.date,
+def inspection_create(*, actor: User, round: Round, team: Team, target: TargetOrg, start_date: dt.date,
                       end_date: dt.date | None = None, working_days: int | None = None,
                       intake_start: dt.date | None = None, intake_end: dt.date | None = None,
                       duration_text: str = "", postmark_counts: bool = False, scope_text: str = "",
                       is_practice: bool = False, request: HttpRequest | None = None) -> Inspection:
-    _require_planner(actor)
+    require_planner(actor)
     if team.round_id != round.pk:
-        raise ValidationError("所选巡察组不属于该巡察轮次。")
+        raise Invalid("所选巡察组不属于该巡察轮次。")
     _check_team_conflicts(team, target)
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
                                intake_start=intake_start, intake_end=intake_end)
@@ -175,11 +176,11 @@ def inspection_create(*, actor: Any, round: Round, team: Team, target: TargetOrg
     return obj
 
 
-def inspection_update(*, actor: Any, inspection: Inspection, start_date: dt.date, end_date: dt.date | None,
+def inspection_update(*, actor: User, inspection: Inspection, start_date: dt.date, end_date: dt.date | None,
                       working_days: int | None, intake_start: dt.date | None, intake_end: dt.date | None,
                       duration_text: str, postmark_counts: bool, scope_text: str, is_practice: bool = False,
                       request: HttpRequest | None = None) -> Inspection:
-    _require_planner(actor)
+    require_planner(actor)
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
                                intake_start=intake_start, intake_end=intake_end)
     before = {f: str(getattr(inspection, f)) for f in ("start_date", "end_date", "working_days", "intake_start", "intake_end", *INSPECTION_FIELDS)}
@@ -203,24 +204,24 @@ HoursSpec = tuple[str, dt.time, dt.time]
 def _hours_check(hours: Sequence[HoursSpec]) -> None:
     for days, start, end in hours:
         if days not in AcceptanceHours.Days.values:
-            raise ValidationError("受理时间的适用日期无效。")
+            raise Invalid("受理时间的适用日期无效。")
         if start >= end:
-            raise ValidationError(f"受理时段 {start:%H:%M}-{end:%H:%M} 的开始时间须早于结束时间。")
+            raise Invalid(f"受理时段 {start:%H:%M}-{end:%H:%M} 的开始时间须早于结束时间。")
 
 
-def channel_save(*, actor: Any, inspection: Inspection, kind: str, value: str = "", label: str = "",
+def channel_save(*, actor: User, inspection: Inspection, kind: str, value: str = "", label: str = "",
                  postcode: str = "", location: str = "", note: str = "", order: int = 0,
                  hours: Sequence[HoursSpec] = (), channel: Channel | None = None,
                  request: HttpRequest | None = None) -> Channel:
     """Create or update a channel with its acceptance hours (the hours are replaced)."""
-    _require_planner(actor)
+    require_planner(actor)
     _hours_check(hours)
     if kind == "letterbox" and not location.strip():
-        raise ValidationError("联系信箱须填写放置地点。")
+        raise Invalid("联系信箱须填写放置地点。")
     if kind in ("phone", "sms", "email", "post", "online") and not value.strip():
-        raise ValidationError("请填写号码、地址或网址。")
+        raise Invalid("请填写号码、地址或网址。")
     if postcode and not (postcode.isdigit() and len(postcode) == 6):
-        raise ValidationError("邮编应为6位数字。")
+        raise Invalid("邮编应为6位数字。")
     with transaction.atomic():
         creating = channel is None
         obj = channel or Channel(inspection=inspection)
@@ -235,8 +236,8 @@ def channel_save(*, actor: Any, inspection: Inspection, kind: str, value: str = 
     return obj
 
 
-def channel_delete(*, actor: Any, channel: Channel, request: HttpRequest | None = None) -> None:
-    _require_planner(actor)
+def channel_delete(*, actor: User, channel: Channel, request: HttpRequest | None = None) -> None:
+    require_planner(actor)
     with transaction.atomic():
         audit_record(actor=actor, action="channel.delete", obj=channel, request=request,
                      summary=f"删除受理渠道：{channel}（{channel.inspection}）")
@@ -246,10 +247,10 @@ def channel_delete(*, actor: Any, channel: Channel, request: HttpRequest | None 
 SpeakerSpec = tuple[str, str, str]
 
 
-def meeting_save(*, actor: Any, inspection: Inspection, date: dt.date, part_of_day: str = "", time: dt.time | None = None,
+def meeting_save(*, actor: User, inspection: Inspection, date: dt.date, part_of_day: str = "", time: dt.time | None = None,
                  place: str = "", host: str = "", attendees: str = "", observers: str = "",
                  speakers: Sequence[SpeakerSpec] = (), request: HttpRequest | None = None) -> MobilizationMeeting:
-    _require_planner(actor)
+    require_planner(actor)
     with transaction.atomic():
         meeting, _ = MobilizationMeeting.objects.update_or_create(inspection=inspection, defaults={
             "date": date, "part_of_day": part_of_day, "time": time, "place": place, "host": host,
@@ -262,8 +263,8 @@ def meeting_save(*, actor: Any, inspection: Inspection, date: dt.date, part_of_d
     return meeting
 
 
-def calendar_day_set(*, actor: Any, date: dt.date, kind: str, name: str = "", request: HttpRequest | None = None) -> CalendarDay:
-    _require_planner(actor)
+def calendar_day_set(*, actor: User, date: dt.date, kind: str, name: str = "", request: HttpRequest | None = None) -> CalendarDay:
+    require_planner(actor)
     with transaction.atomic():
         obj, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
         audit_record(actor=actor, action="calendar.set", obj=obj, request=request, summary=f"设置节假日调整：{obj}")
@@ -271,8 +272,8 @@ def calendar_day_set(*, actor: Any, date: dt.date, kind: str, name: str = "", re
     return obj
 
 
-def calendar_day_delete(*, actor: Any, day: CalendarDay, request: HttpRequest | None = None) -> None:
-    _require_planner(actor)
+def calendar_day_delete(*, actor: User, day: CalendarDay, request: HttpRequest | None = None) -> None:
+    require_planner(actor)
     with transaction.atomic():
         audit_record(actor=actor, action="calendar.delete", obj=day, request=request, summary=f"删除节假日调整：{day}")
         day.delete()

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core.sm import sm3_hex
+from xuncha.errors import Invalid
 
 from . import services
 from .models import Inspection, Round, TargetOrg, Team
@@ -48,7 +50,7 @@ class ImportItem:
     channels: list[ChannelSpec] = field(default_factory=list)
 
 
-def _round(actor: Any, item: ImportItem, request: HttpRequest | None) -> Round:
+def _round(actor: User, item: ImportItem, request: HttpRequest | None) -> Round:
     existing = Round.objects.filter(name=item.round).first()
     if existing is not None:
         return existing
@@ -56,39 +58,40 @@ def _round(actor: Any, item: ImportItem, request: HttpRequest | None) -> Round:
                                  organizer=item.organizer, request=request)
 
 
-def _team(actor: Any, rnd: Round, name: str, request: HttpRequest | None) -> Team:
+def _team(actor: User, rnd: Round, name: str, request: HttpRequest | None) -> Team:
     existing = Team.objects.filter(round=rnd, name=name).first()
     return existing or services.team_create(actor=actor, round=rnd, name=name, request=request)
 
 
-def _target(actor: Any, name: str, request: HttpRequest | None) -> TargetOrg:
+def _target(actor: User, name: str, request: HttpRequest | None) -> TargetOrg:
     existing = TargetOrg.objects.filter(name=name).first()
     return existing or services.target_create(actor=actor, name=name, request=request)
 
 
-def announcement_import(*, actor: Any, items: list[ImportItem], source_text: str,
+def announcement_import(*, actor: User, items: list[ImportItem], source_text: str,
                         request: HttpRequest | None = None) -> list[Inspection]:
     """Create the reviewed inspections (rounds, teams and targets are reused by name or created).
 
     All or nothing: a problem in any item rolls the whole import back.
     """
+    services.require_planner(actor)
     if not items:
-        raise ValidationError("没有可创建的巡察任务。")
+        raise Invalid("没有可创建的巡察任务。")
     created: list[Inspection] = []
     with transaction.atomic():
         for number, item in enumerate(items, start=1):
             where = f"第{number}项（{item.team or '未填写巡察组'}）"
             if not item.round.strip() or not item.team.strip() or not item.targets:
-                raise ValidationError(f"{where}：请填写巡察轮次、巡察组和被巡察党组织。")
+                raise Invalid(f"{where}：请填写巡察轮次、巡察组和被巡察党组织。")
             if item.start_date is None:
-                raise ValidationError(f"{where}：请填写进驻日期。")
+                raise Invalid(f"{where}：请填写进驻日期。")
             start_date: dt.date = item.start_date
             rnd = _round(actor, item, request)
             team = _team(actor, rnd, item.team.strip(), request)
             for target_name in item.targets:
                 target = _target(actor, target_name.strip(), request)
                 if Inspection.objects.filter(team=team, target=target, start_date=start_date).exists():
-                    raise ValidationError(f"{where}：{team.name}巡察{target.name}（{start_date}起）已存在，请勿重复导入。")
+                    raise Invalid(f"{where}：{team.name}巡察{target.name}（{start_date}起）已存在，请勿重复导入。")
                 try:
                     inspection = services.inspection_create(
                         actor=actor, round=rnd, team=team, target=target, start_date=start_date,
@@ -99,8 +102,8 @@ def announcement_import(*, actor: Any, items: list[ImportItem], source_text: str
                         services.channel_save(actor=actor, inspection=inspection, kind=ch.kind, value=ch.value,
                                               label=ch.label, postcode=ch.postcode, location=ch.location,
                                               hours=ch.hours, order=order, request=request)
-                except ValidationError as exc:
-                    raise ValidationError(f"{where}：{'；'.join(exc.messages)}") from exc
+                except ValidationError as exc:  # Invalid, or Django's own from a model
+                    raise Invalid(f"{where}：{'；'.join(exc.messages)}") from exc
                 created.append(inspection)
         audit_record(actor=actor, action="announcement.import", request=request,
                      summary=f"导入巡察公告，创建{len(created)}个巡察任务",

@@ -6,17 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xuncha.access import actor_of
+from xuncha.accounts.http import AuthedRequest
 from xuncha.accounts.roles import Role
-from xuncha.accounts.selectors import has_role
 from xuncha.audit.services import audit_record
-from xuncha.web import attach_error, attachment
+from xuncha.errors import NotFound
+from xuncha.web import attachment, form_submit
 
 from . import documents, services
 from .forms import ChannelForm, HoursFormSet, InspectionEditForm, InspectionForm, MeetingForm, SpeakerFormSet
@@ -26,38 +26,38 @@ from .urls_public import public_path, public_url
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if has_role(user, Role.OFFICE_ADMIN, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.LIAISON):
+def home(request: AuthedRequest) -> HttpResponse:
+    actor = actor_of(request.user)
+    if actor.has(Role.OFFICE_ADMIN, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.LIAISON):
         return redirect("inspections:list")
-    if has_role(user, Role.AUDITOR):
+    if actor.is_auditor:
         return redirect("audit:list")
-    if has_role(user, Role.SYSADMIN):
+    if actor.is_sysadmin:
         return redirect("accounts:users")
-    if has_role(user, Role.RECIPIENT):
+    if actor.has(Role.RECIPIENT):
         return redirect("recipient:home")
     return render(request, "inspections/home.html")
 
 
-def _require_planner(request: HttpRequest) -> None:
+def _require_planner(request: AuthedRequest) -> None:
+    """The planning pages are the office's; anyone else does not find them."""
     if not can_plan(request.user):
-        raise Http404
+        raise NotFound
 
 
 @login_required
-def inspection_list_view(request: HttpRequest) -> HttpResponse:
+def inspection_list_view(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [(i, inspection_period_status(i, today), intake_status(i, today)) for i in inspection_list(user=request.user)]
     return render(request, "inspections/list.html", {"rows": rows, "can_plan": can_plan(request.user)})
 
 
 @login_required
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=pk)
     cal = calendar_get()
     today = timezone.localdate()
-    with transaction.atomic():
-        audit_record(actor=request.user, action="inspection.view", obj=inspection, summary=f"查看巡察任务：{inspection}", request=request)
+    audit_record(actor=request.user, action="inspection.view", obj=inspection, summary=f"查看巡察任务：{inspection}", request=request)
     meeting = getattr(inspection, "meeting", None)
     context = {
         "inspection": inspection,
@@ -76,36 +76,28 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def inspection_create(request: HttpRequest) -> HttpResponse:
+def inspection_create(request: AuthedRequest) -> HttpResponse:
     _require_planner(request)
     form = InspectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            obj = services.inspection_create(actor=request.user, request=request, **data)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
+    if request.method == "POST":
+        obj = form_submit(form, lambda data: services.inspection_create(actor=request.user, request=request, **data))
+        if obj is not None:
             messages.success(request, f"已创建巡察任务，结束日期为 {obj.end_date:%Y年%m月%d日}。请继续添加受理渠道。")
             return redirect("inspections:detail", pk=obj.pk)
     return render(request, "inspections/form.html", {"form": form, "title": "新建巡察任务"})
 
 
 @login_required
-def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_planner(request)
     inspection = inspection_get(user=request.user, pk=pk)
     initial = {f: getattr(inspection, f) for f in ("start_date", "end_date", "working_days", "duration_text", "intake_start",
                                                    "intake_end", "postmark_counts", "scope_text", "is_practice")}
     form = InspectionEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.inspection_update(actor=request.user, inspection=inspection, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("inspections:detail", pk=inspection.pk)
+    if request.method == "POST" and form_submit(
+            form, lambda data: services.inspection_update(actor=request.user, inspection=inspection, request=request, **data)) is not None:
+        messages.success(request, "已保存。")
+        return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/form.html", {"form": form, "title": f"修改：{inspection}", "inspection": inspection})
 
 
@@ -119,14 +111,14 @@ def _hours_from(formset: Any) -> list[tuple[str, Any, Any]]:
 
 
 @login_required
-def channel_edit(request: HttpRequest, pk: int, channel_id: int | None = None) -> HttpResponse:
+def channel_edit(request: AuthedRequest, pk: int, channel_id: int | None = None) -> HttpResponse:
     _require_planner(request)
     inspection = inspection_get(user=request.user, pk=pk)
     channel = None
     if channel_id is not None:
         channel = Channel.objects.filter(pk=channel_id, inspection=inspection).first()
         if channel is None:
-            raise Http404
+            raise NotFound
     initial = {}
     hours_initial: list[dict[str, Any]] = []
     if channel is not None:
@@ -134,36 +126,30 @@ def channel_edit(request: HttpRequest, pk: int, channel_id: int | None = None) -
         hours_initial = [{"days": h.days, "start": h.start, "end": h.end} for h in channel.hours.all()]
     form = ChannelForm(request.POST or None, initial=initial)
     formset = HoursFormSet(request.POST or None, initial=hours_initial, prefix="hours")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = form.cleaned_data
-        try:
-            services.channel_save(actor=request.user, inspection=inspection, channel=channel, request=request,
-                                  kind=data["kind"], label=data["label"], value=data["value"], postcode=data["postcode"],
-                                  location=data["location"], note=data["note"], order=data["order"] or 0,
-                                  hours=_hours_from(formset))
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, "受理渠道已保存。")
-            return redirect("inspections:detail", pk=inspection.pk)
+    if request.method == "POST" and formset.is_valid() and form_submit(form, lambda data: services.channel_save(
+            actor=request.user, inspection=inspection, channel=channel, request=request,
+            kind=data["kind"], label=data["label"], value=data["value"], postcode=data["postcode"],
+            location=data["location"], note=data["note"], order=data["order"] or 0, hours=_hours_from(formset))) is not None:
+        messages.success(request, "受理渠道已保存。")
+        return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/channel_form.html", {"form": form, "formset": formset, "inspection": inspection, "channel": channel})
 
 
 @login_required
 @require_POST
-def channel_delete(request: HttpRequest, pk: int, channel_id: int) -> HttpResponse:
+def channel_delete(request: AuthedRequest, pk: int, channel_id: int) -> HttpResponse:
     _require_planner(request)
     inspection = inspection_get(user=request.user, pk=pk)
     channel = Channel.objects.filter(pk=channel_id, inspection=inspection).first()
     if channel is None:
-        raise Http404
+        raise NotFound
     services.channel_delete(actor=request.user, channel=channel, request=request)
     messages.success(request, "受理渠道已删除。")
     return redirect("inspections:detail", pk=inspection.pk)
 
 
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_planner(request)
     inspection = inspection_get(user=request.user, pk=pk)
     meeting = getattr(inspection, "meeting", None)
@@ -174,40 +160,40 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         speakers_initial = [{"name": s.name, "title": s.title, "speech": s.speech} for s in meeting.speakers.all()]
     form = MeetingForm(request.POST or None, initial=initial)
     formset = SpeakerFormSet(request.POST or None, initial=speakers_initial, prefix="speakers")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if request.method == "POST" and formset.is_valid():
         speakers = [(f.cleaned_data["name"], f.cleaned_data.get("title", ""), f.cleaned_data.get("speech", ""))
                     for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        services.meeting_save(actor=request.user, inspection=inspection, speakers=speakers, request=request, **form.cleaned_data)
-        messages.success(request, "动员会信息已保存。")
-        return redirect("inspections:detail", pk=inspection.pk)
+        if form_submit(form, lambda data: services.meeting_save(
+                actor=request.user, inspection=inspection, speakers=speakers, request=request, **data)) is not None:
+            messages.success(request, "动员会信息已保存。")
+            return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/meeting_form.html", {"form": form, "formset": formset, "inspection": inspection})
 
 
-def _document_access(request: HttpRequest, pk: int, kind: str) -> Inspection:
+def _document_access(request: AuthedRequest, pk: int, kind: str) -> Inspection:
     inspection = inspection_get(user=request.user, pk=pk)
     if inspection_role(user=request.user, inspection=inspection) == "liaison":
-        raise Http404
-    with transaction.atomic():
-        audit_record(actor=request.user, action=f"export.{kind}", obj=inspection, summary=f"导出{kind}：{inspection}", request=request)
+        raise NotFound  # the staff's documents: a liaison sees the inspection, not these
+    audit_record(actor=request.user, action=f"export.{kind}", obj=inspection, summary=f"导出{kind}：{inspection}", request=request)
     return inspection
 
 
 @login_required
-def announcement_view(request: HttpRequest, pk: int) -> HttpResponse:
+def announcement_view(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=pk)
     text = documents.announcement_text(inspection, calendar_get())
     return render(request, "inspections/announcement.html", {"inspection": inspection, "text": text})
 
 
 @login_required
-def announcement_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def announcement_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = _document_access(request, pk, "announcement_docx")
     content = documents.announcement_docx(inspection, calendar_get())
     return attachment(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"巡察公告-{inspection.target.name}.docx")
 
 
 @login_required
-def letterbox_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def letterbox_notice_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = _document_access(request, pk, "letterbox_notice_pdf")
     content = documents.letterbox_notice_pdf(inspection, calendar_get(), public_url(inspection))
     return attachment(content, "application/pdf", f"联系信箱告示-{inspection.target.name}.pdf")

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from xuncha.accounts.http import AuthedRequest
 from xuncha.core.announcement import parse_announcement
 from xuncha.core.announcement.sources import UnreadableFile, read_announcement_file
+from xuncha.errors import messages_of
+from xuncha.web import FORM_ERRORS
 
 from .forms_import import ImportChannelFormSet, ImportItemForm, ImportSourceForm, hours_to_text
 from .selectors import calendar_get
@@ -56,7 +58,7 @@ def _blocks(parsed: dict[str, Any], data: QueryDict | None, count: int) -> list[
     return blocks
 
 
-def _review(request: HttpRequest, parsed: dict[str, Any], blocks: list[dict[str, Any]], error: str = "") -> HttpResponse:
+def _review(request: AuthedRequest, parsed: dict[str, Any], blocks: list[dict[str, Any]], error: str = "") -> HttpResponse:
     return render(request, "inspections/import_review.html", {
         "parsed": parsed, "parsed_json": json.dumps(parsed, ensure_ascii=False), "blocks": blocks,
         "count": len(blocks), "error": error,
@@ -77,7 +79,7 @@ def _item(block: dict[str, Any]) -> ImportItem:
                       postmark_counts=data.get("postmark_counts", False), scope=data.get("scope", ""), channels=channels)
 
 
-def _create(request: HttpRequest) -> HttpResponse:
+def _create(request: AuthedRequest) -> HttpResponse:
     try:
         parsed = json.loads(request.POST.get("parsed_json") or "{}")
         count = max(0, min(MAX_ITEMS, int(request.POST.get("count", "0"))))
@@ -94,8 +96,8 @@ def _create(request: HttpRequest) -> HttpResponse:
     try:
         created = announcement_import(actor=request.user, items=[_item(b) for b in included],
                                       source_text=parsed.get("clean_text", ""), request=request)
-    except ValidationError as exc:
-        return _review(request, parsed, blocks, "；".join(exc.messages))
+    except FORM_ERRORS as exc:  # the review page shows the refusal above the forms, keeping every entry
+        return _review(request, parsed, blocks, "；".join(messages_of(exc)))
     messages.success(request, f"已根据公告创建{len(created)}个巡察任务，请核对后补充动员会等信息。")
     if len(created) == 1:
         return redirect("inspections:detail", pk=created[0].pk)
@@ -103,7 +105,7 @@ def _create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def announcement_import_view(request: HttpRequest) -> HttpResponse:
+def announcement_import_view(request: AuthedRequest) -> HttpResponse:
     _require_planner(request)
     if request.method == "POST" and "create" in request.POST:
         return _create(request)

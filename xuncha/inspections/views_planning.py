@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from xuncha.web import attach_error
+from xuncha.accounts.http import AuthedRequest
+from xuncha.errors import NotFound
+from xuncha.web import form_submit
 
 from . import services
 from .forms import CalendarDayForm, ConflictForm, RoundForm, TargetForm, TeamForm, TeamMemberForm, WorkdayCalcForm
@@ -18,64 +19,49 @@ from .selectors import calendar_day_list, calendar_get, can_plan, inspection_lis
 
 
 @login_required
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthedRequest) -> HttpResponse:
     items = round_list(user=request.user)
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = services.round_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
+    if request.method == "POST":
+        obj = form_submit(form, lambda data: services.round_create(actor=request.user, request=request, **data))
+        if obj is not None:
             messages.success(request, f"已创建巡察轮次：{obj.name}")
             return redirect("inspections:round", pk=obj.pk)
     return render(request, "inspections/rounds.html", {"rounds": items, "form": form})
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = round_get(user=request.user, pk=pk)
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(actor=request.user, round=obj, name=form.cleaned_data["name"], request=request)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
+    if request.method == "POST":
+        team = form_submit(form, lambda data: services.team_create(actor=request.user, round=obj, name=data["name"], request=request))
+        if team is not None:
             messages.success(request, f"已组建{team.name}，请添加成员。")
             return redirect("inspections:team", pk=team.pk)
     return render(request, "inspections/round_detail.html", {"round": obj, "form": form})
 
 
 @login_required
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = team_get(user=request.user, pk=pk)
     planner = can_plan(request.user)
     member_form = TeamMemberForm(prefix="m")
     conflict_form = ConflictForm(prefix="c", team=team)
     if request.method == "POST":
         if not planner:
-            raise Http404
+            raise NotFound
         if "m-name" in request.POST:
             member_form = TeamMemberForm(request.POST, prefix="m")
-            if member_form.is_valid():
-                try:
-                    services.team_member_add(actor=request.user, team=team, request=request, **member_form.cleaned_data)
-                except ValidationError as exc:
-                    attach_error(member_form, exc)
-                else:
-                    messages.success(request, "已添加成员。")
-                    return redirect("inspections:team", pk=team.pk)
+            if form_submit(member_form, lambda data: services.team_member_add(
+                    actor=request.user, team=team, request=request, **data)) is not None:
+                messages.success(request, "已添加成员。")
+                return redirect("inspections:team", pk=team.pk)
         else:
             conflict_form = ConflictForm(request.POST, prefix="c", team=team)
-            if conflict_form.is_valid():
-                try:
-                    services.conflict_declare(actor=request.user, request=request, **conflict_form.cleaned_data)
-                except ValidationError as exc:
-                    attach_error(conflict_form, exc)
-                else:
-                    messages.success(request, "已登记回避申报。")
-                    return redirect("inspections:team", pk=team.pk)
+            if form_submit(conflict_form, lambda data: services.conflict_declare(actor=request.user, request=request, **data)) is not None:
+                messages.success(request, "已登记回避申报。")
+                return redirect("inspections:team", pk=team.pk)
     # Only the inspections this user may see (a member who declared a conflict does not see that one).
     visible = inspection_list(user=request.user).filter(team=team).select_related("target")
     return render(request, "inspections/team_detail.html",
@@ -84,26 +70,22 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthedRequest) -> HttpResponse:
     items = target_list(user=request.user)
     form = TargetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, "已登记。")
-            return redirect("inspections:targets")
+    if request.method == "POST" and form_submit(
+            form, lambda data: services.target_create(actor=request.user, request=request, **data)) is not None:
+        messages.success(request, "已登记。")
+        return redirect("inspections:targets")
     return render(request, "inspections/targets.html", {"targets": items, "form": form})
 
 
 @login_required
-def calendar_view(request: HttpRequest) -> HttpResponse:
+def calendar_view(request: AuthedRequest) -> HttpResponse:
     days = calendar_day_list(user=request.user)
     form = CalendarDayForm(request.POST or None, prefix="d")
-    if request.method == "POST" and form.is_valid():
-        services.calendar_day_set(actor=request.user, request=request, **form.cleaned_data)
+    if request.method == "POST" and form_submit(
+            form, lambda data: services.calendar_day_set(actor=request.user, request=request, **data)) is not None:
         messages.success(request, "已保存节假日调整。")
         return redirect("inspections:calendar")
     calc = WorkdayCalcForm(request.GET or None)
@@ -118,10 +100,10 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     day = calendar_day_list(user=request.user).filter(pk=pk).first()
     if not isinstance(day, CalendarDay):
-        raise Http404
+        raise NotFound
     services.calendar_day_delete(actor=request.user, day=day, request=request)
     messages.success(request, "已删除。")
     return redirect("inspections:calendar")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
-from xuncha.inspections.demo import DEMO_PASSWORD
+from xuncha.demo.loader import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 URL = "/accounts/login/"

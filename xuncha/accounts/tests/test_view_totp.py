@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from xuncha.accounts.models import User
-from xuncha.inspections.demo import DEMO_PASSWORD
+from xuncha.demo.loader import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-SEEDS = Path(__file__).resolve().parents[2] / "inspections" / "demo_seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 SEED_000 = (SEEDS / "000_ecd2721415505345.txt").read_text(encoding="utf-8")
 URL = "/api/v1/announcements/parse"
 

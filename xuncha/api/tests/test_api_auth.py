@@ -12,7 +12,7 @@ from django.utils import timezone
 from xuncha.accounts.models import ApiToken, User
 from xuncha.audit.models import AuditEvent
 from xuncha.core.sm import sm3_hex
-from xuncha.inspections.demo import DEMO_PASSWORD
+from xuncha.demo.loader import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 TOKEN_URL = "/api/v1/auth/token"

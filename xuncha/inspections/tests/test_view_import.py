@@ -12,7 +12,7 @@ from tests.formdata import post_form
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.models import Inspection
 
-SEEDS = Path(__file__).resolve().parents[1] / "demo_seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 SEED_001 = (SEEDS / "001_595cd17377021b4d.txt").read_text(encoding="utf-8")
 URL = "/inspections/import/"
 

@@ -3,7 +3,7 @@
 About forty invented reports (信访件) go into the practice inspection and eight into seed 001, all through
 `report_register`, the path every channel takes, so identities are sealed, receipt codes issued,
 numbers taken, the search index filled and every step audited. The texts are data
-(`demo_seeds/reports.json`). Then the team works on them the way a team would: each report is triaged,
+(`seeds/reports.json`). Then the team works on them the way a team would: each report is triaged,
 the demo member confirms some labels and proposes dispositions, the demo leader approves one 受理, one
 转办 (to the school's 后勤管理处, which reports back) and two 移交 (listed in a transfer batch to
 示范市纪委监委) and leaves two proposals awaiting approval, and the member answers one matter reported
@@ -31,6 +31,8 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.core.crypto import seal
+from xuncha.inspections.models import Channel, ChannelKind, Inspection, ReceivingBody
+from xuncha.inspections.selectors import calendar_get
 from xuncha.intake.models import Reply, Report
 from xuncha.intake.services import ReporterData, ReportInput, SubjectData, reply_create, report_register
 from xuncha.keys import key_ring
@@ -45,10 +47,7 @@ from xuncha.triage.services_disposition import (
     transfer_batch_create,
 )
 
-from .models import Channel, ChannelKind, Inspection, ReceivingBody
-from .selectors import calendar_get
-
-DATA = Path(__file__).resolve().parent / "demo_seeds" / "reports.json"
+DATA = Path(__file__).resolve().parent / "seeds" / "reports.json"
 SEED_001_TEAM = "市委第五巡察组"
 REFERRAL_BODY = "示范职业技术学院后勤管理处"
 TRANSFER_BODY = "示范市纪委监委"

@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.documents import pdf_font
+from xuncha.inspections.models import Inspection
+from xuncha.inspections.selectors import calendar_get
 from xuncha.intake.models import Reply, Report
 from xuncha.intake.services import reply_create
 from xuncha.rectification.models import (
@@ -66,9 +68,7 @@ from xuncha.rectification.services_ledger import (
 )
 from xuncha.triage.models import Triage
 
-from .demo_reports import DATA, SEED_001_TEAM
-from .models import Inspection
-from .selectors import calendar_get
+from .reports import DATA, SEED_001_TEAM
 
 SEED_001_FEEDBACK_ON = dt.date(2024, 8, 20)
 

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from xuncha.accounts.models import User
-from xuncha.inspections.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-from xuncha.inspections.demo_rectification import load_demo_rectification
-from xuncha.inspections.demo_reports import load_demo_reports
+from xuncha.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
+from xuncha.demo.rectification import load_demo_rectification
+from xuncha.demo.reports import load_demo_reports
 
 
 class Command(BaseCommand):

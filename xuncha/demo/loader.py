@@ -7,6 +7,7 @@ Everything is written through the services, so the demo also has a consistent au
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,11 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.core.announcement import parse_announcement
-
-from . import services
-from .models import Inspection, ReceivingBody, RoundKind, TeamMember
-from .selectors import calendar_get
-from .services_import import ImportItem, announcement_import, items_from_parse
-from .urls_public import public_url
+from xuncha.inspections import services
+from xuncha.inspections.models import Inspection, ReceivingBody, RoundKind, TeamMember
+from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.services_import import ImportItem, announcement_import, items_from_parse
+from xuncha.inspections.urls_public import public_url
 
 DEMO_PASSWORD = "Xuncha#Demo2026"
 
@@ -72,10 +72,10 @@ def _channels(actor: User, inspection: Inspection, specs: list[dict[str, Any]]) 
         services.channel_save(actor=actor, inspection=inspection, order=order, **spec)
 
 
-SEEDS = Path(__file__).resolve().parent / "demo_seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
-def _import_seed(office: User, filename: str, review: Any) -> Inspection:
+def _import_seed(office: User, filename: str, review: Callable[[ImportItem], None]) -> Inspection:
     """Parse a seed announcement, apply what a reviewer would correct, create it through the import."""
     text = (SEEDS / filename).read_text(encoding="utf-8")
     parsed = parse_announcement(text, add_working_days=calendar_get().add_working_days)

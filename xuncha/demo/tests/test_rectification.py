@@ -14,8 +14,8 @@ from django.utils import timezone
 from conftest import DEMO_TODAY
 from xuncha.audit.models import AuditEvent
 from xuncha.audit.selectors import audit_chain_verify
-from xuncha.inspections.demo_rectification import SEED_001_FEEDBACK_ON, load_demo_rectification
-from xuncha.inspections.demo_reports import load_demo_reports
+from xuncha.demo.rectification import SEED_001_FEEDBACK_ON, load_demo_rectification
+from xuncha.demo.reports import load_demo_reports
 from xuncha.intake.models import Reply, Report, ReportStatus
 from xuncha.rectification.models import Evidence, Feedback, Finding, ImmediateNotice, ItemStatus, NoticeAnswer, Notification
 from xuncha.rectification.services_ledger import is_overdue

@@ -17,7 +17,7 @@ from xuncha.audit.models import AuditEvent
 from xuncha.audit.selectors import audit_chain_verify
 from xuncha.core.crypto import unseal
 from xuncha.core.dedup import normalize, shingles
-from xuncha.inspections.demo_reports import DATA, REFERRAL_BODY, TRANSFER_BODY, load_demo_reports
+from xuncha.demo.reports import DATA, REFERRAL_BODY, TRANSFER_BODY, load_demo_reports
 from xuncha.intake.models import Reply, Report, ReportStatus, SubjectCategory
 from xuncha.keys import key_ring
 from xuncha.triage.models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, Triage, from_mask

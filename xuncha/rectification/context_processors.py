@@ -1,0 +1,17 @@
+"""What every page's template knows from rectification: the signed-in user's unread reminders."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from xuncha.accounts.selectors import role_codes
+
+from .selectors_ledger import unread_count
+
+
+def unread_notifications(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    # Only an account holding a role receives reminders; anyone else costs no query (the role
+    # assignments are cached on the user for the request).
+    unread = unread_count(user=user) if role_codes(user) else 0
+    return {"unread_notifications": unread}
