@@ -10,7 +10,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     codes = role_codes(user)
     unread = 0
     if codes and getattr(user, "is_authenticated", False):
-        from xuncha.rectification.selectors_ledger import unread_count
+        from xuncha.rectification.selectors import unread_count
 
         unread = unread_count(user=user)
     return {"my_roles": codes, "unread_notifications": unread}

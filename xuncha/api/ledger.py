@@ -26,15 +26,16 @@ from xuncha.inspections.selectors import calendar_get
 from xuncha.paging import paginate
 from xuncha.rectification import exports
 from xuncha.rectification.models import ProgressReport, RectificationItem
-from xuncha.rectification.selectors_ledger import LedgerFilters, item_get, item_history, ledger_export_allowed, ledger_items
-from xuncha.rectification.services_ledger import (
-    PROGRESS_STATUSES,
+from xuncha.rectification.selectors import (
+    LedgerFilters,
     is_overdue,
-    item_return,
-    item_sign_off,
+    item_get,
+    item_history,
+    ledger_export_allowed,
+    ledger_items,
     overdue_working_days,
-    progress_report,
 )
+from xuncha.rectification.services import PROGRESS_STATUSES, item_return, item_sign_off, progress_report
 
 from .intake import ErrorsOut
 
