@@ -3,7 +3,8 @@ its progress history, the liaison's progress reports, and sign-off or return by 
 
 Access is xuncha.rectification.access: the office, the inspection's team and the target's liaison read the
 ledger; anyone else gets a 404. An action the reader may not take (a member signing off, the team reporting
-progress) is a 403. No finding facts or evidence, report or reporter appears here.
+progress) is a 403. The services' refusals are answered by the one mapping of xuncha.errors in xuncha.api.api.
+No finding facts or evidence, report or reporter appears here.
 """
 
 from __future__ import annotations
@@ -12,27 +13,32 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from xuncha import documents
-from xuncha.audit.services import audit_record
+from xuncha.accounts.models import User
 from xuncha.core.workdays import WorkdayCalendar
+from xuncha.errors import Invalid, NotFound
 from xuncha.inspections.selectors import calendar_get
 from xuncha.paging import paginate
-from xuncha.rectification import exports
 from xuncha.rectification.models import ProgressReport, RectificationItem
-from xuncha.rectification.selectors_ledger import LedgerFilters, item_get, item_history, ledger_export_allowed, ledger_items
-from xuncha.rectification.services_ledger import (
-    PROGRESS_STATUSES,
+from xuncha.rectification.selectors import (
+    LedgerFilters,
     is_overdue,
+    item_get,
+    item_history,
+    ledger_export_allowed,
+    ledger_items,
+    overdue_working_days,
+)
+from xuncha.rectification.services import (
+    PROGRESS_STATUSES,
     item_return,
     item_sign_off,
-    overdue_working_days,
+    ledger_xlsx_export,
     progress_report,
 )
 
@@ -137,13 +143,11 @@ def detail_out(item: RectificationItem) -> dict[str, Any]:
     return out
 
 
-def _error(status: int, exc: ValidationError | PermissionError) -> Status[dict[str, Any]]:
-    messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-    return Status(status, {"detail": "；".join(messages), "errors": messages})
-
-
-def _bad(message: str) -> Status[dict[str, Any]]:
-    return Status(400, {"detail": message, "errors": [message]})
+def _actor(request: HttpRequest) -> User:
+    """The authenticated caller (staff_auth has let only a user through)."""
+    if not isinstance(request.user, User):
+        raise NotFound
+    return request.user
 
 
 @router.get("/inspections/{inspection_id}/ledger", response={200: LedgerPageOut, 400: ErrorsOut, 404: ErrorsOut})
@@ -157,7 +161,7 @@ def ledger(request: HttpRequest, inspection_id: int, params: Query[LedgerQuery])
     if not 1 <= params.page_size <= MAX_PAGE_SIZE:
         problems.append(f"每页项数应在 1 到 {MAX_PAGE_SIZE} 之间。")
     if problems:
-        return Status(400, {"detail": "；".join(problems), "errors": problems})
+        raise Invalid(problems)
     today = timezone.localdate()
     page = paginate(ledger_items(user=request.user, inspection=inspection, filters=filters, today=today), params.page, params.page_size)
     calendar = calendar_get()
@@ -169,10 +173,7 @@ def ledger(request: HttpRequest, inspection_id: int, params: Query[LedgerQuery])
 def ledger_xlsx(request: HttpRequest, inspection_id: int) -> FileResponse:
     """整改台账 Excel 文件（序号、问题、整改措施、责任领导、责任部门、完成时限、进展情况、状态），流式下载；导出记入审计日志。"""
     inspection = ledger_export_allowed(user=request.user, inspection_id=inspection_id)
-    stream, count = exports.ledger_xlsx_file(inspection)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="ledger.export", obj=inspection, request=request,
-                     summary=f"接口导出整改台账（xlsx）：{inspection}，{count}项", data={"format": "xlsx"})
+    stream, _count = ledger_xlsx_export(actor=_actor(request), inspection=inspection, via="接口", request=request)
     return FileResponse(stream, as_attachment=True, filename=f"整改台账-{inspection.target.name}.xlsx", content_type=documents.XLSX)
 
 
@@ -193,7 +194,7 @@ PROGRESS_OPENAPI = {
 }
 
 
-def _progress_body(request: HttpRequest) -> tuple[dict[str, Any], list[UploadedFile], str]:
+def _progress_body(request: HttpRequest) -> tuple[dict[str, Any], list[UploadedFile[bytes]], str]:
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return {k: request.POST.get(k, "") for k in ("text", "status")}, request.FILES.getlist("files"), ""
     try:
@@ -213,14 +214,9 @@ def ledger_item_progress(request: HttpRequest, item_id: int) -> Status[dict[str,
     item = item_get(user=request.user, pk=item_id)
     data, files, problem = _progress_body(request)
     if problem:
-        return _bad(problem)
-    try:
-        progress_report(actor=request.user, item=item, text=str(data.get("text") or ""), status=str(data.get("status") or ""),
-                        files=files, request=request)
-    except PermissionError as exc:
-        return _error(403, exc)
-    except ValidationError as exc:
-        return _error(400, exc)
+        raise Invalid(problem)
+    progress_report(actor=_actor(request), item=item, text=str(data.get("text") or ""), status=str(data.get("status") or ""),
+                    files=files, request=request)
     return Status(201, detail_out(item_get(user=request.user, pk=item_id)))
 
 
@@ -228,12 +224,7 @@ def ledger_item_progress(request: HttpRequest, item_id: int) -> Status[dict[str,
 def ledger_item_sign_off(request: HttpRequest, item_id: int) -> Status[dict[str, Any]]:
     """销号（巡察办或本巡察组组长、副组长）：事项须报送为已完成或长期坚持，且有佐证材料。"""
     item = item_get(user=request.user, pk=item_id)
-    try:
-        item_sign_off(actor=request.user, item=item, request=request)
-    except PermissionError as exc:
-        return _error(403, exc)
-    except ValidationError as exc:
-        return _error(400, exc)
+    item_sign_off(actor=_actor(request), item=item, request=request)
     return Status(200, detail_out(item_get(user=request.user, pk=item_id)))
 
 
@@ -241,10 +232,5 @@ def ledger_item_sign_off(request: HttpRequest, item_id: int) -> Status[dict[str,
 def ledger_item_return(request: HttpRequest, item_id: int, payload: ReturnIn) -> Status[dict[str, Any]]:
     """退回（巡察办或本巡察组组长、副组长）：写明原因，事项回到“整改中”，联络员可见退回原因。"""
     item = item_get(user=request.user, pk=item_id)
-    try:
-        item_return(actor=request.user, item=item, reason=payload.reason, request=request)
-    except PermissionError as exc:
-        return _error(403, exc)
-    except ValidationError as exc:
-        return _error(400, exc)
+    item_return(actor=_actor(request), item=item, reason=payload.reason, request=request)
     return Status(200, detail_out(item_get(user=request.user, pk=item_id)))

@@ -45,24 +45,22 @@ from xuncha.rectification.models import (
     ProgressReport,
     RectificationItem,
 )
-from xuncha.rectification.services_findings import (
+from xuncha.rectification.selectors import overdue_q
+from xuncha.rectification.services import (
     FindingData,
+    ItemData,
     NoticeData,
+    feedback_record,
     finding_create,
     finding_decide,
     finding_submit,
+    item_create,
+    item_return,
+    item_sign_off,
     notice_answer,
     notice_create,
     notice_decide,
     notice_issue,
-)
-from xuncha.rectification.services_ledger import (
-    ItemData,
-    feedback_record,
-    item_create,
-    item_return,
-    item_sign_off,
-    overdue_q,
     progress_report,
     reminders_send,
 )

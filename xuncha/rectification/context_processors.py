@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from xuncha.accounts.selectors import role_codes
 
-from .selectors_ledger import unread_count
+from .selectors import unread_count
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:

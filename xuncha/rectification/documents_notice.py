@@ -14,7 +14,7 @@ from django.utils import timezone
 from xuncha.documents import cn_date, doc_bytes, doc_paragraph, doc_signature, doc_title, document_number, local_date, new_document
 
 from .models import ImmediateNotice
-from .selectors_findings import reporters_count
+from .selectors import reporters_count
 
 SCHOOL_WORDS = ("大学", "学院", "学校", "中学", "小学", "幼儿园")
 

@@ -1,8 +1,56 @@
+"""The pages of rectification, in two URL namespaces: "rectification" (the team's and the office's,
+under /rectification/) and "liaison" (the inspected organisation's liaison, under /target/)."""
+
 from django.urls import include, path
 
-app_name = "rectification"
+from .views import findings, ledger, liaison, notices
+
+team_patterns = [
+    # findings
+    path("inspections/<int:pk>/findings/", findings.findings, name="findings"),
+    path("inspections/<int:pk>/findings/new/", findings.finding_new, name="finding_new"),
+    path("findings/<int:pk>/", findings.finding_detail, name="finding"),
+    path("findings/<int:pk>/edit/", findings.finding_edit, name="finding_edit"),
+    path("findings/<int:pk>/submit/", findings.finding_submit, name="finding_submit"),
+    path("findings/<int:pk>/decide/", findings.finding_decide, name="finding_decide"),
+    # immediate rectification
+    path("inspections/<int:pk>/notice-candidates/", notices.candidates, name="notice_candidates"),
+    path("inspections/<int:pk>/notices/", notices.notices, name="notices"),
+    path("inspections/<int:pk>/notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+    path("notices/<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
+    path("notices/<int:pk>/issue/", notices.notice_issue, name="notice_issue"),
+    path("notices/<int:pk>/decide/", notices.notice_decide, name="notice_decide"),
+    path("notices/<int:pk>/notice.docx", notices.notice_docx, name="notice_docx"),
+    path("notice-evidence/<int:pk>/", notices.notice_evidence, name="notice_evidence"),
+    # feedback and the ledger
+    path("inspections/<int:pk>/feedback/", ledger.feedback, name="feedback"),
+    path("inspections/<int:pk>/feedback.docx", ledger.feedback_docx, name="feedback_docx"),
+    path("inspections/<int:pk>/ledger/", ledger.ledger, name="ledger"),
+    path("inspections/<int:pk>/ledger/new/", ledger.item_new, name="ledger_item_new"),
+    path("inspections/<int:pk>/ledger.xlsx", ledger.ledger_xlsx, name="ledger_xlsx"),
+    path("inspections/<int:pk>/ledger.pdf", ledger.ledger_pdf, name="ledger_pdf"),
+    path("ledger-items/<int:pk>/", ledger.item_detail, name="ledger_item"),
+    path("ledger-items/<int:pk>/edit/", ledger.item_edit, name="ledger_item_edit"),
+    path("ledger-items/<int:pk>/sign-off/", ledger.item_sign_off, name="ledger_item_sign_off"),
+    path("ledger-items/<int:pk>/return/", ledger.item_return, name="ledger_item_return"),
+    path("evidence/<int:pk>/", ledger.evidence, name="ledger_evidence"),
+    path("overdue/", ledger.overdue, name="overdue"),
+    path("notifications/", ledger.notifications, name="notifications"),
+]
+
+liaison_patterns = [
+    path("notices/", liaison.notices, name="notices"),
+    path("notices/<int:pk>/", liaison.notice_detail, name="notice"),
+    path("notices/<int:pk>/answer/", liaison.notice_answer, name="notice_answer"),
+    path("notices/<int:pk>/notice.docx", liaison.notice_docx, name="notice_docx"),
+    path("notice-evidence/<int:pk>/", liaison.notice_evidence, name="notice_evidence"),
+    path("items/", liaison.items, name="items"),
+    path("items/<int:pk>/", liaison.item, name="item"),
+    path("items/evidence/<int:pk>/", liaison.item_evidence, name="item_evidence"),
+]
 
 urlpatterns = [
-    path("", include("xuncha.rectification.urls_findings")),
-    path("", include("xuncha.rectification.urls_ledger")),
+    path("rectification/", include((team_patterns, "rectification"))),
+    path("target/", include((liaison_patterns, "liaison"))),
 ]

@@ -21,7 +21,7 @@ from xuncha.accounts.services import api_token_create
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.selectors import calendar_get
 from xuncha.rectification.models import Evidence, ItemStatus, RectificationItem
-from xuncha.rectification.services_ledger import overdue_working_days
+from xuncha.rectification.selectors import overdue_working_days
 from xuncha.rectification.tests.test_services_ledger import PNG, make_finding, make_item, report_done
 
 pytestmark = pytest.mark.django_db

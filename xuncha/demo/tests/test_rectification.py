@@ -18,7 +18,7 @@ from xuncha.demo.rectification import SEED_001_FEEDBACK_ON, load_demo_rectificat
 from xuncha.demo.reports import load_demo_reports
 from xuncha.intake.models import Reply, Report, ReportStatus
 from xuncha.rectification.models import Evidence, Feedback, Finding, ImmediateNotice, ItemStatus, NoticeAnswer, Notification
-from xuncha.rectification.services_ledger import is_overdue
+from xuncha.rectification.selectors import is_overdue
 from xuncha.triage.models import DuplicateGroup, Triage
 
 pytestmark = pytest.mark.django_db

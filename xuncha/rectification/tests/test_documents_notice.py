@@ -12,7 +12,7 @@ from django.utils import timezone
 from xuncha.accounts.models import User
 from xuncha.documents import cn_date
 from xuncha.intake import services as intake
-from xuncha.rectification import services_findings as svc
+from xuncha.rectification import services as svc
 from xuncha.rectification.documents_notice import immediate_notice_docx
 from xuncha.rectification.models import ImmediateNotice
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from xuncha.rectification.exports import LEDGER_COLUMNS, cn_number, feedback_docx, ledger_pdf, ledger_title, ledger_xlsx, ledger_xlsx_file
-from xuncha.rectification.services_ledger import feedback_record, progress_report
+from xuncha.rectification.services import feedback_record, progress_report
 
 from .test_services_ledger import make_finding, make_item, user
 

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
 from xuncha.rectification.models import Notification
-from xuncha.rectification.services_ledger import reminders_send
+from xuncha.rectification.services import reminders_send
 
 from .test_services_ledger import make_finding, make_item, report_done
 
@@ -113,7 +113,7 @@ def body(message: email.message.Message) -> str:
 
 
 def test_reminders_reach_the_liaison_and_the_leaders_in_the_app_and_by_email(smtp: SMTPSink, items: dict, seed000: Any) -> None:
-    run = reminders_send(TODAY)
+    run = reminders_send(today=TODAY)
     assert (run.created, run.emailed, run.failed) == (2, 2, 0)
     notes = {n.user.username: n for n in Notification.objects.select_related("user")}
     assert set(notes) == {"liaison", "leader"}  # not the member, not other organisations' liaisons
@@ -131,18 +131,18 @@ def test_reminders_reach_the_liaison_and_the_leaders_in_the_app_and_by_email(smt
 
 
 def test_a_second_run_on_the_same_day_sends_nothing_new(smtp: SMTPSink, items: dict) -> None:
-    reminders_send(TODAY)
-    again = reminders_send(TODAY)
+    reminders_send(today=TODAY)
+    again = reminders_send(today=TODAY)
     assert (again.created, again.emailed) == (0, 0)
     assert Notification.objects.count() == 2 and len(smtp.messages) == 2
     assert AuditEvent.objects.filter(action="rectification.reminders").count() == 1
-    following = reminders_send(TODAY + dt.timedelta(days=1))
+    following = reminders_send(today=TODAY + dt.timedelta(days=1))
     assert (following.created, following.emailed) == (2, 2) and len(smtp.messages) == 4
 
 
 def test_without_an_smtp_server_reminders_stay_in_the_app(items: dict, settings: Any) -> None:
     settings.EMAIL_HOST = ""
-    run = reminders_send(TODAY)
+    run = reminders_send(today=TODAY)
     assert (run.created, run.emailed) == (2, 0)
     assert not Notification.objects.filter(emailed=True).exists()
 
@@ -152,24 +152,24 @@ def test_a_failed_send_is_retried_by_the_next_run(items: dict, settings: Any, sm
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         settings.EMAIL_PORT = closed.getsockname()[1]  # nothing listens there
-        run = reminders_send(TODAY)
+        run = reminders_send(today=TODAY)
     assert (run.created, run.emailed, run.failed) == (2, 0, 2)
     assert not Notification.objects.filter(emailed=True).exists()
     settings.EMAIL_PORT = port
-    retry = reminders_send(TODAY)
+    retry = reminders_send(today=TODAY)
     assert (retry.created, retry.emailed, retry.failed) == (0, 2, 0) and len(smtp.messages) == 2
 
 
 def test_users_without_an_address_get_the_notification_only(smtp: SMTPSink, items: dict) -> None:
     User.objects.filter(username="leader").update(email="")
-    run = reminders_send(TODAY)
+    run = reminders_send(today=TODAY)
     assert (run.created, run.emailed) == (2, 1)
     assert [r for r, _m in smtp.messages] == [["liaison@example.org"]]
 
 
 def test_nothing_due_nothing_sent(smtp: SMTPSink, seed000: Any) -> None:
     make_item(make_finding(seed000), deadline=dt.date(2024, 12, 31))
-    assert reminders_send(TODAY).created == 0
+    assert reminders_send(today=TODAY).created == 0
     assert not Notification.objects.exists() and not AuditEvent.objects.filter(action="rectification.reminders").exists()
 
 
@@ -191,7 +191,7 @@ def test_overdue_immediate_notices_are_reminded(demo: dict) -> None:
 
     from xuncha.accounts.models import User
     from xuncha.rectification.models import ImmediateNotice, Notification
-    from xuncha.rectification.services_ledger import reminders_send
+    from xuncha.rectification.services import reminders_send
 
     seed = demo["seed000"]
     leader = User.objects.get(username="leader")

@@ -19,8 +19,8 @@ from xuncha.audit.models import AuditEvent
 from xuncha.inspections.selectors import calendar_get
 from xuncha.intake import services as intake
 from xuncha.portal.tests.files import exe_bytes, pdf_bytes, png_bytes
-from xuncha.rectification import selectors_findings as sel
-from xuncha.rectification import services_findings as svc
+from xuncha.rectification import selectors as sel
+from xuncha.rectification import services as svc
 from xuncha.rectification.models import Evidence, Finding, ImmediateNotice, NoticeAnswer
 from xuncha.triage.models import DuplicateGroup
 

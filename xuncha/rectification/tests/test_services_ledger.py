@@ -19,16 +19,14 @@ from xuncha.inspections.selectors import calendar_get
 from xuncha.intake import services as intake
 from xuncha.intake.models import Report, ReportStatus
 from xuncha.rectification.models import Evidence, Feedback, Finding, ItemStatus, RectificationItem
-from xuncha.rectification.services_ledger import (
+from xuncha.rectification.selectors import is_overdue, overdue_q, overdue_working_days
+from xuncha.rectification.services import (
     ItemData,
     feedback_record,
-    is_overdue,
     item_create,
     item_return,
     item_sign_off,
     item_update,
-    overdue_q,
-    overdue_working_days,
     progress_report,
     report_due_for,
 )

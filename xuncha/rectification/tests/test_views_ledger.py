@@ -20,7 +20,7 @@ from conftest import PERSONAS
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.selectors import calendar_get
 from xuncha.rectification.models import Evidence, Feedback, ItemStatus, Notification, RectificationItem
-from xuncha.rectification.services_ledger import overdue_working_days
+from xuncha.rectification.selectors import overdue_working_days
 
 from .test_services_ledger import PNG, make_finding, make_item, report_done, user
 

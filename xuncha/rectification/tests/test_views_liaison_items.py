@@ -13,7 +13,7 @@ from django.urls import reverse
 from conftest import PERSONAS
 from xuncha.audit.models import AuditEvent
 from xuncha.rectification.models import Evidence, ItemStatus, RectificationItem
-from xuncha.rectification.services_ledger import item_return, item_sign_off
+from xuncha.rectification.services import item_return, item_sign_off
 
 from .test_services_ledger import PNG, make_finding, make_item, report_done, user
 

@@ -14,7 +14,7 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
 from xuncha.intake import services as intake
 from xuncha.portal.tests.files import exe_bytes, pdf_bytes, png_bytes
-from xuncha.rectification import services_findings as svc
+from xuncha.rectification import services as svc
 from xuncha.rectification.models import Evidence, Finding, ImmediateNotice, NoticeAnswer
 
 pytestmark = pytest.mark.django_db

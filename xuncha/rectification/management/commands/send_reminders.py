@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from xuncha.rectification.services_ledger import reminders_send
+from xuncha.rectification.services import reminders_send
 
 
 class Command(BaseCommand):
@@ -23,5 +23,5 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError("日期格式应为 YYYY-MM-DD。") from None
-        run = reminders_send(today)
+        run = reminders_send(today=today)
         self.stdout.write(f"新生成提醒 {run.created} 条，发送邮件 {run.emailed} 封，发送失败 {run.failed} 封。")

@@ -1,0 +1,95 @@
+"""Writes of rectification (DESIGN §3 rules 6–7). Every one is keyword-only, takes its `actor: User`,
+checks the actor itself (xuncha.rectification.access), raises xuncha.errors, and writes its audit event
+in its own transaction:
+
+- findings (问题底稿): `services.findings`;
+- immediate-rectification notices (立行立改) and the target's answers: `services.notices`;
+- the feedback (反馈) and the ledger (整改台账): `services.ledger`;
+- the daily reminders and notifications: `services.reminders`;
+- audited reads and downloads: `services.reads`.
+"""
+
+from .findings import EDITABLE_FINDING, FindingData, finding_create, finding_decide, finding_submit, finding_update
+from .ledger import (
+    CLAIMED_STATUSES,
+    MAX_TEXT,
+    PROGRESS_STATUSES,
+    ItemData,
+    deadline_text,
+    feedback_record,
+    item_create,
+    item_return,
+    item_sign_off,
+    item_update,
+    progress_report,
+    report_due_for,
+    result_due_for,
+)
+from .notices import (
+    ANSWERABLE,
+    MAX_DEADLINE_DAYS,
+    NoticeData,
+    notice_answer,
+    notice_create,
+    notice_decide,
+    notice_issue,
+    notice_update,
+)
+from .reads import (
+    candidates_viewed,
+    evidence_read,
+    feedback_docx_export,
+    finding_viewed,
+    findings_viewed,
+    ledger_pdf_export,
+    ledger_xlsx_export,
+    notice_docx_export,
+    notice_evidence_read,
+    notice_viewed_by_liaison,
+)
+from .reminders import REMINDER_KEY, ReminderRun, notifications_mark_read, reminder_text, reminders_send
+
+__all__ = [
+    "ANSWERABLE",
+    "CLAIMED_STATUSES",
+    "EDITABLE_FINDING",
+    "MAX_DEADLINE_DAYS",
+    "MAX_TEXT",
+    "PROGRESS_STATUSES",
+    "REMINDER_KEY",
+    "FindingData",
+    "ItemData",
+    "NoticeData",
+    "ReminderRun",
+    "candidates_viewed",
+    "deadline_text",
+    "evidence_read",
+    "feedback_docx_export",
+    "feedback_record",
+    "finding_create",
+    "finding_decide",
+    "finding_submit",
+    "finding_update",
+    "finding_viewed",
+    "findings_viewed",
+    "item_create",
+    "item_return",
+    "item_sign_off",
+    "item_update",
+    "ledger_pdf_export",
+    "ledger_xlsx_export",
+    "notice_answer",
+    "notice_create",
+    "notice_decide",
+    "notice_docx_export",
+    "notice_evidence_read",
+    "notice_issue",
+    "notice_update",
+    "notice_viewed_by_liaison",
+    "notifications_mark_read",
+    "progress_report",
+    "reminder_text",
+    "reminders_send",
+    "report_due_for",
+    "result_due_for",
+]
