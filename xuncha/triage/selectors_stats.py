@@ -5,7 +5,7 @@ Every figure is an aggregate computed by the database: a fixed number of queries
 reports (one pass over the reports, one over their triage rows, one over the subjects for the
 categories, a GROUP BY for the days, one aggregate each for dispositions, referrals, clues and
 duplicate groups), never a loop over reports in Python, in one transaction without JIT on PostgreSQL
-(xuncha.intake.selectors_replies.analytic_transaction). Measured at 1M reports by bench/queue.py
+(xuncha.intake.selectors_replies.analytic_transaction). Measured at 1M reports by bench/work_queue.py
 (bench/README.md).
 """
 

@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    python bench/queue.py              # 1,000,000 reports in one inspection, PostgreSQL then SQLite
-    python bench/queue.py --quick      # 100,000 reports
-    python bench/queue.py --help       # --n --db --repeat --budget --rebuild --explain --workers
+    python bench/work_queue.py              # 1,000,000 reports in one inspection, PostgreSQL then SQLite
+    python bench/work_queue.py --quick      # 100,000 reports
+    python bench/work_queue.py --help       # --n --db --repeat --budget --rebuild --explain --workers
 
 Data: N reports of one inspection, written directly with bulk inserts (no intake pipeline): Report,
 Subject, Triage, ReportSearch, Disposition, Referral, Clue, TransferBatch and DuplicateGroup rows with
