@@ -472,8 +472,7 @@ def measure(n: int, repeat: int, budget: float, slow_ms: float, do_explain: bool
     from xuncha.inspections.models import Inspection
     from xuncha.intake.models import Report
     from xuncha.paging import paginate
-    from xuncha.triage.selectors import QueueFilters, groups_for, queue, queue_rows
-    from xuncha.triage.selectors_stats import cache_key, team_statistics
+    from xuncha.triage.selectors import QueueFilters, cache_key, groups_for, queue, queue_rows, team_statistics
 
     inspection = Inspection.objects.select_related("team").get(target__name=marker(n))
     leader = User.objects.filter(roles__team=inspection.team, roles__role="team_leader").first()

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from xuncha.accounts.http import AuthedRequest
 from xuncha.accounts.services import LoginError, api_token_create, user_login_check, user_login_failure, user_login_success
 from xuncha.accounts.totp import totp_verify
 from xuncha.core.announcement import parse_announcement
@@ -101,12 +102,12 @@ def inspection_out(request: HttpRequest, inspection: Inspection) -> dict[str, ob
 
 
 @api.get("/inspections", response=list[InspectionOut], tags=["巡察任务"])
-def inspections(request: HttpRequest) -> list[dict[str, object]]:
+def inspections(request: AuthedRequest) -> list[dict[str, object]]:
     return [inspection_out(request, i) for i in inspection_list(user=request.user)]
 
 
 @api.get("/inspections/{inspection_id}", response={200: InspectionOut, 404: ErrorOut}, tags=["巡察任务"])
-def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, object]:
+def inspection_detail(request: AuthedRequest, inspection_id: int) -> dict[str, object]:
     return inspection_out(request, inspection_get(user=request.user, pk=inspection_id))
 
 
@@ -120,11 +121,11 @@ def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[st
 
 
 @api.get("/calendar/within-hours", response={200: WithinHoursOut, 404: ErrorOut}, tags=["工作日历"])
-def channel_within_hours(request: HttpRequest, channel: int, at: dt.datetime) -> dict[str, object]:
+def channel_within_hours(request: AuthedRequest, channel: int, at: dt.datetime) -> dict[str, object]:
     visible = inspection_list(user=request.user)
     obj = Channel.objects.filter(pk=channel, inspection__in=visible).prefetch_related("hours").first()
     if obj is None:
-        raise Http404
+        raise NotFound
     verdict = within_hours([HoursRange(h.days, h.start, h.end) for h in obj.hours.all()], at, calendar_get())
     return {"within": verdict.within, "reason": verdict.reason}
 
@@ -133,10 +134,10 @@ MAX_ANNOUNCEMENT_CHARS = 200_000
 
 
 @api.post("/announcements/parse", response={200: dict, 400: ErrorOut, 404: ErrorOut}, tags=["公告导入"])
-def announcement_parse(request: HttpRequest, payload: ParseIn) -> dict[str, object]:
+def announcement_parse(request: AuthedRequest, payload: ParseIn) -> dict[str, object]:
     """Clean a published announcement and extract its facts (nothing is created)."""
     if not can_plan(request.user):
-        raise Http404
+        raise NotFound
     if not payload.text.strip():
         raise HttpError(400, "公告文字为空。")
     if len(payload.text) > MAX_ANNOUNCEMENT_CHARS:

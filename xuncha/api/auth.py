@@ -1,15 +1,17 @@
-from __future__ import annotations
+"""How the staff API knows its caller: a bearer token, or the browser session. Either way the
+authenticated User is `request.user` (and `request.auth`), the actor the endpoints pass to services."""
 
-from typing import Any
+from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
+from xuncha.accounts.models import User
 from xuncha.accounts.services import api_token_user
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_user(token)
         if user is not None:
             request.user = user
@@ -21,9 +23,9 @@ class Session(APIKeyCookie):
 
     param_name = "sessionid"
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
+        if isinstance(user, User) and user.is_active:
             return user
         return None
 

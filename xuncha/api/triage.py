@@ -1,7 +1,8 @@
 """Staff triage API: the team's work queue, classification and label confirmation, dispositions.
 
-Access is the selectors' (xuncha.triage.selectors, xuncha.intake.selectors): only the team of an
-inspection sees its reports; anything else is a 404. Reporter identity never appears here.
+Access is the selectors' and the services' (xuncha.access): only the team of an inspection sees its
+reports; anything else is a 404. Refusals are xuncha.errors, answered once by xuncha.api.api
+(404/403/400/409 with {"detail": ..., "errors": [...]}). Reporter identity never appears here.
 """
 
 from __future__ import annotations
@@ -9,23 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from xuncha.accounts.roles import Role
-from xuncha.accounts.selectors import body_ids, has_role, team_ids
+from xuncha.access import actor_of
+from xuncha.accounts.http import AuthedRequest
 from xuncha.audit.services import audit_record
 from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
+from xuncha.errors import Invalid, NotFound
 from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.intake.models import Report
-from xuncha.intake.selectors import intake_inspections, report_get
+from xuncha.intake.selectors import report_get
 from xuncha.paging import paginate
 from xuncha.triage.models import Disposition, Triage
-from xuncha.triage.selectors import QueueFilters, groups_for, queue, queue_rows
-from xuncha.triage.services import labels_confirm, triage_for
-from xuncha.triage.services_disposition import disposition_decide, disposition_propose
+from xuncha.triage.selectors import QueueFilters, disposition_get, groups_for, queue, queue_rows
+from xuncha.triage.services import disposition_decide, disposition_propose, labels_confirm, triage_for
 
 from .intake import ErrorsOut, SubjectOut
 from .intake import router as intake_router
@@ -206,68 +204,59 @@ def disposition_out(d: Disposition) -> dict[str, object]:
     }
 
 
-def _errors(exc: ValidationError) -> dict[str, object]:
-    return {"detail": "；".join(exc.messages), "errors": exc.messages}
-
-
 # --- endpoints --------------------------------------------------------------------------------------
 
 
 # The queue shares its path with the intake router's POST (register a report). django-ninja makes one URL
 # pattern per router and path, so a GET on another router would be shadowed (405): it joins that router.
 @intake_router.get("/inspections/{inspection_id}/reports", response={200: QueuePageOut, 400: ErrorsOut, 404: ErrorsOut}, tags=TAGS)
-def report_queue(request: HttpRequest, inspection_id: int, params: Query[QueueQuery]) -> Status[dict[str, object]]:
+def report_queue(request: AuthedRequest, inspection_id: int, params: Query[QueueQuery]) -> dict[str, object]:
     """The team's reports of one inspection, filtered and sorted, one page at a time (no reporter identity).
 
     `count` is exact up to 10,000 matching reports; beyond it is null and `count_capped` is true.
     The read is audited."""
     inspection = Inspection.objects.filter(pk=inspection_id).select_related("team", "target").first()
     if inspection is None:
-        raise Http404
+        raise NotFound
     filters, problem = filters_problem(params)
     qs = queue(user=request.user, inspection=inspection, filters=filters)  # 404 unless the caller's team holds it; lazy
     if problem:
-        return Status(400, {"detail": problem, "errors": [problem]})
+        raise Invalid(problem)
     page = paginate(queue_rows(qs), params.page, params.page_size)
     rows = page.items
     sizes = {key: group.size for key, group in groups_for(rows).items()}
-    with transaction.atomic():
-        used = {k: v for k, v in params.dict().items() if v and k not in ("page", "page_size")}
-        audit_record(actor=request.user, action="report.list", obj=inspection, request=request,
-                     summary=f"接口查看信访件列表：{inspection}（第{params.page}页）", data={"filters": used, "page": params.page})
-    return Status(200, {
+    used = {k: v for k, v in params.dict().items() if v and k not in ("page", "page_size")}
+    audit_record(actor=request.user, action="report.list", obj=inspection, request=request,
+                 summary=f"接口查看信访件列表：{inspection}（第{params.page}页）", data={"filters": used, "page": params.page})
+    return {
         "items": [_item_out(r, sizes) for r in rows],
         "page": params.page, "page_size": params.page_size, "has_next": page.has_next,
         "count": None if page.capped else page.count, "count_capped": page.capped,
-    })
+    }
 
 
 @router.get("/reports/{report_id}/classification", response={200: ClassificationOut, 404: ErrorsOut})
-def report_classification(request: HttpRequest, report_id: int) -> dict[str, object]:
+def report_classification(request: AuthedRequest, report_id: int) -> dict[str, object]:
     """The proposed disciplines and focuses with their evidence phrases, and the team's confirmed labels.
     Computed now if the background triage has not run yet. The read is audited."""
     report = report_get(user=request.user, pk=report_id)
     triage = triage_for(report)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="report.view", obj=report, request=request,
-                     summary=f"接口查看信访件 {report.reference} 的分类建议", data={"part": "classification"})
+    audit_record(actor=request.user, action="report.view", obj=report, request=request,
+                 summary=f"接口查看信访件 {report.reference} 的分类建议", data={"part": "classification"})
     return classification_out(triage)
 
 
 @router.put("/reports/{report_id}/labels", response={200: ClassificationOut, 400: ErrorsOut, 404: ErrorsOut})
-def report_labels(request: HttpRequest, report_id: int, payload: LabelsIn) -> Status[dict[str, object]]:
+def report_labels(request: AuthedRequest, report_id: int, payload: LabelsIn) -> dict[str, object]:
     """Confirm (or correct) the report's disciplines and focuses (codes); the scope is re-proposed."""
     report = report_get(user=request.user, pk=report_id)
-    try:
-        triage = labels_confirm(actor=request.user, report=report, disciplines=payload.disciplines, focuses=payload.focuses,
-                                request=request)
-    except ValidationError as exc:
-        return Status(400, _errors(exc))
-    return Status(200, classification_out(triage))
+    triage = labels_confirm(actor=request.user, report=report, disciplines=payload.disciplines, focuses=payload.focuses,
+                            request=request)
+    return classification_out(triage)
 
 
 @router.post("/reports/{report_id}/disposition", response={201: DispositionOut, 400: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut})
-def report_disposition(request: HttpRequest, report_id: int, payload: DispositionIn) -> Status[dict[str, object]]:
+def report_disposition(request: AuthedRequest, report_id: int, payload: DispositionIn) -> Status[dict[str, object]]:
     """Propose a disposition (受理/转办/移交/存查/了结). A team leader may approve it at once with `approve: true`;
     anyone else gets 403 for that."""
     report = report_get(user=request.user, pk=report_id)
@@ -275,40 +264,28 @@ def report_disposition(request: HttpRequest, report_id: int, payload: Dispositio
     if payload.body_id is not None:
         body = ReceivingBody.objects.filter(pk=payload.body_id).first()
         if body is None:
-            return Status(400, {"detail": "接收单位不存在。", "errors": ["接收单位不存在。"]})
-    try:
-        disposition = disposition_propose(actor=request.user, report=report, kind=payload.kind, reason=payload.reason,
-                                          body=body, approve=payload.approve, request=request)
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc), "errors": [str(exc)]})
-    except ValidationError as exc:
-        return Status(400, _errors(exc))
+            raise Invalid("接收单位不存在。")
+    disposition = disposition_propose(actor=request.user, report=report, kind=payload.kind, reason=payload.reason,
+                                      body=body, approve=payload.approve, request=request)
     return Status(201, disposition_out(disposition))
 
 
 @router.post("/dispositions/{disposition_id}/decision", response={200: DispositionOut, 400: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut})
-def disposition_decision(request: HttpRequest, disposition_id: int, payload: DecisionIn) -> Status[dict[str, object]]:
-    """The team leader approves (and so applies) or returns (with a note) a proposed disposition."""
-    disposition = (Disposition.objects.filter(pk=disposition_id, report__inspection__in=intake_inspections(user=request.user))
-                   .select_related("body").first())
-    if disposition is None:
-        raise Http404
-    try:
-        disposition = disposition_decide(actor=request.user, disposition=disposition, approve=payload.approve, note=payload.note,
-                                         request=request)
-    except PermissionError as exc:
-        return Status(403, {"detail": str(exc), "errors": [str(exc)]})
-    except ValidationError as exc:
-        return Status(400, _errors(exc))
-    return Status(200, disposition_out(disposition))
+def disposition_decision(request: AuthedRequest, disposition_id: int, payload: DecisionIn) -> dict[str, object]:
+    """The team leader approves (and so applies) or returns (with a note) a proposed disposition; the rest
+    of the team gets 403."""
+    disposition = disposition_get(user=request.user, pk=disposition_id)
+    disposition = disposition_decide(actor=request.user, disposition=disposition, approve=payload.approve, note=payload.note,
+                                     request=request)
+    return disposition_out(disposition)
 
 
 @router.get("/receiving-bodies", response=list[BodyOut])
-def receiving_bodies(request: HttpRequest) -> list[dict[str, object]]:
+def receiving_bodies(request: AuthedRequest) -> list[dict[str, object]]:
     """The bodies referrals and clues go to (for `body_id`): all of them for the office and inspection teams,
     a recipient's own bodies for a recipient, none for anyone else."""
-    user = request.user
+    actor = actor_of(request.user)
     qs = ReceivingBody.objects.all()
-    if not (team_ids(user) or has_role(user, Role.OFFICE_ADMIN)):
-        qs = qs.filter(pk__in=body_ids(user))
+    if not (actor.teams or actor.is_office):
+        qs = qs.filter(pk__in=sorted(actor.bodies))
     return [_body_out(b) or {} for b in qs.order_by("kind", "name")]

@@ -1,7 +1,7 @@
 """The dashboard (统计看板): per inspection and per round, reports by status and channel, approved
 findings by focus, rectification completion (signed off / total, overdue) and replies due and overdue.
 
-Who sees what (DESIGN §1; a 404 for everything else):
+Who sees what (DESIGN §1, Kind.DASHBOARD of xuncha.access; NotFound for everything else):
 - office admin: every round and every inspection;
 - team leader and member: the inspections of their team (declared conflicts excluded), and the round
   page over those inspections only;
@@ -23,13 +23,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from xuncha.access import Kind, scope
-from xuncha.accounts.roles import Role
-from xuncha.accounts.selectors import has_role
+from xuncha.access import Kind, actor_of, scope
+from xuncha.accounts.models import User
 from xuncha.core.classify import FOCUS_LABELS
+from xuncha.errors import NotFound
 from xuncha.inspections.models import ChannelKind, Inspection, Round
 from xuncha.intake.models import ReportStatus
 from xuncha.intake.selectors_replies import TAB_LABELS, TABS, report_rollup
@@ -46,23 +45,26 @@ CLOSED_STATUSES = (ReportStatus.REFERRED, ReportStatus.TRANSFERRED, ReportStatus
 # --- access -----------------------------------------------------------------------------------------
 
 
-def can_view_dashboard(user: Any) -> bool:
-    return has_role(user, Role.OFFICE_ADMIN, Role.TEAM_LEADER, Role.TEAM_MEMBER)
+def can_view_dashboard(user: User) -> bool:
+    """The dashboard is the office's and the inspection teams' (Kind.DASHBOARD); the pages of anyone
+    else are NotFound."""
+    actor = actor_of(user)
+    return actor.is_office or bool(actor.teams)
 
 
-def is_office(user: Any) -> bool:
-    return has_role(user, Role.OFFICE_ADMIN)
+def is_office(user: User) -> bool:
+    return actor_of(user).is_office
 
 
-def dashboard_inspections(*, user: Any) -> QuerySet[Inspection]:
+def dashboard_inspections(*, user: User) -> QuerySet[Inspection]:
     """The inspections whose figures the user may see (none for everyone but the office and the teams)."""
     return Inspection.objects.filter(scope(user, Kind.DASHBOARD, via=""))
 
 
-def dashboard_rounds(*, user: Any) -> list[dict[str, Any]]:
+def dashboard_rounds(*, user: User) -> list[dict[str, Any]]:
     """The rounds in view, newest first, each with its inspections in view (the index page; two queries)."""
     if not can_view_dashboard(user):
-        raise Http404
+        raise NotFound
     inspections = list(dashboard_inspections(user=user).select_related("team", "target").order_by("round_id", "-start_date", "pk"))
     rounds = Round.objects.all() if is_office(user) else Round.objects.filter(pk__in={i.round_id for i in inspections})
     by_round: dict[int, list[Inspection]] = {}
@@ -71,19 +73,19 @@ def dashboard_rounds(*, user: Any) -> list[dict[str, Any]]:
     return [{"round": r, "inspections": by_round.get(r.pk, [])} for r in rounds.order_by("-year", "name")]
 
 
-def dashboard_round_get(*, user: Any, pk: int) -> Round:
+def dashboard_round_get(*, user: User, pk: int) -> Round:
     if not can_view_dashboard(user):
-        raise Http404
+        raise NotFound
     rnd = Round.objects.filter(pk=pk).first()
     if rnd is None or not (is_office(user) or dashboard_inspections(user=user).filter(round=rnd).exists()):
-        raise Http404
+        raise NotFound
     return rnd
 
 
-def dashboard_inspection_get(*, user: Any, pk: int) -> Inspection:
+def dashboard_inspection_get(*, user: User, pk: int) -> Inspection:
     inspection = dashboard_inspections(user=user).filter(pk=pk).select_related("round", "team", "target").first()
     if inspection is None:
-        raise Http404
+        raise NotFound
     return inspection
 
 
@@ -171,8 +173,8 @@ def _present(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def inspection_dashboard(*, user: Any, inspection: Inspection, today: dt.date | None = None) -> dict[str, Any]:
-    """The figures of one inspection (404 unless the user may see it; cached for CACHE_SECONDS)."""
+def inspection_dashboard(*, user: User, inspection: Inspection, today: dt.date | None = None) -> dict[str, Any]:
+    """The figures of one inspection (NotFound unless the user may see it; cached for CACHE_SECONDS)."""
     inspection = dashboard_inspection_get(user=user, pk=inspection.pk)
     day = today or timezone.localdate()
     # The same for everyone who may see the inspection: cached per inspection and day.
@@ -185,14 +187,14 @@ def inspection_dashboard(*, user: Any, inspection: Inspection, today: dt.date | 
     return figures
 
 
-def _scope_key(user: Any, ids: list[int]) -> str:
+def _scope_key(user: User, ids: list[int]) -> str:
     """The user's scope within the round: everything for the office, else the inspections in view."""
     if is_office(user):
         return "office"
     return hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
 
 
-def round_dashboard(*, user: Any, round: Round, today: dt.date | None = None) -> dict[str, Any]:
+def round_dashboard(*, user: User, round: Round, today: dt.date | None = None) -> dict[str, Any]:
     """The figures of a round: its inspections in view, each and summed (cached for CACHE_SECONDS)."""
     rnd = dashboard_round_get(user=user, pk=round.pk)
     day = today or timezone.localdate()

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from xuncha.intake.selectors import intake_inspections
+from xuncha.access import Kind, Purpose, allows
+from xuncha.accounts.http import AuthedRequest
 
 from .selectors import dashboard_inspection_get, dashboard_round_get, dashboard_rounds, inspection_dashboard, round_dashboard
 
@@ -43,13 +44,13 @@ def _link(name: str, pk: int) -> str:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     rounds = dashboard_rounds(user=request.user)
     return render(request, "dashboard/index.html", {"rounds": rounds})
 
 
 @login_required
-def round_page(request: HttpRequest, pk: int) -> HttpResponse:
+def round_page(request: AuthedRequest, pk: int) -> HttpResponse:
     rnd = dashboard_round_get(user=request.user, pk=pk)
     figures = round_dashboard(user=request.user, round=rnd)
     rows = figures["inspections"]
@@ -70,10 +71,10 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def inspection_page(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_page(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = dashboard_inspection_get(user=request.user, pk=pk)
     figures = inspection_dashboard(user=request.user, inspection=inspection)
-    on_team = intake_inspections(user=request.user).filter(pk=inspection.pk).exists()
+    on_team = allows(request.user, Kind.CASE, Purpose.READ, inspection)
     return render(request, "dashboard/inspection.html", {
         "inspection": inspection, "f": figures, "charts": {"charts": charts_for(figures)},
         # The team's own pages (the office does not reach them).

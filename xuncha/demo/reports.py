@@ -37,13 +37,15 @@ from xuncha.intake.models import Reply, Report
 from xuncha.intake.services import ReporterData, ReportInput, SubjectData, reply_create, report_register
 from xuncha.keys import key_ring
 from xuncha.triage.models import Clue, Disposition, DispositionKind, Referral, Scope
-from xuncha.triage.services import labels_confirm, report_triage, scope_confirm
-from xuncha.triage.services_disposition import (
+from xuncha.triage.services import (
     disposition_decide,
     disposition_propose,
     handover_acknowledge,
     handover_result,
+    labels_confirm,
     referral_send,
+    report_triage,
+    scope_confirm,
     transfer_batch_create,
 )
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
@@ -74,3 +75,14 @@ def classifier_retrain() -> ClassifierModel | None:
         Path(old.path).unlink(missing_ok=True)
         old.delete()
     return row
+
+
+# Celery ships no type hints: the task is an untyped object with .delay().
+@shared_task(name="triage.classifier_retrain_if_due", ignore_result=True)  # type: ignore[untyped-decorator]
+def classifier_retrain_if_due() -> str | None:
+    """Retrain when enough labels were confirmed since the last model (after a confirmation commits, and
+    hourly from Celery beat to catch up); the new model's id, or None when nothing was due."""
+    if not retrain_due():
+        return None
+    row = classifier_retrain()
+    return row.model_id if row else None

@@ -1,4 +1,5 @@
-"""Forms of the triage pages: the queue's filters, labels, subjects, scope and dispositions."""
+"""Forms of the triage pages: the queue's filters, labels, subjects, scope, dispositions and decisions,
+transfer batches, and the receiving body's handling and result."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, F
 from xuncha.inspections.models import ChannelKind, ReceivingBody
 from xuncha.intake.models import ReportStatus, SubjectCategory
 
-from .models import DispositionKind, Scope
+from .models import DispositionKind, Handling, Scope
 
 SORT_LABELS = {"new": "最新收到在前", "old": "最早收到在前", "number": "编号升序", "-number": "编号降序"}
 
@@ -53,6 +54,22 @@ class SubjectForm(forms.Form):
 SubjectFormSet = forms.formset_factory(SubjectForm, extra=1, max_num=30)
 
 
+class SubjectsForm(forms.Form):
+    """The report's subjects as one form (a row each, and an empty row to add one): valid when every row
+    is; `cleaned_data["rows"]` are the rows with a name."""
+
+    def __init__(self, data: Any = None, *, initial: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(data)
+        self.rows = SubjectFormSet(data, prefix="subjects", initial=initial)
+
+    def is_valid(self) -> bool:
+        rows_valid = self.rows.is_valid()
+        return super().is_valid() and rows_valid
+
+    def clean(self) -> dict[str, Any]:
+        return {"rows": [f.cleaned_data for f in self.rows.forms if f.is_valid() and f.cleaned_data.get("name")]}
+
+
 class ScopeForm(forms.Form):
     scope = forms.ChoiceField(label="受理范围", choices=[(v, lab) for v, lab in Scope.choices if v != Scope.PENDING],
                               widget=forms.RadioSelect)
@@ -69,3 +86,24 @@ class DispositionForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label="审批意见", max_length=300, required=False, widget=forms.TextInput)
+
+
+class IdsField(forms.Field):
+    """The ids of a group of checkboxes sharing one name (anything but digits is ignored)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        return [int(v) for v in value or [] if str(v).isdigit()]
+
+
+class BatchForm(forms.Form):
+    """The clues of one body to list in a transfer batch (the service checks them)."""
+
+    clues = IdsField(required=False)
+
+
+class HandlingForm(forms.Form):
+    handling = forms.ChoiceField(label="处置方式", required=False, choices=[("", "—— 请选择 ——"), *Handling.choices])
+    result = forms.CharField(label="办理结果", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="办结后填写办理结果并反馈巡察组；仅确定处置方式时可暂不填写。")

@@ -1,21 +1,46 @@
 """Reads of triage, each taking the acting user: the team's work queue with its filters, duplicate
-groups, dispositions awaiting approval, and — for receiving bodies — only what was handed to them."""
+groups, dispositions, what was handed over (the team's side, and — for receiving bodies — only what
+was handed to them), and the team's statistics.
+
+Access is xuncha.access: the team's case file is `Kind.CASE` (a leader's decisions `Purpose.APPROVE`),
+what a receiving body works on `scope(user, Kind.HANDOVER, Purpose.WORK)`. What the user may not
+reach is NotFound.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 
-from xuncha.access import Kind, Purpose, scope
+from xuncha.access import Kind, Purpose, allows, scope
+from xuncha.accounts.models import User
+from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
+from xuncha.core.workdays import add_months
+from xuncha.errors import NotFound
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.intake.models import Report, ReportStatus, Subject, SubjectCategory
-from xuncha.intake.selectors import intake_inspections
+from xuncha.intake.selectors_replies import analytic_transaction
 
-from .models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, TransferBatch
+from .models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, TransferBatch, Triage
 from .search import search_filter
+
+
+def _check_team(user: User, inspection: Inspection) -> None:
+    """The team's case file of an inspection: anyone but its team is told it does not exist."""
+    if not allows(user, Kind.CASE, Purpose.READ, inspection):
+        raise NotFound
+
+
+# --- the work queue ---------------------------------------------------------------------------------------
 
 SORTS = {
     "new": ("-received_at", "-id"),
@@ -55,14 +80,13 @@ class QueueFilters:
         return not value or name not in allowed or value in allowed[name]
 
 
-def queue(*, user: Any, inspection: Inspection, filters: QueueFilters) -> QuerySet[Report]:
-    """The team's reports of one inspection, filtered and sorted (404 unless the user's team holds it).
+def queue(*, user: User, inspection: Inspection, filters: QueueFilters) -> QuerySet[Report]:
+    """The team's reports of one inspection, filtered and sorted (NotFound unless the user's team holds it).
 
     Every filter is a column of Report or of its Triage row, or an indexed semi-join (subjects,
     pending dispositions, full text), so a page is a bounded index scan at any number of reports.
     """
-    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
-        raise Http404
+    _check_team(user, inspection)
     f = filters
     qs = Report.objects.filter(inspection=inspection)
     if f.status in ReportStatus.values:
@@ -102,96 +126,269 @@ def groups_for(reports: list[Report]) -> dict[int, DuplicateGroup]:
     return {g.key: g for g in DuplicateGroup.objects.filter(key__in=keys)}
 
 
-def group_list(*, user: Any, inspection: Inspection) -> QuerySet[DuplicateGroup]:
-    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
-        raise Http404
+# --- duplicate groups and dispositions ---------------------------------------------------------------------
+
+
+def group_list(*, user: User, inspection: Inspection) -> QuerySet[DuplicateGroup]:
+    _check_team(user, inspection)
     return DuplicateGroup.objects.filter(inspection=inspection).select_related("first_report", "answered_report")
 
 
-def group_get(*, user: Any, key: int) -> DuplicateGroup:
-    group = DuplicateGroup.objects.filter(key=key, inspection__in=intake_inspections(user=user)).select_related(
+def group_get(*, user: User, key: int) -> DuplicateGroup:
+    group = DuplicateGroup.objects.filter(scope(user, Kind.CASE), key=key).select_related(
         "inspection", "first_report", "answered_report").first()
     if group is None:
-        raise Http404
+        raise NotFound
     return group
 
 
-def dispositions_pending(*, user: Any, inspection: Inspection) -> QuerySet[Disposition]:
-    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
-        raise Http404
+def dispositions_pending(*, user: User, inspection: Inspection) -> QuerySet[Disposition]:
+    _check_team(user, inspection)
     return (Disposition.objects.filter(report__inspection=inspection, state=Disposition.State.PROPOSED)
             .select_related("report", "body", "proposed_by").order_by("proposed_at", "id"))
 
 
-def team_referrals(*, user: Any, inspection: Inspection) -> QuerySet[Referral]:
-    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
-        raise Http404
+def disposition_get(*, user: User, pk: int, purpose: Purpose = Purpose.READ) -> Disposition:
+    """A disposition of the team's reports; with `Purpose.APPROVE`, only for the leaders who decide it."""
+    disposition = (Disposition.objects.filter(scope(user, Kind.CASE, purpose, via="report__inspection"), pk=pk)
+                   .select_related("report", "body").first())
+    if disposition is None:
+        raise NotFound
+    return disposition
+
+
+# --- what was handed over: the team's side ---------------------------------------------------------------
+
+
+def team_referrals(*, user: User, inspection: Inspection) -> QuerySet[Referral]:
+    _check_team(user, inspection)
     return Referral.objects.filter(report__inspection=inspection).select_related("report", "body")
 
 
-def team_clues(*, user: Any, inspection: Inspection) -> QuerySet[Clue]:
-    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
-        raise Http404
+def team_clues(*, user: User, inspection: Inspection) -> QuerySet[Clue]:
+    _check_team(user, inspection)
     return Clue.objects.filter(report__inspection=inspection).select_related("report", "body", "batch")
 
 
-def team_referral_get(*, user: Any, pk: int) -> Referral:
-    item = Referral.objects.filter(pk=pk, report__inspection__in=intake_inspections(user=user)).select_related(
+def team_batches(*, user: User, inspection: Inspection) -> QuerySet[TransferBatch]:
+    _check_team(user, inspection)
+    return TransferBatch.objects.filter(inspection=inspection).select_related("body", "created_by", "signed_by")
+
+
+def team_referral_get(*, user: User, pk: int) -> Referral:
+    item = Referral.objects.filter(scope(user, Kind.CASE, via="report__inspection"), pk=pk).select_related(
         "report__inspection__team", "report__inspection__target", "body", "disposition__decided_by").first()
     if item is None:
-        raise Http404
+        raise NotFound
     return item
 
 
-def team_batch_get(*, user: Any, pk: int) -> TransferBatch:
-    batch = TransferBatch.objects.filter(pk=pk, inspection__in=intake_inspections(user=user)).select_related(
+def team_batch_get(*, user: User, pk: int) -> TransferBatch:
+    batch = TransferBatch.objects.filter(scope(user, Kind.CASE), pk=pk).select_related(
         "inspection__team", "inspection__target", "body").first()
     if batch is None:
-        raise Http404
+        raise NotFound
     return batch
 
 
-# Receiving bodies: only what was handed to their body (a clue only once it is in a transfer list).
+# --- what was handed over: receiving bodies (only their body's; a clue once it is in a transfer list) -----
 
-def recipient_referrals(*, user: Any) -> QuerySet[Referral]:
+
+def recipient_referrals(*, user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(scope(user, Kind.HANDOVER, Purpose.WORK)).select_related("report__inspection__target", "body")
 
 
-def recipient_clues(*, user: Any) -> QuerySet[Clue]:
+def recipient_clues(*, user: User) -> QuerySet[Clue]:
     return Clue.objects.filter(scope(user, Kind.HANDOVER, Purpose.WORK), batch__isnull=False).select_related(
         "report__inspection__target", "body", "batch")
 
 
-def recipient_batches(*, user: Any) -> QuerySet[TransferBatch]:
-    return TransferBatch.objects.filter(scope(user, Kind.HANDOVER, Purpose.WORK, via="inspection")).select_related("inspection__target", "body")
+def recipient_batches(*, user: User) -> QuerySet[TransferBatch]:
+    return TransferBatch.objects.filter(scope(user, Kind.HANDOVER, Purpose.WORK)).select_related("inspection__target", "body")
 
 
-def recipient_referral_get(*, user: Any, pk: int) -> Referral:
+def recipient_referral_get(*, user: User, pk: int) -> Referral:
     item = recipient_referrals(user=user).filter(pk=pk).first()
     if item is None:
-        raise Http404
+        raise NotFound
     return item
 
 
-def recipient_clue_get(*, user: Any, pk: int) -> Clue:
+def recipient_clue_get(*, user: User, pk: int) -> Clue:
     item = recipient_clues(user=user).filter(pk=pk).first()
     if item is None:
-        raise Http404
+        raise NotFound
     return item
 
 
-def recipient_batch_get(*, user: Any, pk: int) -> TransferBatch:
+def recipient_batch_get(*, user: User, pk: int) -> TransferBatch:
     batch = recipient_batches(user=user).filter(pk=pk).first()
     if batch is None:
-        raise Http404
+        raise NotFound
     return batch
+
+
+# --- time limits of what was handed over -----------------------------------------------------------------
+
+
+def result_due(item: Referral | Clue) -> dt.date | None:
+    """Receiving bodies report back within HANDOVER_RESULT_MONTHS of signing for the matter."""
+    if item.acknowledged_at is None:
+        return None
+    return add_months(timezone.localtime(item.acknowledged_at).date(), settings.HANDOVER_RESULT_MONTHS)
+
+
+def overdue_cutoff() -> dt.datetime:
+    """Acknowledged before this moment and still without a result: overdue."""
+    day = add_months(timezone.localdate(), -settings.HANDOVER_RESULT_MONTHS)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def overdue_q(cutoff: Any) -> Q:
     return Q(result_at__isnull=True, acknowledged_at__lt=cutoff)
 
 
-def team_batches(*, user: Any, inspection: Inspection) -> QuerySet[TransferBatch]:
-    if not intake_inspections(user=user).filter(pk=inspection.pk).exists():
-        raise Http404
-    return TransferBatch.objects.filter(inspection=inspection).select_related("body", "created_by", "signed_by")
+# --- the team's statistics --------------------------------------------------------------------------------
+#
+# What came in, through which channel, about what, how it was disposed of and what was handed over
+# (DESIGN §1: leader and members of the inspection's team only). Every figure is an aggregate computed
+# by the database: a fixed number of queries whatever the number of reports (one pass over the
+# reports, one over their triage rows, one over the subjects for the categories, a GROUP BY for the
+# days, one aggregate each for dispositions, referrals, clues and duplicate groups), never a loop over
+# reports in Python, in one transaction without JIT on PostgreSQL (analytic_transaction). Measured at
+# 1M reports by bench/work_queue.py (bench/README.md).
+
+# Days are counted in the product's time zone (DESIGN §4), whatever the database session's zone.
+DAY_TZ = ZoneInfo("Asia/Shanghai")
+TOP_GROUPS = 5
+CACHE_SECONDS = 60
+CACHE_VERSION = 1
+
+
+def _rows(choices: list[tuple[str, str]], counts: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"code": code, "label": label, "count": counts.get(code, 0)} for code, label in choices]
+
+
+def _report_counts(inspection: Inspection) -> dict[str, int]:
+    """Every count of a report's own columns, in one pass over the inspection's reports."""
+    aggregates: dict[str, Any] = {
+        "total": Count("pk"),
+        "in_window": Count("pk", filter=Q(in_window=True)),
+        "anonymous": Count("pk", filter=Q(anonymous=True)),
+    }
+    for kind in ChannelKind.values:
+        aggregates[f"channel_{kind}"] = Count("pk", filter=Q(channel_kind=kind))
+    for status in ReportStatus.values:
+        aggregates[f"status_{status}"] = Count("pk", filter=Q(status=status))
+    return Report.objects.filter(inspection=inspection).aggregate(**aggregates)
+
+
+def _triage_counts(inspection: Inspection) -> dict[str, int]:
+    """Labels (bits of the masks) and scope, in one pass over the inspection's triage rows. Triage carries
+    its report's inspection, so this reads one table: joining the reports costs a third more at 1M."""
+    aggregates: dict[str, Any] = {"triaged": Count("pk")}
+    for code, bit in DISCIPLINE_BITS.items():
+        aggregates[f"discipline_{code}"] = Count("pk", filter=GreaterThan(F("disciplines").bitand(bit), 0))
+    for code, bit in FOCUS_BITS.items():
+        aggregates[f"focus_{code}"] = Count("pk", filter=GreaterThan(F("focuses").bitand(bit), 0))
+    for value in Scope.values:
+        aggregates[f"scope_{value}"] = Count("pk", filter=Q(scope=value))
+    return Triage.objects.filter(inspection=inspection).aggregate(**aggregates)
+
+
+def _prefixed(counts: dict[str, int], prefix: str) -> dict[str, int]:
+    return {k.removeprefix(prefix): v for k, v in counts.items() if k.startswith(prefix)}
+
+
+def _categories(inspection: Inspection) -> tuple[dict[str, int], int]:
+    """Reports with at least one subject of each category, and reports with any subject at all (one pass)."""
+    counts = Subject.objects.filter(report__inspection=inspection).aggregate(
+        any=Count("report_id", distinct=True),
+        **{f"category_{c}": Count("report_id", distinct=True, filter=Q(category=c)) for c in SubjectCategory.values})
+    return _prefixed(counts, "category_"), counts["any"]
+
+
+def _handovers(model: type[Referral] | type[Clue], inspection: Inspection, cutoff: dt.datetime) -> dict[str, int]:
+    counts: dict[str, Any] = {
+        "total": Count("pk"),
+        "acknowledged": Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        "result": Count("pk", filter=Q(result_at__isnull=False)),
+        "overdue": Count("pk", filter=overdue_q(cutoff)),
+    }
+    if model is Referral:
+        counts["sent"] = Count("pk", filter=Q(sent_at__isnull=False))
+    else:
+        counts["listed"] = Count("pk", filter=Q(batch__isnull=False))
+    return model.objects.filter(report__inspection=inspection).aggregate(**counts)
+
+
+def _groups(inspection: Inspection) -> dict[str, Any]:
+    groups = DuplicateGroup.objects.filter(inspection=inspection)
+    totals = groups.aggregate(count=Count("pk"), reports=Sum("size"))
+    top = list(groups.order_by("-reporters", "-size", "key").values(
+        "key", "size", "reporters", "channels", "first_received_at", "last_received_at")[:TOP_GROUPS])
+    return {"count": totals["count"], "reports": totals["reports"] or 0, "largest": top[0] if top else None, "top": top}
+
+
+def _days(inspection: Inspection) -> list[dict[str, Any]]:
+    # COUNT(*), not COUNT(id): with only received_at read, PostgreSQL answers from the index on
+    # (inspection, status, received_at) without reading the reports' rows.
+    rows = (Report.objects.filter(inspection=inspection).order_by()
+            .annotate(day=TruncDate("received_at", tzinfo=DAY_TZ)).values("day").annotate(n=Count("*")).order_by("day"))
+    return [{"day": row["day"], "count": row["n"]} for row in rows]
+
+
+def _compute(inspection: Inspection) -> dict[str, Any]:
+    counts = _report_counts(inspection)
+    labels = _triage_counts(inspection)
+    total = counts["total"]
+    by_category, with_subject = _categories(inspection)
+    dispositions = Disposition.objects.filter(report__inspection=inspection).aggregate(
+        pending=Count("pk", filter=Q(state=Disposition.State.PROPOSED)),
+        approved=Count("pk", filter=Q(state=Disposition.State.APPROVED)),
+        returned=Count("pk", filter=Q(state=Disposition.State.RETURNED)))
+    cutoff = overdue_cutoff()
+    referrals = _handovers(Referral, inspection, cutoff)
+    clues = _handovers(Clue, inspection, cutoff)
+    return {
+        "generated_at": timezone.now(),
+        "total": total,
+        "untriaged": total - labels["triaged"],
+        "channels": _rows(ChannelKind.choices, _prefixed(counts, "channel_")),
+        "statuses": _rows(ReportStatus.choices, _prefixed(counts, "status_")),
+        "disciplines": _rows(list(DISCIPLINE_LABELS.items()), _prefixed(labels, "discipline_")),
+        "focuses": _rows(list(FOCUS_LABELS.items()), _prefixed(labels, "focus_")),
+        "scopes": _rows(Scope.choices, _prefixed(labels, "scope_")),
+        "categories": _rows(SubjectCategory.choices, by_category)
+        + [{"code": "none", "label": "未登记被反映人", "count": total - with_subject}],
+        "window": {"in": counts["in_window"], "out": total - counts["in_window"]},
+        "reporters": {"real_name": total - counts["anonymous"], "anonymous": counts["anonymous"]},
+        "dispositions": dispositions,
+        "referrals": referrals,
+        "clues": clues,
+        "overdue_cutoff": cutoff,
+        "handed_over": referrals["total"] + clues["total"],
+        "overdue": referrals["overdue"] + clues["overdue"],
+        "groups": _groups(inspection),
+        "days": _days(inspection),
+    }
+
+
+def cache_key(inspection: Inspection) -> str:
+    return f"triage:stats:v{CACHE_VERSION}:{inspection.pk}"
+
+
+def team_statistics(*, user: User, inspection: Inspection) -> dict[str, Any]:
+    """The figures of the team's statistics page and its CSV (NotFound unless the user's team holds the inspection).
+
+    The same for everyone on the team, so computed at most once per CACHE_SECONDS per inspection (as the
+    dashboard's): at a million reports the passes take seconds (bench/README.md); `generated_at` says
+    when they were taken. The access check comes first, cached or not."""
+    _check_team(user, inspection)
+    key = cache_key(inspection)
+    figures = cache.get(key)
+    if figures is None:
+        with analytic_transaction():
+            figures = _compute(inspection)
+        cache.set(key, figures, CACHE_SECONDS)
+    return {**figures, "inspection": inspection}

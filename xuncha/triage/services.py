@@ -1,36 +1,104 @@
-"""Writes of triage: the automatic proposal (classification, scope, duplicate group) and the team's
-confirmations (labels, subject categories, scope). Dispositions are in services_disposition.
+"""Writes of triage.
 
-`report_triage` runs after a report's registration commits (a Celery task; inline in the embedded
-deployment). It is idempotent: a report already triaged is only re-proposed, never re-grouped.
+- The automatic proposal (`report_triage`, a system action run after a report's registration commits:
+  a Celery task, inline in the embedded deployment). It is idempotent: a report already triaged is
+  only re-proposed, never re-grouped.
+- The team's confirmations: labels, subject categories, scope.
+- Dispositions (DESIGN §1): a team member proposes 受理/转办/移交/存查/了结, the team leader approves or
+  returns it; approval applies it (report status, a referral with its letter, a clue to be listed in a
+  transfer batch).
+- Handovers: the team records the referral letter sent and lists clues into transfer batches; the
+  receiving bodies sign for batches, acknowledge referrals and record the handling and the result.
+
+Every write takes its actor and checks it through xuncha.access: the team's work on a report is
+`Kind.CASE` (what the actor may not reach is NotFound), a leader's decision `Purpose.APPROVE`
+(NotAllowed for the rest of the team), what a receiving body does `Kind.HANDOVER`. It validates
+first, then makes the change and its audit event in one transaction; refusals are xuncha.errors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from xuncha.access import Kind, Purpose, allows
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES, classify
 from xuncha.core.dedup import DuplicateIndex
 from xuncha.core.sm import sm3_hmac_hex
-from xuncha.errors import NotFound
-from xuncha.intake.models import Reply, Report, Subject, SubjectCategory
+from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
+from xuncha.inspections.models import Inspection, ReceivingBody
+from xuncha.inspections.selectors import calendar_get
+from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus, Subject, SubjectCategory
 from xuncha.keys import key_ring
 
-from .classifier import active_model
+from .classifier import active_model, classifier_retrain_if_due
 from .dedup import DjangoBandStore
-from .models import DISCIPLINE_BITS, FOCUS_BITS, DuplicateGroup, Scope, Triage, from_mask, to_mask
+from .models import (
+    DISCIPLINE_BITS,
+    FOCUS_BITS,
+    Clue,
+    Disposition,
+    DispositionKind,
+    DuplicateGroup,
+    Handling,
+    Referral,
+    Scope,
+    TransferBatch,
+    Triage,
+    from_mask,
+    to_mask,
+)
 from .scope import propose_scope
+from .search import index_report
+
+STATUS_AFTER = {
+    DispositionKind.ACCEPT: ReportStatus.ACCEPTED,
+    DispositionKind.REFER: ReportStatus.REFERRED,
+    DispositionKind.TRANSFER: ReportStatus.TRANSFERRED,
+    DispositionKind.FILE: ReportStatus.FILED,
+    DispositionKind.CLOSE: ReportStatus.CLOSED,
+}
+# Statuses after which a report takes no further disposition (it has left the team's hands).
+FINAL_STATUSES = {ReportStatus.REFERRED, ReportStatus.TRANSFERRED, ReportStatus.CLOSED}
+LEADERS_ONLY = "只有本巡察组组长、副组长可以审批处置意见。"
+
+
+# --- access -------------------------------------------------------------------------------------------
+
+
+def _check_team(actor: User, inspection: Inspection) -> None:
+    """The team's work on a report is the team's: anyone else is told it does not exist."""
+    if not allows(actor, Kind.CASE, Purpose.WORK, inspection):
+        raise NotFound
+
+
+def _check_leader(actor: User, inspection: Inspection) -> None:
+    """Only the team's leader and deputy decide; the rest of the team sees the decision but may not take it."""
+    _check_team(actor, inspection)
+    if not allows(actor, Kind.CASE, Purpose.APPROVE, inspection):
+        raise NotAllowed(LEADERS_ONLY)
+
+
+def _check_recipient(actor: User, inspection: Inspection, body_id: int) -> None:
+    """What was handed to a receiving body is that body's; anyone else is told it does not exist."""
+    if not allows(actor, Kind.HANDOVER, Purpose.WORK, inspection, body_id=body_id):
+        raise NotFound
+
+
+def is_team_leader(user: User, report: Report) -> bool:
+    return allows(user, Kind.CASE, Purpose.APPROVE, report.inspection)
+
+
+# --- the automatic proposal ----------------------------------------------------------------------------
 
 
 def reporter_key(report: Report) -> str:
@@ -140,23 +208,30 @@ def triage_for(report: Report) -> Triage:
         return report_triage(report_id=report.pk)
 
 
-def _check_team(actor: Any, report: Report) -> None:
-    """The team's work on a report is the team's: anyone else is told it does not exist."""
-    if not allows(actor, Kind.CASE, Purpose.WORK, report.inspection):
-        raise NotFound
+def group_mark_answered(report: Report) -> None:
+    """A result reply went to `report`: its group's matter is answered; later repeats link to it."""
+    key = Triage.objects.filter(pk=report.pk).values_list("group_key", flat=True).first()
+    if key is None:
+        return
+    DuplicateGroup.objects.filter(key=key, answered_report__isnull=True).update(answered_report=report)
+    answered = Reply.objects.filter(kind=Reply.Kind.RESULT).values("report_id")
+    (Triage.objects.filter(inspection_id=report.inspection_id, group_key=key, repeat_of_answered__isnull=True)
+     .exclude(pk=report.pk).exclude(pk__in=answered).update(repeat_of_answered=report))
 
 
-def labels_confirm(*, actor: Any, report: Report, disciplines: Iterable[str], focuses: Iterable[str],
+# --- the team's confirmations --------------------------------------------------------------------------
+
+
+def labels_confirm(*, actor: User, report: Report, disciplines: Iterable[str], focuses: Iterable[str],
                    request: HttpRequest | None = None) -> Triage:
     """The team confirms (or corrects) the disciplines and focuses; the confirmed labels train the model."""
-    _check_team(actor, report)
+    _check_team(actor, report.inspection)
     d, f = sorted(set(disciplines)), sorted(set(focuses))
     bad = [c for c in d if c not in DISCIPLINES] + [c for c in f if c not in FOCUSES]
     if bad:
-        raise ValidationError(f"分类代码无效：{'、'.join(bad)}")
-    triage = triage_for(report)
+        raise Invalid(f"分类代码无效：{'、'.join(bad)}")
     with transaction.atomic():
-        triage = Triage.objects.select_for_update().get(pk=triage.pk)
+        triage = Triage.objects.select_for_update().get(pk=triage_for(report).pk)
         triage.disciplines, triage.focuses = to_mask(d, DISCIPLINE_BITS), to_mask(f, FOCUS_BITS)
         triage.labels_confirmed, triage.labels_confirmed_by, triage.labels_confirmed_at = True, actor, timezone.now()
         _propose_scope(triage, report)
@@ -164,14 +239,8 @@ def labels_confirm(*, actor: Any, report: Report, disciplines: Iterable[str], fo
         names = "、".join([DISCIPLINE_LABELS[c] for c in d] + [FOCUS_LABELS[c] for c in f]) or "无"
         audit_record(actor=actor, action="report.labels_confirm", obj=report, request=request,
                      summary=f"确认信访件 {report.reference} 的问题类别：{names}", data={"disciplines": d, "focuses": f})
-        transaction.on_commit(_maybe_retrain)
+        transaction.on_commit(classifier_retrain_if_due.delay)
     return triage
-
-
-def _maybe_retrain() -> None:
-    from .tasks import classifier_retrain_if_due
-
-    classifier_retrain_if_due.delay()
 
 
 @dataclass
@@ -182,23 +251,22 @@ class SubjectChange:
     pk: int | None = None  # None: a subject the team adds
 
 
-def subjects_update(*, actor: Any, report: Report, changes: list[SubjectChange], request: HttpRequest | None = None) -> None:
-    """The team records each subject's category (and adds subjects the registration missed)."""
-    _check_team(actor, report)
+def subjects_update(*, actor: User, report: Report, changes: list[SubjectChange], request: HttpRequest | None = None) -> Triage:
+    """The team records each subject's category (and adds subjects the registration missed); the scope
+    is proposed again from them."""
+    _check_team(actor, report.inspection)
     problems = [f"被反映人“{c.name}”的类别无效。" for c in changes if c.category not in SubjectCategory.values]
     problems += ["请填写被反映人姓名。" for c in changes if not c.name.strip()]
     existing = {s.pk: s for s in report.subjects.all()}
     problems += ["被反映人不属于该信访件。" for c in changes if c.pk is not None and c.pk not in existing]
     if problems:
-        raise ValidationError(problems)
+        raise Invalid(problems)
     with transaction.atomic():
         for c in changes:
             if c.pk is None:
                 Subject.objects.create(report=report, name=c.name.strip()[:64], post=c.post.strip()[:120], category=c.category)
             else:
                 Subject.objects.filter(pk=c.pk).update(name=c.name.strip()[:64], post=c.post.strip()[:120], category=c.category)
-        from .search import index_report
-
         index_report(report)
         fresh = Report.objects.prefetch_related("subjects").get(pk=report.pk)
         triage = Triage.objects.select_for_update().get(pk=triage_for(report).pk)
@@ -207,18 +275,18 @@ def subjects_update(*, actor: Any, report: Report, changes: list[SubjectChange],
         audit_record(actor=actor, action="report.subjects_update", obj=report, request=request,
                      summary=f"更新信访件 {report.reference} 的被反映人：" + "、".join(
                          f"{c.name}（{SubjectCategory(c.category).label}）" for c in changes))
+    return triage
 
 
-def scope_confirm(*, actor: Any, report: Report, scope: str, reason: str, request: HttpRequest | None = None) -> Triage:
+def scope_confirm(*, actor: User, report: Report, scope: str, reason: str, request: HttpRequest | None = None) -> Triage:
     """The team decides the scope (agreeing with the proposal or not), with the reason recorded."""
-    _check_team(actor, report)
+    _check_team(actor, report.inspection)
     if scope not in (Scope.IN, Scope.OUT, Scope.OUT_OF_WINDOW):
-        raise ValidationError("请选择是否属于受理范围。")
+        raise Invalid("请选择是否属于受理范围。")
     if not reason.strip():
-        raise ValidationError("请写明判断理由。")
-    triage_for(report)
+        raise Invalid("请写明判断理由。")
     with transaction.atomic():
-        triage = Triage.objects.select_for_update().get(pk=report.pk)
+        triage = Triage.objects.select_for_update().get(pk=triage_for(report).pk)
         triage.scope, triage.scope_reason, triage.scope_confirmed = scope, reason.strip()[:300], True
         triage.save(update_fields=["scope", "scope_reason", "scope_confirmed"])
         audit_record(actor=actor, action="report.scope_confirm", obj=report, request=request,
@@ -226,12 +294,210 @@ def scope_confirm(*, actor: Any, report: Report, scope: str, reason: str, reques
     return triage
 
 
-def group_mark_answered(report: Report) -> None:
-    """A result reply went to `report`: its group's matter is answered; later repeats link to it."""
-    key = Triage.objects.filter(pk=report.pk).values_list("group_key", flat=True).first()
-    if key is None:
+# --- dispositions --------------------------------------------------------------------------------------
+
+
+def _check_proposal(report: Report, kind: str, body: ReceivingBody | None, reason: str) -> None:
+    problems = []
+    if kind not in DispositionKind.values:
+        problems.append("请选择处置方式。")
+    if kind in (DispositionKind.REFER, DispositionKind.TRANSFER) and body is None:
+        problems.append("转办、移交须选择接收单位。")
+    if kind not in (DispositionKind.REFER, DispositionKind.TRANSFER) and body is not None:
+        problems.append("只有转办、移交需要接收单位。")
+    if not reason.strip():
+        problems.append("请写明处置理由。")
+    if report.status in FINAL_STATUSES:
+        problems.append(f"该信访件已{report.get_status_display()}，不能再作处置。")
+    if kind == DispositionKind.ACCEPT and report.status == ReportStatus.ACCEPTED:
+        problems.append("该信访件已受理。")
+    if report.dispositions.filter(state=Disposition.State.PROPOSED).exists():
+        problems.append("该信访件已有待审批的处置意见，请先由组长审批。")
+    if problems:
+        raise Invalid(problems)
+
+
+def disposition_propose(*, actor: User, report: Report, kind: str, reason: str, body: ReceivingBody | None = None,
+                        approve: bool = False, request: HttpRequest | None = None) -> Disposition:
+    """Propose a disposition; a team leader may approve it at once (`approve=True`)."""
+    if approve:
+        _check_leader(actor, report.inspection)
+    else:
+        _check_team(actor, report.inspection)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("inspection").get(pk=report.pk)
+        _check_proposal(report, kind, body, reason)
+        disposition = Disposition.objects.create(report=report, kind=kind, body=body, reason=reason.strip(), proposed_by=actor)
+        to = f"（{body.name}）" if body else ""
+        audit_record(actor=actor, action="disposition.propose", obj=report, request=request,
+                     summary=f"拟{disposition.get_kind_display()}信访件 {report.reference}{to}，理由：{reason.strip()[:200]}",
+                     data={"disposition": disposition.pk, "kind": kind, "body": body.pk if body else None})
+        if approve:
+            _decide(actor=actor, disposition=disposition, approve=True, note="", request=request)
+    return disposition
+
+
+def disposition_decide(*, actor: User, disposition: Disposition, approve: bool, note: str = "",
+                       request: HttpRequest | None = None) -> Disposition:
+    """The team leader approves (and so applies) or returns a proposed disposition."""
+    report = Report.objects.select_related("inspection").get(pk=disposition.report_id)
+    _check_leader(actor, report.inspection)
+    if not approve and not note.strip():
+        raise Invalid("退回时请写明意见。")
+    with transaction.atomic():
+        disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
+        if disposition.state != Disposition.State.PROPOSED:
+            raise Invalid("该处置意见已审批。")
+        _decide(actor=actor, disposition=disposition, approve=approve, note=note, request=request)
+    return disposition
+
+
+def _decide(*, actor: User, disposition: Disposition, approve: bool, note: str, request: HttpRequest | None) -> None:
+    report = Report.objects.select_for_update().select_related("inspection").get(pk=disposition.report_id)
+    disposition.state = Disposition.State.APPROVED if approve else Disposition.State.RETURNED
+    disposition.decided_by, disposition.decided_at, disposition.decision_note = actor, timezone.now(), note.strip()[:300]
+    disposition.save()
+    verb = "批准" if approve else "退回"
+    audit_record(actor=actor, action="disposition.approve" if approve else "disposition.return", obj=report, request=request,
+                 summary=f"{verb}信访件 {report.reference} 的处置意见：{disposition.get_kind_display()}"
+                         + (f"，意见：{note.strip()[:200]}" if note.strip() else ""),
+                 data={"disposition": disposition.pk, "kind": disposition.kind})
+    if not approve:
         return
-    DuplicateGroup.objects.filter(key=key, answered_report__isnull=True).update(answered_report=report)
-    answered = Reply.objects.filter(kind=Reply.Kind.RESULT).values("report_id")
-    (Triage.objects.filter(inspection_id=report.inspection_id, group_key=key, repeat_of_answered__isnull=True)
-     .exclude(pk=report.pk).exclude(pk__in=answered).update(repeat_of_answered=report))
+    if report.status in FINAL_STATUSES:
+        raise Invalid(f"该信访件已{report.get_status_display()}，不能再作处置。")
+    report.status = STATUS_AFTER[DispositionKind(disposition.kind)]
+    fields = ["status"]
+    if disposition.kind != DispositionKind.ACCEPT:
+        # The team's handling closes here: the result is due to a real-name reporter within N working days
+        # (for an accepted report it is due after the feedback, see rectification). A repeat of a matter
+        # already answered records why it gets no reply of its own.
+        if not report.anonymous:
+            report.result_due = calendar_get().add_working_days_after(timezone.localdate(), settings.RESULT_NOTICE_WORKING_DAYS)
+            fields.append("result_due")
+        answered = Triage.objects.filter(pk=report.pk).values_list("repeat_of_answered_id", flat=True).first()
+        if answered and disposition.kind == DispositionKind.CLOSE and not report.reply_exempt:
+            report.reply_exempt, report.reply_exempt_note = ReplyExemption.REPEAT_ANSWERED, f"同一事项已答复（信访件ID {answered}）"
+            fields += ["reply_exempt", "reply_exempt_note"]
+    report.save(update_fields=fields)
+    if disposition.kind in (DispositionKind.REFER, DispositionKind.TRANSFER):
+        _hand_over(disposition, report)
+
+
+def _hand_over(disposition: Disposition, report: Report) -> None:
+    assert disposition.body is not None
+    due = calendar_get().add_working_days_after(timezone.localdate(), settings.HANDOVER_WORKING_DAYS)
+    common = {"report": report, "body": disposition.body, "disposition": disposition, "reason": disposition.reason,
+              "due_on": due}
+    if disposition.kind == DispositionKind.REFER:
+        Inspection.objects.select_for_update().filter(pk=report.inspection_id).values_list("pk", flat=True).first()
+        number = (Referral.objects.filter(report__inspection_id=report.inspection_id).aggregate(m=Max("number"))["m"] or 0) + 1
+        Referral.objects.create(number=number, **common)
+    else:
+        Clue.objects.create(**common)
+
+
+# --- handovers: the team's side ------------------------------------------------------------------------
+
+
+def referral_send(*, actor: User, referral: Referral, request: HttpRequest | None = None) -> Referral:
+    """The team records that the referral letter has gone out (once; a second call changes nothing)."""
+    _check_team(actor, referral.report.inspection)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.sent_at is None:
+            referral.sent_at = timezone.now()
+            referral.save(update_fields=["sent_at"])
+            audit_record(actor=actor, action="referral.send", obj=referral, request=request,
+                         summary=f"转办函第{referral.number}号已发出（{referral.body}）")
+    return referral
+
+
+def transfer_batch_create(*, actor: User, inspection: Inspection, body: ReceivingBody, clue_ids: list[int],
+                          request: HttpRequest | None = None) -> TransferBatch:
+    """List approved clues not yet transferred into one batch for `body` (the transfer list to sign for)."""
+    _check_team(actor, inspection)
+    if not clue_ids:
+        raise Invalid("请选择要移交的问题线索。")
+    with transaction.atomic():
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).values_list("pk", flat=True).first()
+        clues = list(Clue.objects.select_for_update().filter(pk__in=clue_ids, report__inspection=inspection, body=body,
+                                                              batch__isnull=True))
+        if len(clues) != len(set(clue_ids)):
+            raise Invalid("所选问题线索中有已移交、不属于该接收单位或不属于本巡察任务的，请刷新后重试。")
+        number = (TransferBatch.objects.filter(inspection=inspection).aggregate(m=Max("number"))["m"] or 0) + 1
+        batch = TransferBatch.objects.create(inspection=inspection, body=body, number=number, created_by=actor)
+        Clue.objects.filter(pk__in=[c.pk for c in clues]).update(batch=batch)
+        audit_record(actor=actor, action="transfer_batch.create", obj=batch, request=request,
+                     summary=f"生成问题线索移交清单第{number}号：{body}，{len(clues)}件", data={"clues": sorted(clue_ids)})
+    return batch
+
+
+# --- handovers: the receiving body's side --------------------------------------------------------------
+
+
+def transfer_batch_sign(*, actor: User, batch: TransferBatch, request: HttpRequest | None = None) -> TransferBatch:
+    """The receiving body's recipient signs for a transfer list: every clue in it is acknowledged."""
+    _check_recipient(actor, batch.inspection, batch.body_id)
+    with transaction.atomic():
+        batch = TransferBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.signed_at is not None:
+            raise Conflict("该移交清单已签收。")
+        now = timezone.now()
+        batch.signed_by, batch.signed_at = actor, now
+        batch.save(update_fields=["signed_by", "signed_at"])
+        batch.clues.filter(acknowledged_at__isnull=True).update(acknowledged_at=now, acknowledged_by=actor)
+        audit_record(actor=actor, action="transfer_batch.sign", obj=batch, request=request,
+                     summary=f"签收问题线索移交清单第{batch.number}号（{batch.body}）")
+    return batch
+
+
+def _check_handed_over(actor: User, item: Referral | Clue) -> None:
+    """A recipient reaches a referral, and a clue once it is listed in a transfer batch."""
+    _check_recipient(actor, item.report.inspection, item.body_id)
+    if isinstance(item, Clue) and item.batch_id is None:
+        raise NotFound
+
+
+def handover_acknowledge(*, actor: User, item: Referral | Clue, request: HttpRequest | None = None) -> Referral | Clue:
+    """The recipient acknowledges a referral (a clue is acknowledged by signing for its batch)."""
+    _check_handed_over(actor, item)
+    if isinstance(item, Clue):
+        raise Invalid("问题线索随移交清单签收，请签收清单。")
+    with transaction.atomic():
+        item = Referral.objects.select_for_update().get(pk=item.pk)
+        if item.acknowledged_at is not None:
+            raise Conflict("已签收。")
+        item.acknowledged_at, item.acknowledged_by = timezone.now(), actor
+        item.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit_record(actor=actor, action="referral.acknowledge", obj=item, request=request,
+                     summary=f"签收转办件（转办函第{item.number}号）")
+    return item
+
+
+def handover_result(*, actor: User, item: Referral | Clue, handling: str, result: str,
+                    request: HttpRequest | None = None) -> Referral | Clue:
+    """The recipient records how the matter is handled and, when there is one, the result."""
+    _check_handed_over(actor, item)
+    problems = []
+    if item.acknowledged_at is None:
+        problems.append("请先签收。")
+    if handling and handling not in Handling.values:
+        problems.append("处置方式无效。")
+    if isinstance(item, Clue) and not handling:
+        problems.append("请选择问题线索的处置方式。")
+    if not handling and not result.strip():
+        problems.append("请填写处置方式或办理结果。")
+    if problems:
+        raise Invalid(problems)
+    model = type(item)
+    with transaction.atomic():
+        item = model.objects.select_for_update().get(pk=item.pk)
+        item.handling = handling
+        if result.strip():
+            item.result, item.result_at, item.result_by = result.strip(), timezone.now(), actor
+        item.save(update_fields=["handling", "result", "result_at", "result_by"])
+        what = item.get_handling_display() if handling else ""
+        audit_record(actor=actor, action=f"{model._meta.model_name}.result", obj=item, request=request,
+                     summary=f"{model._meta.verbose_name}处置：{what or '—'}" + ("，已反馈办理结果" if result.strip() else ""))
+    return item

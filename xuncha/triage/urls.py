@@ -1,20 +1,29 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views
+from .views import handovers, reports, stats
 
 app_name = "triage"
 
 urlpatterns = [
-    path("inspections/<int:pk>/", views.queue_page, name="queue"),
-    path("inspections/<int:pk>/approvals/", views.approvals, name="approvals"),
-    path("inspections/<int:pk>/groups/", views.groups, name="groups"),
-    path("groups/<int:key>/", views.group_detail, name="group"),
-    path("reports/<int:pk>/", views.report, name="report"),
-    path("reports/<int:pk>/labels/", views.labels, name="labels"),
-    path("reports/<int:pk>/subjects/", views.subjects, name="subjects"),
-    path("reports/<int:pk>/scope/", views.scope, name="scope"),
-    path("reports/<int:pk>/disposition/", views.disposition, name="disposition"),
-    path("dispositions/<int:pk>/decide/", views.decide, name="decide"),
-    path("", include("xuncha.triage.urls_handover")),
-    path("", include("xuncha.triage.urls_stats")),
+    # The team's work on reports.
+    path("inspections/<int:pk>/", reports.queue_page, name="queue"),
+    path("inspections/<int:pk>/approvals/", reports.approvals, name="approvals"),
+    path("inspections/<int:pk>/groups/", reports.groups, name="groups"),
+    path("groups/<int:key>/", reports.group_detail, name="group"),
+    path("reports/<int:pk>/", reports.report, name="report"),
+    path("reports/<int:pk>/labels/", reports.labels, name="labels"),
+    path("reports/<int:pk>/subjects/", reports.subjects, name="subjects"),
+    path("reports/<int:pk>/scope/", reports.scope, name="scope"),
+    path("reports/<int:pk>/disposition/", reports.disposition, name="disposition"),
+    path("dispositions/<int:pk>/decide/", reports.decide, name="decide"),
+    # After approval: referrals (letters), clues and transfer batches (lists).
+    path("inspections/<int:pk>/handovers/", handovers.handovers, name="handovers"),
+    path("inspections/<int:pk>/batches/new/", handovers.batch_create, name="batch_create"),
+    path("referrals/<int:pk>/sent/", handovers.referral_sent, name="referral_sent"),
+    path("referrals/<int:pk>/letter.docx", handovers.referral_letter, name="referral_letter"),
+    path("batches/<int:pk>/", handovers.batch_detail, name="batch"),
+    path("batches/<int:pk>/list.docx", handovers.batch_docx, name="batch_docx"),
+    # The team's statistics.
+    path("inspections/<int:pk>/stats/", stats.stats, name="stats"),
+    path("inspections/<int:pk>/stats/csv/", stats.stats_csv, name="stats_csv"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_recipient as views
+from .views import recipient as views
 
 app_name = "recipient"
 

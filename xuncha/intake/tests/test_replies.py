@@ -19,7 +19,7 @@ from xuncha.intake import services, services_replies
 from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus
 from xuncha.intake.selectors_replies import reply_counts, reply_summary, reply_worklist
 from xuncha.triage.models import Triage
-from xuncha.triage.services_disposition import disposition_propose
+from xuncha.triage.services import disposition_propose
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
 from xuncha.triage import documents
 from xuncha.triage.models import Clue, Referral
-from xuncha.triage.services_disposition import disposition_propose, transfer_batch_sign
+from xuncha.triage.services import disposition_propose, transfer_batch_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_transfer_list_has_a_row_per_clue_and_the_sign_lines(register, seed000) 
     a = register(GIFT, [("赵某", "副院长", "leadership")], reporter=REPORTER)
     b = register("学院党委书记孙某违规决定重大事项，不经集体讨论。" * 20, [("孙某", "党委书记", "leadership"), ("周某", "", "key_post")])
     clues = [hand_over(a, "transfer", "中国计量大学纪委", "涉嫌违反廉洁纪律"), hand_over(b, "transfer", "中国计量大学纪委", "违反民主集中制")]
-    from xuncha.triage.services_disposition import transfer_batch_create
+    from xuncha.triage.services import transfer_batch_create
 
     batch = transfer_batch_create(actor=member, inspection=seed000, body=clues[0].body, clue_ids=[c.pk for c in clues])
     paragraphs, rows = docx_text(documents.transfer_list_docx(batch))

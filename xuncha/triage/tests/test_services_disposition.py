@@ -11,7 +11,7 @@ from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
 from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus
 from xuncha.triage.models import Clue, Referral
-from xuncha.triage.services_disposition import disposition_decide, disposition_propose
+from xuncha.triage.services import disposition_decide, disposition_propose
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.models import ReceivingBody
 from xuncha.triage.models import Clue, Referral, TransferBatch
-from xuncha.triage.services_disposition import disposition_propose, handover_acknowledge, transfer_batch_sign
+from xuncha.triage.services import disposition_propose, handover_acknowledge, transfer_batch_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,7 @@ def _urls(practice: Any, items: dict, batch: TransferBatch) -> list[str]:
 
 @pytest.fixture
 def batch(practice, items) -> TransferBatch:
-    from xuncha.triage.services_disposition import transfer_batch_create
+    from xuncha.triage.services import transfer_batch_create
 
     return transfer_batch_create(actor=User.objects.get(username="member"), inspection=practice, body=items["gift"].body,
                                  clue_ids=[items["gift"].pk])

@@ -15,7 +15,7 @@ from xuncha.audit.models import AuditEvent
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
 from xuncha.triage.models import Clue, Handling, Referral, TransferBatch
-from xuncha.triage.services_disposition import disposition_propose, transfer_batch_create, transfer_batch_sign
+from xuncha.triage.services import disposition_propose, transfer_batch_create, transfer_batch_sign
 
 pytestmark = pytest.mark.django_db
 

@@ -136,3 +136,23 @@ def test_approvals_page_lists_pending_for_the_leader(clients, report) -> None:
     assert report.reference in r.content.decode()
     clients["leader"].post(reverse("triage:decide", args=[d.pk]), {"decision": "approve", "next": "approvals"})
     assert Report.objects.get(pk=report.pk).status == ReportStatus.ACCEPTED
+
+
+def test_a_refused_decision_lands_on_the_decision_form(clients, report) -> None:
+    clients["member"].post(reverse("triage:disposition", args=[report.pk]), {"kind": "file", "reason": "存查"})
+    d = Disposition.objects.get()
+    r = clients["leader"].post(reverse("triage:decide", args=[d.pk]), {"decision": "return", "next": "approvals"})
+    page = r.content.decode()
+    assert r.status_code == 400 and "退回时请写明意见。" in page and 'id="decide-form"' in page
+    clients["leader"].post(reverse("triage:decide", args=[d.pk]), {"decision": "approve"})
+    r = clients["leader"].post(reverse("triage:decide", args=[d.pk]), {"decision": "approve"})
+    assert r.status_code == 400 and "该处置意见已审批。" in r.content.decode()
+
+
+def test_a_refused_subject_change_keeps_what_was_typed(clients, report) -> None:
+    r = clients["member"].post(reverse("triage:subjects", args=[report.pk]), {
+        "subjects-TOTAL_FORMS": "1", "subjects-INITIAL_FORMS": "1",
+        "subjects-0-pk": "999999", "subjects-0-name": "钱某", "subjects-0-post": "处长", "subjects-0-category": "key_post"})
+    page = r.content.decode()
+    assert r.status_code == 400 and "被反映人不属于该信访件。" in page and 'value="钱某"' in page
+    assert list(report.subjects.values_list("name", flat=True)) == ["赵某"]

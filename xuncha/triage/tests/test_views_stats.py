@@ -21,9 +21,9 @@ from xuncha.core.classify import DISCIPLINES, FOCUSES
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
 from xuncha.intake.models import Report
-from xuncha.triage import services_disposition as sd
+from xuncha.triage import services as sd
 from xuncha.triage.models import Clue, Referral, Scope, Triage
-from xuncha.triage.selectors_stats import cache_key, team_statistics
+from xuncha.triage.selectors import cache_key, team_statistics
 
 pytestmark = pytest.mark.django_db
 

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from xuncha.accounts.selectors import body_ids
+from xuncha.access import actor_of
+from xuncha.accounts.http import AuthedRequest
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
-from xuncha.web import attach_error
+from xuncha.errors import NotFound
+from xuncha.web import form_submit
 
-from .models import Clue, Handling, Referral
-from .selectors import (
+from ..forms import HandlingForm
+from ..models import Clue, Referral, TransferBatch
+from ..selectors import (
+    overdue_cutoff,
     overdue_q,
     recipient_batch_get,
     recipient_batches,
@@ -33,22 +35,11 @@ from .selectors import (
     recipient_referral_get,
     recipient_referrals,
 )
-from .services_disposition import handover_acknowledge, handover_result, overdue_cutoff, transfer_batch_sign
-from .views_handover import batch_download, flag_items
+from ..services import handover_acknowledge, handover_result, transfer_batch_sign
+from .handovers import batch_download, flag_items
 
 FILTERS = {"unsigned": "待签收", "progress": "办理中", "overdue": "逾期未反馈", "done": "已反馈"}
 LIMIT = 100
-
-
-class HandlingForm(forms.Form):
-    handling = forms.ChoiceField(label="处置方式", required=False, choices=[("", "—— 请选择 ——"), *Handling.choices])
-    result = forms.CharField(label="办理结果", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text="办结后填写办理结果并反馈巡察组；仅确定处置方式时可暂不填写。")
-
-
-def _require_recipient(request: HttpRequest) -> None:
-    if not body_ids(request.user):
-        raise Http404
 
 
 def _item_q(state: str, cutoff: Any) -> Q | None:
@@ -64,7 +55,7 @@ def _item_q(state: str, cutoff: Any) -> Q | None:
     return None
 
 
-def _batches(user: Any, state: str, cutoff: Any) -> QuerySet[Any]:
+def _batches(user: User, state: str, cutoff: Any) -> QuerySet[TransferBatch]:
     qs = recipient_batches(user=user).select_related("signed_by").annotate(clue_count=Count("clues"))
     if state == "unsigned":
         qs = qs.filter(signed_at__isnull=True)
@@ -77,8 +68,9 @@ def _batches(user: Any, state: str, cutoff: Any) -> QuerySet[Any]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    _require_recipient(request)
+def home(request: AuthedRequest) -> HttpResponse:
+    if not actor_of(request.user).bodies:  # the page of receiving bodies' recipients only
+        raise NotFound
     state = request.GET.get("state", "")
     state = state if state in FILTERS else ""
     cutoff = overdue_cutoff()
@@ -96,7 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def batch(request: HttpRequest, pk: int) -> HttpResponse:
+def batch(request: AuthedRequest, pk: int) -> HttpResponse:
     item = recipient_batch_get(user=request.user, pk=pk)
     clues = flag_items(item.clues.select_related("report__triage").prefetch_related("report__subjects").order_by("report__number", "id"))
     return render(request, "triage/recipient_batch.html", {"batch": item, "clues": clues})
@@ -104,27 +96,22 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     item = recipient_batch_get(user=request.user, pk=pk)
-    try:
-        transfer_batch_sign(actor=request.user, batch=item, request=request)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已签收问题线索移交清单第{item.number}号，请在规定期限内反馈处置情况和结果。")
+    transfer_batch_sign(actor=request.user, batch=item, request=request)
+    messages.success(request, f"已签收问题线索移交清单第{item.number}号，请在规定期限内反馈处置情况和结果。")
     return redirect("recipient:batch", pk=item.pk)
 
 
 @login_required
-def batch_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     return batch_download(request, recipient_batch_get(user=request.user, pk=pk))
 
 
-def _detail(request: HttpRequest, item: Referral | Clue, form: HandlingForm | None = None, status: int = 200) -> HttpResponse:
+def _detail(request: AuthedRequest, item: Referral | Clue, form: HandlingForm | None = None, status: int = 200) -> HttpResponse:
     kind = "referral" if isinstance(item, Referral) else "clue"
-    with transaction.atomic():
-        audit_record(actor=request.user, action=f"{kind}.view", obj=item, request=request,
-                     summary=f"接收单位查看{item._meta.verbose_name}（信访件 {item.report.reference}）")
+    audit_record(actor=request.user, action=f"{kind}.view", obj=item, request=request,
+                 summary=f"接收单位查看{item._meta.verbose_name}（信访件 {item.report.reference}）")
     initial = {"handling": item.handling, "result": item.result}
     return render(request, "triage/recipient_item.html", {
         "item": flag_items([item])[0], "kind": kind, "report": item.report,
@@ -132,58 +119,41 @@ def _detail(request: HttpRequest, item: Referral | Clue, form: HandlingForm | No
     }, status=status)
 
 
-def _referral(request: HttpRequest, pk: int) -> Referral:
-    return recipient_referral_get(user=request.user, pk=pk)
-
-
-def _clue(request: HttpRequest, pk: int) -> Clue:
-    return recipient_clue_get(user=request.user, pk=pk)
+@login_required
+def referral(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail(request, recipient_referral_get(user=request.user, pk=pk))
 
 
 @login_required
-def referral(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _referral(request, pk))
-
-
-@login_required
-def clue(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _clue(request, pk))
+def clue(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail(request, recipient_clue_get(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
-def referral_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _referral(request, pk)
-    try:
-        handover_acknowledge(actor=request.user, item=item, request=request)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已签收转办件（转办函第{item.number}号）。")
+def referral_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = recipient_referral_get(user=request.user, pk=pk)
+    handover_acknowledge(actor=request.user, item=item, request=request)
+    messages.success(request, f"已签收转办件（转办函第{item.number}号）。")
     return redirect("recipient:referral", pk=item.pk)
 
 
-def _record(request: HttpRequest, item: Referral | Clue, url_name: str) -> HttpResponse:
+def _record(request: AuthedRequest, item: Referral | Clue, url_name: str) -> HttpResponse:
     form = HandlingForm(request.POST)
-    if form.is_valid():
-        try:
-            handover_result(actor=request.user, item=item, handling=form.cleaned_data["handling"],
-                            result=form.cleaned_data["result"], request=request)
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, "办理结果已反馈巡察组。" if form.cleaned_data["result"].strip() else "处置方式已保存。")
-            return redirect(url_name, pk=item.pk)
+    if form_submit(form, lambda d: handover_result(actor=request.user, item=item, handling=d["handling"], result=d["result"],
+                                                   request=request)):
+        messages.success(request, "办理结果已反馈巡察组。" if form.cleaned_data["result"].strip() else "处置方式已保存。")
+        return redirect(url_name, pk=item.pk)
     return _detail(request, item, form, status=400)
 
 
 @login_required
 @require_POST
-def referral_result(request: HttpRequest, pk: int) -> HttpResponse:
-    return _record(request, _referral(request, pk), "recipient:referral")
+def referral_result(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _record(request, recipient_referral_get(user=request.user, pk=pk), "recipient:referral")
 
 
 @login_required
 @require_POST
-def clue_result(request: HttpRequest, pk: int) -> HttpResponse:
-    return _record(request, _clue(request, pk), "recipient:clue")
+def clue_result(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _record(request, recipient_clue_get(user=request.user, pk=pk), "recipient:clue")

@@ -10,23 +10,32 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xuncha.accounts.http import AuthedRequest
 from xuncha.audit.services import audit_record
-from xuncha.inspections.models import ReceivingBody
+from xuncha.errors import NotFound
+from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.intake.selectors import intake_inspection_get
-from xuncha.web import attachment
+from xuncha.web import attachment, form_submit
 
-from . import documents
-from .models import Clue, Referral
-from .selectors import team_batch_get, team_batches, team_clues, team_referral_get, team_referrals
-from .services_disposition import overdue_cutoff, referral_send, result_due, transfer_batch_create
+from .. import documents
+from ..forms import BatchForm
+from ..models import Clue, Referral, TransferBatch
+from ..selectors import (
+    overdue_cutoff,
+    result_due,
+    team_batch_get,
+    team_batches,
+    team_clues,
+    team_referral_get,
+    team_referrals,
+)
+from ..services import referral_send, transfer_batch_create
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -47,9 +56,7 @@ def flag_items(items: Iterable[Referral | Clue], today: dt.date | None = None, c
     return out
 
 
-@login_required
-def handovers(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = intake_inspection_get(user=request.user, pk=pk)
+def _page(request: AuthedRequest, inspection: Inspection, batch_form: BatchForm | None = None, status: int = 200) -> HttpResponse:
     referrals = flag_items(team_referrals(user=request.user, inspection=inspection).order_by("number"))
     clues = flag_items(team_clues(user=request.user, inspection=inspection).prefetch_related("report__subjects")
                        .order_by("body__name", "report__number", "id"))
@@ -60,13 +67,18 @@ def handovers(request: HttpRequest, pk: int) -> HttpResponse:
     batches = team_batches(user=request.user, inspection=inspection).annotate(clue_count=Count("clues")).order_by("-number")
     return render(request, "triage/handovers.html", {
         "inspection": inspection, "referrals": referrals, "waiting": list(waiting.items()), "batches": batches,
-        "clue_count": len(clues), "today": timezone.localdate(),
-    })
+        "clue_count": len(clues), "today": timezone.localdate(), "batch_form": batch_form,
+    }, status=status)
+
+
+@login_required
+def handovers(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _page(request, intake_inspection_get(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
-def referral_sent(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_sent(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = team_referral_get(user=request.user, pk=pk)
     was_sent = referral.sent_at is not None
     referral_send(actor=request.user, referral=referral, request=request)
@@ -78,54 +90,46 @@ def referral_sent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = team_referral_get(user=request.user, pk=pk)
     content = documents.referral_letter_docx(referral)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="referral.letter_export", obj=referral, request=request,
-                     summary=f"导出转办函第{referral.number}号（{referral.body}，信访件 {referral.report.reference}）")
+    audit_record(actor=request.user, action="referral.letter_export", obj=referral, request=request,
+                 summary=f"导出转办函第{referral.number}号（{referral.body}，信访件 {referral.report.reference}）")
     return attachment(content, DOCX, f"转办函-第{referral.number}号-{referral.body.name}.docx")
-
-
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
 
 
 @login_required
 @require_POST
-def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_create(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = intake_inspection_get(user=request.user, pk=pk)
     body_id = request.POST.get("body", "")
     body = ReceivingBody.objects.filter(pk=int(body_id)).first() if body_id.isdigit() else None
     if body is None:
-        raise Http404
-    try:
-        batch = transfer_batch_create(actor=request.user, inspection=inspection, body=body,
-                                      clue_ids=_ids(request.POST.getlist("clues")), request=request)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("triage:handovers", pk=inspection.pk)
+        raise NotFound
+    form = BatchForm(request.POST)
+    batch = form_submit(form, lambda d: transfer_batch_create(actor=request.user, inspection=inspection, body=body,
+                                                              clue_ids=d["clues"], request=request))
+    if batch is None:
+        return _page(request, inspection, batch_form=form, status=400)
     messages.success(request, f"已生成问题线索移交清单第{batch.number}号（{body}），请下载清单并交接收单位签收。")
     return redirect("triage:batch", pk=batch.pk)
 
 
 @login_required
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = team_batch_get(user=request.user, pk=pk)
     clues = flag_items(documents.batch_clues(batch))
     return render(request, "triage/batch.html", {"batch": batch, "clues": clues})
 
 
 @login_required
-def batch_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = team_batch_get(user=request.user, pk=pk)
-    return batch_download(request, batch)
+def batch_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    return batch_download(request, team_batch_get(user=request.user, pk=pk))
 
 
-def batch_download(request: HttpRequest, batch: Any) -> HttpResponse:
+def batch_download(request: AuthedRequest, batch: TransferBatch) -> HttpResponse:
     """The transfer list as .docx; the export is audited (shared by the team and the recipient pages)."""
     content = documents.transfer_list_docx(batch)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="transfer_batch.export", obj=batch, request=request,
-                     summary=f"导出问题线索移交清单第{batch.number}号（{batch.body}）")
+    audit_record(actor=request.user, action="transfer_batch.export", obj=batch, request=request,
+                 summary=f"导出问题线索移交清单第{batch.number}号（{batch.body}）")
     return attachment(content, DOCX, f"问题线索移交清单-第{batch.number}号-{batch.body.name}.docx")

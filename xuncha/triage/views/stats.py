@@ -9,17 +9,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from xuncha.accounts.http import AuthedRequest
 from xuncha.audit.services import audit_record
 from xuncha.intake.selectors import intake_inspection_get
 from xuncha.web import attachment
 
-from .selectors_stats import team_statistics
+from ..selectors import team_statistics
 
 # The tables of counts: (key in the figures, heading, note, queue filter that lists the reports counted).
 TABLES = [
@@ -56,7 +56,7 @@ def _pairs(figures: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @login_required
-def stats(request: HttpRequest, pk: int) -> HttpResponse:
+def stats(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = intake_inspection_get(user=request.user, pk=pk)
     figures = team_statistics(user=request.user, inspection=inspection)
     total = figures["total"]
@@ -106,13 +106,12 @@ def csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
 
 
 @login_required
-def stats_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def stats_csv(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = intake_inspection_get(user=request.user, pk=pk)
     figures = team_statistics(user=request.user, inspection=inspection)
     buffer = io.StringIO()
     csv.writer(buffer).writerows(csv_rows(figures))
-    with transaction.atomic():
-        audit_record(actor=request.user, action="triage.stats_export", obj=inspection, request=request,
-                     summary=f"导出巡察统计：{inspection}（信访件{figures['total']}件）")
+    audit_record(actor=request.user, action="triage.stats_export", obj=inspection, request=request,
+                 summary=f"导出巡察统计：{inspection}（信访件{figures['total']}件）")
     # UTF-8 with a byte order mark, so that Excel opens the Chinese text correctly.
     return attachment(buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"巡察统计-{inspection.pk}-{timezone.localdate():%Y%m%d}.csv")
