@@ -82,7 +82,7 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
                             kind="phone")
     from xuncha.inspections.models import ReceivingBody
     from xuncha.rectification.models import Finding
-    from xuncha.triage.services_disposition import disposition_propose
+    from xuncha.triage.services import disposition_propose
 
     leader = User.objects.get(username="leader")
     referred = register("食堂饭菜价格连续上涨，质量却越来越差。", [("钱某", "食堂承包商", "other")])
