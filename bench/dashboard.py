@@ -401,7 +401,7 @@ def drop_extra_indexes(url: str) -> None:
             r"SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'tmp\_%' "
             r"AND tablename NOT LIKE 'tmp\_%' AND indexname NOT IN (SELECT conname FROM pg_constraint)")]
         for index in names:
-            conn.execute(f'DROP INDEX "{index}"')  # type: ignore[arg-type]
+            conn.execute(f'DROP INDEX "{index}"')
             print(f"    [postgresql] dropped index {index} (not from the migrations)", file=sys.stderr, flush=True)
 
 

@@ -482,7 +482,8 @@ def spawn(what: str, n: int, timeout: float | None = None) -> dict[str, Any] | N
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         print(f"  {what} {n}: failed ({exc})")
         return None
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:

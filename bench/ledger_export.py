@@ -190,7 +190,7 @@ def pg_admin(url: str, sql: str) -> None:
     import psycopg
 
     with psycopg.connect(with_dbname(url, "postgres"), autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 def run_child(env: dict[str, str], *argv: str) -> dict[str, Any]:

@@ -138,7 +138,7 @@ def register_many(inspection_id: int, m: int, *, triage: bool, offset: int) -> l
     member = User.objects.get(username="member")
     original = services._triage_later
     if not triage:
-        services._triage_later = lambda report_id: None  # type: ignore[assignment]
+        services._triage_later = lambda report_id: None
     times = []
     try:
         for _, text in gen.reports(m, seed=gen.SEED + 1 + offset):
@@ -147,7 +147,7 @@ def register_many(inspection_id: int, m: int, *, triage: bool, offset: int) -> l
                 inspection=inspection, content=text, kind="online", channel=inspection.channels.filter(kind="online").first()))
             times.append((time.perf_counter() - t0) * 1000)
     finally:
-        services._triage_later = original  # type: ignore[method-assign]
+        services._triage_later = original
     return times
 
 

@@ -355,7 +355,10 @@ class Builder:
         last = np.zeros(n, dtype=np.int64)
         np.maximum.at(last, source, np.arange(n))
         origin = dt.datetime.combine(START, dt.time(), tzinfo=SHANGHAI)
-        at = lambda i: origin + dt.timedelta(seconds=int(a["offset"][i]))  # noqa: E731
+
+        def at(i: Any) -> dt.datetime:
+            return origin + dt.timedelta(seconds=int(a["offset"][i]))
+
         DuplicateGroup.objects.bulk_create([
             DuplicateGroup(inspection_id=ctx["inspection"].pk, key=base + int(k), first_report_id=base + int(k), size=int(size[k]),
                            reporters=int(size[k] - repeats[k]), channels=int(channels[k]),
@@ -534,7 +537,7 @@ def pg_admin(url: str, sql: str) -> None:
     import psycopg
 
     with psycopg.connect(with_dbname(url, "postgres"), autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 def pg_exists(url: str) -> bool:

@@ -57,7 +57,7 @@ SAVED_COOKIE = "xc_saved"
 
 def _referer_path(request: HttpRequest) -> str | None:
     """The page the form was on, when it is a page of this site."""
-    referer = request.META.get("HTTP_REFERER", "")
+    referer = str(request.META.get("HTTP_REFERER", ""))
     if not referer or not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
         return None
     parts = urlsplit(referer)

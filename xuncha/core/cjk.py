@@ -26,7 +26,7 @@ def _t2s():  # type: ignore[no-untyped-def]
 
 
 def normalise(text: str) -> str:
-    return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
+    return str(_t2s().convert(unicodedata.normalize("NFKC", text))).lower()
 
 
 def _encode(token: str) -> str:

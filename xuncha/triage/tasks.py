@@ -14,6 +14,6 @@ __all__ = ["classifier_retrain_if_due", "report_triage_task"]
 
 
 # Celery ships no type hints: the task is an untyped object with .delay().
-@shared_task(name="triage.report_triage", ignore_result=True)  # type: ignore[untyped-decorator]
+@shared_task(name="triage.report_triage", ignore_result=True)
 def report_triage_task(report_id: int) -> None:
     report_triage(report_id=report_id)
