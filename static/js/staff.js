@@ -25,7 +25,10 @@
     var parts = document.cookie.split("; ");
     for (var i = 0; i < parts.length; i++) {
       var kv = parts[i].split("=");
-      if (kv[0] === name) { return decodeURIComponent(kv.slice(1).join("=")); }
+      if (kv[0] === name) {
+        // Python's cookie writer puts a value with "/" in double quotes.
+        return decodeURIComponent(kv.slice(1).join("=")).replace(/^"(.*)"$/, "$1");
+      }
     }
     return null;
   }
