@@ -1,4 +1,4 @@
-"""Benchmark the rectification ledger export (.xlsx) in constant memory (DESIGN §6), against baselines.
+"""Benchmark the rectification ledger export (.xlsx) in constant memory (bench/README.md), against baselines.
 
 Run from the repository root::
 

@@ -9,7 +9,7 @@ Run from the repository root::
 Data: N reports of one inspection, written directly with bulk inserts (no intake pipeline): Report,
 Subject, Triage, ReportSearch, Disposition, Referral, Clue, TransferBatch and DuplicateGroup rows with
 realistic distributions (channel, status, acceptance window, real name, discipline/focus bitmasks,
-subject categories, scope derived by the rule of DESIGN §3.5, duplicate groups). Texts come from the
+subject categories, scope derived by the rule of docs/architecture.md §5 rule 5, duplicate groups). Texts come from the
 generator of bench/dedup.py (two dozen matters, among them 食堂, 招生, 职称, 采购; about 13% near or exact
 repeats of an earlier report, which form the duplicate groups) and are indexed with
 xuncha.core.cjk.index_text, as intake does. Triage rows carry a proposal, a scope reason and a
@@ -178,7 +178,7 @@ def plan_arrays(n: int) -> dict[str, Any]:
 
 
 def scope_of(in_window: bool, categories: list[str], disciplines: int) -> tuple[str, str]:
-    """The scope proposal of DESIGN §3.5 (as xuncha.triage.scope.propose_scope) and a reason of the same length."""
+    """The scope proposal of docs/architecture.md §5 rule 5 (as xuncha.triage.scope.propose_scope) and a reason of the same length."""
     if not in_window:
         return "out_of_window", "受理期外收到，按期外信访件办理：转有关部门按规定处理，或存查备考。"
     scoped = [c for c in categories if c in ("leadership", "subordinate_head", "key_post")]

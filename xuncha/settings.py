@@ -178,7 +178,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Reporter identity encryption (SM4-GCM) and receipt-code HMAC keys: a file outside the database,
 # created with mode 0600 on first use. Back it up separately from the database (docs/deploy.md).
 KEY_FILE = Path(os.environ.get("XUNCHA_KEY_FILE", VAR_DIR / "keys" / "identity.key"))
-# Intake: time limits and upload limits (DESIGN §3, §5).
+# Intake: time limits and upload limits (docs/architecture.md §5 and §8).
 RECEIPT_NOTICE_WORKING_DAYS = int(os.environ.get("RECEIPT_NOTICE_WORKING_DAYS", "15"))
 RESULT_NOTICE_WORKING_DAYS = int(os.environ.get("RESULT_NOTICE_WORKING_DAYS", "15"))
 # Triage: a referral or clue transfer is passed on within N working days of approval; receiving bodies

@@ -1,4 +1,4 @@
-"""Browser, the whole path of DESIGN §3 rules 6-7 as users take it: a public report, triage, a finding, an
+"""Browser, the whole path of docs/architecture.md §5 rules 6–7 as users take it: a public report, triage, a finding, an
 immediate notice answered by the liaison, feedback, a ledger item signed off, and the reply read through the
 receipt code; the exported .xlsx reopened and checked."""
 

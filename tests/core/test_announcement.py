@@ -57,7 +57,7 @@ def test_seeds_are_copied_verbatim(name: str) -> None:
     assert (CORPUS / copies[name[:3]]).read_bytes() == (SEEDS / name).read_bytes()
 
 
-# --- seeds: the facts of DESIGN §3 ---------------------------------------------------------------
+# --- seeds: the facts of docs/architecture.md §5 ---------------------------------------------------------------
 
 
 def test_seed_000_facts() -> None:

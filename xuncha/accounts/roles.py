@@ -1,4 +1,4 @@
-"""The roles of DESIGN §1."""
+"""The roles of docs/architecture.md §3."""
 
 from django.db import models
 

@@ -1,7 +1,7 @@
 """The dashboard (统计看板): per inspection and per round, reports by status and channel, approved
 findings by focus, rectification completion (signed off / total, overdue) and replies due and overdue.
 
-Who sees what (DESIGN §1, Kind.DASHBOARD of xuncha.access; NotFound for everything else):
+Who sees what (docs/architecture.md §3, Kind.DASHBOARD of xuncha.access; NotFound for everything else):
 - office admin: every round and every inspection;
 - team leader and member: the inspections of their team (declared conflicts excluded), and the round
   page over those inspections only;

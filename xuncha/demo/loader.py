@@ -1,4 +1,4 @@
-"""Demo data: the two inspections of the source announcements (../shared/seeds/, DESIGN §3) with every
+"""Demo data: the two inspections of the source announcements (../shared/seeds/, docs/architecture.md §5) with every
 fact they state, plus a live practice inspection whose acceptance window includes today.
 
 Everything is written through the services, so the demo also has a consistent audit log.

@@ -1,4 +1,4 @@
-"""Demo rectification: the other half of the work (DESIGN §3 rules 6–7), alive for whoever runs `make run`.
+"""Demo rectification: the other half of the work (docs/architecture.md §5 rules 6–7), alive for whoever runs `make run`.
 
 Runs after `load_demo_reports` (the `load_demo` command calls both), all through the real services, as the
 demo users would: the member drafts, the leader approves and issues, the target's liaison answers and

@@ -1,4 +1,4 @@
-"""Who may see and do what in rectification (DESIGN §1): the app's small access helper. Every selector,
+"""Who may see and do what in rectification (docs/architecture.md §3): the app's small access helper. Every selector,
 service and view of this app asks here, and this module asks xuncha.access; what a user may not see is
 a NotFound.
 
@@ -89,7 +89,7 @@ def can_read_ledger(user: Reader, inspection: Inspection) -> bool:
 
 
 def can_sign_off(user: Reader, inspection: Inspection) -> bool:
-    """销号: the office verifies and signs off; the team leader may too (DESIGN §1)."""
+    """销号: the office verifies and signs off; the team leader may too (docs/architecture.md §3)."""
     return allows(user, Kind.RECTIFICATION, Purpose.APPROVE, inspection)
 
 

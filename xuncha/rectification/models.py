@@ -1,4 +1,4 @@
-"""Rectification (DESIGN §3 rules 6–7): findings (问题底稿), immediate-rectification notices (立行立改)
+"""Rectification (docs/architecture.md §5 rules 6–7): findings (问题底稿), immediate-rectification notices (立行立改)
 and the target's answers, the feedback (反馈), the rectification ledger (整改台账) with progress,
 evidence and sign-off (销号), and in-app reminders.
 

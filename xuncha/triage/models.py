@@ -61,7 +61,7 @@ class Triage(models.Model):
     labels_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                             related_name="+")
     labels_confirmed_at = models.DateTimeField(null=True, blank=True)
-    # Scope (DESIGN §3 rule 5): proposed by the system until the team confirms it.
+    # Scope (docs/architecture.md §5 rule 5): proposed by the system until the team confirms it.
     scope = models.CharField("受理范围", max_length=16, choices=Scope.choices, default=Scope.PENDING)
     scope_reason = models.CharField("判断理由", max_length=300, blank=True)
     scope_confirmed = models.BooleanField("范围已确认", default=False)

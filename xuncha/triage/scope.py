@@ -1,4 +1,4 @@
-"""The scope proposal of DESIGN §3 rule 5 (pure: no database).
+"""The scope proposal of docs/architecture.md §5 rule 5 (pure: no database).
 
 In scope: a subject of the three categories (班子成员, 下一级党组织主要负责人, 重要岗位领导干部) AND a
 matter of the six disciplines. A report received outside the acceptance window takes its own route

@@ -251,14 +251,14 @@ def overdue_q(cutoff: Any) -> Q:
 # --- the team's statistics --------------------------------------------------------------------------------
 #
 # What came in, through which channel, about what, how it was disposed of and what was handed over
-# (DESIGN §1: leader and members of the inspection's team only). Every figure is an aggregate computed
+# (docs/architecture.md §3: leader and members of the inspection's team only). Every figure is an aggregate computed
 # by the database: a fixed number of queries whatever the number of reports (one pass over the
 # reports, one over their triage rows, one over the subjects for the categories, a GROUP BY for the
 # days, one aggregate each for dispositions, referrals, clues and duplicate groups), never a loop over
 # reports in Python, in one transaction without JIT on PostgreSQL (analytic_transaction). Measured at
 # 1M reports by bench/work_queue.py (bench/README.md).
 
-# Days are counted in the product's time zone (DESIGN §4), whatever the database session's zone.
+# Days are counted in the product's time zone (docs/architecture.md §8), whatever the database session's zone.
 DAY_TZ = ZoneInfo("Asia/Shanghai")
 TOP_GROUPS = 5
 CACHE_SECONDS = 60

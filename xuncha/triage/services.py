@@ -4,7 +4,7 @@
   a Celery task, inline in the embedded deployment). It is idempotent: a report already triaged is
   only re-proposed, never re-grouped.
 - The team's confirmations: labels, subject categories, scope.
-- Dispositions (DESIGN §1): a team member proposes 受理/转办/移交/存查/了结, the team leader approves or
+- Dispositions (docs/architecture.md §3): a team member proposes 受理/转办/移交/存查/了结, the team leader approves or
   returns it; approval applies it (report status, a referral with its letter, a clue to be listed in a
   transfer batch).
 - Handovers: the team records the referral letter sent and lists clues into transfer batches; the

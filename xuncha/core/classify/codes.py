@@ -1,6 +1,6 @@
 """The codes of the six disciplines (六项纪律) and the four focuses (四个聚焦).
 
-Discipline codes follow DESIGN §2. Focus codes are short English names for the four focus areas as
+Discipline codes follow the glossary of docs/architecture.md §9. Focus codes are short English names for the four focus areas as
 worded in ``disciplines.md``:
 
 =================  =====================================================================

@@ -1,6 +1,6 @@
 """Access matrix of the staff pages of inspections: every page × every persona × own/other object.
 
-An object a persona may not see is a 404, never a 403 (DESIGN §1); the anonymous visitor is sent to
+An object a persona may not see is a 404, never a 403 (docs/architecture.md §3); the anonymous visitor is sent to
 the login page. Unsafe requests by anyone but the office are refused with 404 and change nothing.
 """
 

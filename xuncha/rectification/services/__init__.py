@@ -1,4 +1,4 @@
-"""Writes of rectification (DESIGN §3 rules 6–7). Every one is keyword-only, takes its `actor: User`,
+"""Writes of rectification (docs/architecture.md §5 rules 6–7). Every one is keyword-only, takes its `actor: User`,
 checks the actor itself (xuncha.rectification.access), raises xuncha.errors, and writes its audit event
 in its own transaction:
 

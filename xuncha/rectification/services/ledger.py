@@ -1,4 +1,4 @@
-"""Writes of the feedback (反馈) and the rectification ledger (整改台账), DESIGN §3 rule 7: the team leader
+"""Writes of the feedback (反馈) and the rectification ledger (整改台账), docs/architecture.md §5 rule 7: the team leader
 records the feedback of the approved findings (due dates follow); the team keeps the items; the target's
 liaison reports progress with evidence; the office (or the team leader) signs items off (销号) or returns
 them.

@@ -1,4 +1,4 @@
-"""Writes of immediate-rectification notices (立行立改, DESIGN §3 rule 6): the team drafts one from a
+"""Writes of immediate-rectification notices (立行立改, docs/architecture.md §5 rule 6): the team drafts one from a
 duplicate group (many distinct reporters) or from chosen reports, marking whether the matter clearly
 breaks a rule and can be fixed promptly; the leader issues it only when both hold, with a deadline in
 working days; the target's liaison answers with measures and evidence files; the leader accepts the

@@ -1,4 +1,4 @@
-"""Reminders (DESIGN §3 rule 7): once a day, an in-app notification per inspection with ledger items due
+"""Reminders (docs/architecture.md §5 rule 7): once a day, an in-app notification per inspection with ledger items due
 soon or overdue (and immediate-rectification notices past their deadline), to the target's liaisons and
 the team's leaders, emailed when EMAIL_HOST is set; and each user marking their notifications read.
 """
