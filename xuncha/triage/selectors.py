@@ -12,10 +12,10 @@ from django.http import Http404
 from xuncha.access import Kind, Purpose, scope
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.intake.models import Report, ReportStatus, Subject, SubjectCategory
+from xuncha.intake.search import search_filter
 from xuncha.intake.selectors import intake_inspections
 
 from .models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, TransferBatch
-from .search import search_filter
 
 SORTS = {
     "new": ("-received_at", "-id"),
