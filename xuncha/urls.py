@@ -12,6 +12,7 @@ urlpatterns = [
     path("triage/", include("xuncha.triage.urls")),
     path("recipient/", include("xuncha.triage.urls_recipient")),
     path("rectification/", include("xuncha.rectification.urls")),
+    path("", include("xuncha.replies.urls")),
     path("target/", include("xuncha.rectification.urls_liaison")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.portal.urls")),

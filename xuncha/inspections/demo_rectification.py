@@ -32,8 +32,7 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.documents import pdf_font
-from xuncha.intake.models import Reply, Report
-from xuncha.intake.services import reply_create
+from xuncha.intake.models import Report
 from xuncha.rectification.models import (
     Evidence,
     Feedback,
@@ -64,6 +63,8 @@ from xuncha.rectification.services_ledger import (
     progress_report,
     reminders_send,
 )
+from xuncha.replies.models import Reply
+from xuncha.replies.services import reply_create
 from xuncha.triage.models import Triage
 
 from .demo_reports import DATA, SEED_001_TEAM

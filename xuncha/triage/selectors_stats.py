@@ -5,7 +5,7 @@ Every figure is an aggregate computed by the database: a fixed number of queries
 reports (one pass over the reports, one over their triage rows, one over the subjects for the
 categories, a GROUP BY for the days, one aggregate each for dispositions, referrals, clues and
 duplicate groups), never a loop over reports in Python, in one transaction without JIT on PostgreSQL
-(xuncha.intake.selectors_replies.analytic_transaction). Measured at 1M reports by bench/queue.py
+(xuncha.intake.selectors.analytic_transaction). Measured at 1M reports by bench/queue.py
 (bench/README.md).
 """
 
@@ -25,8 +25,7 @@ from django.utils import timezone
 from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.intake.models import Report, ReportStatus, Subject, SubjectCategory
-from xuncha.intake.selectors import intake_inspections
-from xuncha.intake.selectors_replies import analytic_transaction
+from xuncha.intake.selectors import analytic_transaction, intake_inspections
 
 from .models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, Triage
 from .selectors import overdue_q

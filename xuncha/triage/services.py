@@ -24,7 +24,7 @@ from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, F
 from xuncha.core.dedup import DuplicateIndex
 from xuncha.core.sm import sm3_hmac_hex
 from xuncha.errors import NotFound
-from xuncha.intake.models import Reply, Report, Subject, SubjectCategory
+from xuncha.intake.models import ReplyKind, Report, Subject, SubjectCategory
 from xuncha.keys import key_ring
 
 from .classifier import active_model
@@ -95,8 +95,9 @@ def group_refresh(inspection_id: int, key: int) -> DuplicateGroup | None:
         "reporters": stats["anonymous"] + stats["named"], "channels": stats["channels"],
         "first_received_at": stats["first"], "last_received_at": stats["last"]})
     if group.answered_report_id is None:
-        answered = (Reply.objects.filter(kind=Reply.Kind.RESULT, report__triage__group_key=key)
-                    .order_by("created_at").values_list("report_id", flat=True).first())
+        # The first report of the group that got a result reply (Report.replies: the replies app's).
+        answered = (Report.objects.filter(replies__kind=ReplyKind.RESULT, triage__group_key=key)
+                    .order_by("replies__created_at").values_list("pk", flat=True).first())
         if answered:
             group.answered_report_id = answered
             group.save(update_fields=["answered_report"])
@@ -197,7 +198,7 @@ def subjects_update(*, actor: Any, report: Report, changes: list[SubjectChange],
                 Subject.objects.create(report=report, name=c.name.strip()[:64], post=c.post.strip()[:120], category=c.category)
             else:
                 Subject.objects.filter(pk=c.pk).update(name=c.name.strip()[:64], post=c.post.strip()[:120], category=c.category)
-        from .search import index_report
+        from xuncha.intake.search import index_report
 
         index_report(report)
         fresh = Report.objects.prefetch_related("subjects").get(pk=report.pk)
@@ -232,6 +233,6 @@ def group_mark_answered(report: Report) -> None:
     if key is None:
         return
     DuplicateGroup.objects.filter(key=key, answered_report__isnull=True).update(answered_report=report)
-    answered = Reply.objects.filter(kind=Reply.Kind.RESULT).values("report_id")
+    answered = Report.objects.filter(replies__kind=ReplyKind.RESULT).values("pk")
     (Triage.objects.filter(inspection_id=report.inspection_id, group_key=key, repeat_of_answered__isnull=True)
      .exclude(pk=report.pk).exclude(pk__in=answered).update(repeat_of_answered=report))
