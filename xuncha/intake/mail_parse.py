@@ -121,7 +121,7 @@ def _unfold(value: str) -> str:
 class _RawHeaders(email.policy.Compat32):
     """Headers exactly as they stand (raw 8-bit bytes kept as surrogate escapes), decoded by us."""
 
-    def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
+    def header_fetch_parse(self, name: str, value: str) -> str:
         return value
 
 
