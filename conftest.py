@@ -156,7 +156,9 @@ def seed001(demo: dict[str, Any]) -> Inspection:
 @pytest.fixture
 def register(seed000: Inspection) -> Any:
     """register(content, [(name, post, category)], kind=, reporter=, received_at=, inspection=, triage=True):
-    a report registered through the intake service (by the demo member) and, unless triage=False, triaged."""
+    a report registered through the intake service (by the demo member, or for another team's inspection
+    by a member of that team) and, unless triage=False, triaged."""
+    from xuncha.access import Kind, Purpose, allows
     from xuncha.intake import services
     from xuncha.intake.models import Report
     from xuncha.triage.services import report_triage
@@ -169,7 +171,8 @@ def register(seed000: Inspection) -> Any:
              triage: bool = True) -> Report:
         inspection = inspection or seed000
         at = received_at or dt.datetime(2024, 9, 26, 2, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=next(minutes))
-        report = services.report_register(actor=member, data=services.ReportInput(
+        by = member if allows(member, Kind.CASE, Purpose.WORK, inspection) else User.objects.filter(roles__team=inspection.team).first()
+        report = services.report_register(actor=by, data=services.ReportInput(
             inspection=inspection, content=content, kind=kind, channel=inspection.channels.filter(kind=kind).first(),
             received_at=at, reporter=reporter,
             subjects=[services.SubjectData(name=n, post=p, category=c) for n, p, c in (subjects or [])])).report

@@ -224,7 +224,7 @@ def measure(n: int, repeat: int, budget: float, slow_ms: float, do_explain: bool
     from xuncha.dashboard.selectors import inspection_dashboard, round_dashboard
     from xuncha.inspections.models import Inspection
     from xuncha.intake.models import Report
-    from xuncha.intake.selectors_replies import TABS, reply_counts, reply_page
+    from xuncha.replies.selectors import TABS, reply_counts, reply_page
 
     big = Inspection.objects.select_related("team", "round").get(target__name=bq.marker(n))
     leader = User.objects.filter(roles__team=big.team, roles__role="team_leader").first()

@@ -136,9 +136,9 @@ def register_many(inspection_id: int, m: int, *, triage: bool, offset: int) -> l
 
     inspection = Inspection.objects.get(pk=inspection_id)
     member = User.objects.get(username="member")
-    original = services._triage_later
+    original = services._announce_registered
     if not triage:
-        services._triage_later = lambda report_id: None
+        services._announce_registered = lambda report_id: None
     times = []
     try:
         for _, text in gen.reports(m, seed=gen.SEED + 1 + offset):
@@ -147,7 +147,7 @@ def register_many(inspection_id: int, m: int, *, triage: bool, offset: int) -> l
                 inspection=inspection, content=text, kind="online", channel=inspection.channels.filter(kind="online").first()))
             times.append((time.perf_counter() - t0) * 1000)
     finally:
-        services._triage_later = original
+        services._announce_registered = original
     return times
 
 

@@ -272,8 +272,8 @@ class Builder:
                rows: list[tuple[str, str, list[tuple[str, str, str]]]]) -> None:
         from django.utils import timezone
 
-        from xuncha.intake.models import Report, Subject
-        from xuncha.triage.models import Clue, Disposition, Referral, ReportSearch, Triage
+        from xuncha.intake.models import Report, ReportSearch, Subject
+        from xuncha.triage.models import Clue, Disposition, Referral, Triage
 
         inspection, leader, member, bodies = ctx["inspection"], ctx["leader"], ctx["member"], ctx["bodies"]
         base = ctx["base"]

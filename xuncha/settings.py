@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "xuncha.intake",
     "xuncha.triage",
     "xuncha.rectification",
+    "xuncha.replies",
     "xuncha.dashboard",
     "xuncha.portal",
     "xuncha.api",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("triage/", include("xuncha.triage.urls")),
     path("recipient/", include("xuncha.triage.urls_recipient")),
     path("", include("xuncha.rectification.urls")),
+    path("", include("xuncha.replies.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.portal.urls")),
     path("api/v1/", api.urls),

@@ -11,22 +11,21 @@ import json
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
-from xuncha.documents import cn_date
-from xuncha.inspections.models import ChannelKind, Inspection
+from xuncha.errors import Invalid
+from xuncha.inspections.models import Inspection
 from xuncha.intake.models import ReporterRole, SubjectCategory
-from xuncha.intake.services import MAX_CONTENT_CHARS, ReporterData, ReportInput, SubjectData, report_register
+from xuncha.intake.services import MAX_CONTENT_CHARS, ReporterData, SubjectData
 from xuncha.portal import ratelimit
 from xuncha.portal.forms import MAX_SUBJECTS
-from xuncha.portal.services import receipt_lookup, receipt_status
+from xuncha.portal.selectors import receipt_status
+from xuncha.portal.services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
 
 public_router = Router(auth=None, tags=["公开受理（无需登录）"])
 
@@ -187,7 +186,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return f"{path}（{label}）" if label else path
 
 
-def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, list[UploadedFile], str]:
+def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, list[UploadedFile[Any]], str]:
     """(data, files, problem). JSON, or multipart/urlencoded with reporter/subjects as JSON text."""
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         data: dict[str, Any] = {k: request.POST.get(k) for k in request.POST}
@@ -228,9 +227,10 @@ def _rate_limited(response: HttpResponse, verdict: ratelimit.Verdict, what: str)
     return Status(429, {"detail": f"{what}过于频繁。为防止滥用，同一网络在一段时间内的次数有限，请 {verdict.wait_text} 后再试。"})
 
 
-def closed_detail(inspection: Inspection) -> str:
-    return (f"本次巡察信访受理期已于{cn_date(inspection.intake_end)}结束，网上反映已关闭，不再接收新的反映。"
-            "如需反映问题，请通过纪检监察机关、组织部门、信访部门的常设渠道反映。")
+def _not_open(exc: IntakeNotOpen) -> Status[dict[str, Any]]:
+    if exc.closed:
+        return Status(410, {"detail": exc.detail, "intake_end": exc.intake_end})
+    return Status(403, {"detail": exc.detail})
 
 
 # --- endpoints --------------------------------------------------------------------------------------
@@ -269,11 +269,10 @@ def report_create(request: HttpRequest, inspection_id: str, response: HttpRespon
     inspection = _resolve(inspection_id)
     if inspection is None:
         return Status(404, {"detail": "未找到该巡察任务。"})
-    today = timezone.localdate()
-    if today > inspection.intake_end:
-        return Status(410, {"detail": closed_detail(inspection), "intake_end": inspection.intake_end})
-    if today < inspection.intake_start:
-        return Status(403, {"detail": f"本次巡察将于{cn_date(inspection.intake_start)}开始受理，届时再提交。"})
+    try:
+        public_intake_check(inspection=inspection)
+    except IntakeNotOpen as exc:
+        return _not_open(exc)
 
     raw, files, problem = _read_body(request)
     if raw is None:
@@ -299,13 +298,13 @@ def report_create(request: HttpRequest, inspection_id: str, response: HttpRespon
     reporter = None
     if payload.reporter is not None:
         reporter = ReporterData(**payload.reporter.model_dump())
-    online = next((c for c in inspection.channels.all() if c.kind == ChannelKind.ONLINE), None)
-    data = ReportInput(inspection=inspection, content=payload.content, kind=ChannelKind.ONLINE, channel=online, reporter=reporter,
-                       subjects=[SubjectData(name=s.name, post=s.post, category=s.category) for s in payload.subjects], files=files)
     try:
-        # No request passed on: the audit log must not tie a (possibly anonymous) report to an address.
-        registered = report_register(actor=None, data=data)
-    except DjangoValidationError as exc:
+        registered = public_report_submit(
+            inspection=inspection, content=payload.content, reporter=reporter,
+            subjects=[SubjectData(name=s.name, post=s.post, category=s.category) for s in payload.subjects], files=files)
+    except IntakeNotOpen as exc:  # the window closed meanwhile
+        return _not_open(exc)
+    except Invalid as exc:  # the rules' refusals, in this endpoint's field-level shape
         return _bad_request([(None, m) for m in exc.messages])
     except DatabaseError:
         return Status(503, {"detail": "系统暂时无法保存，这次提交没有登记，也没有生成查询码。请稍后重试。"})

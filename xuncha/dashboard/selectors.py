@@ -11,7 +11,7 @@ Who sees what (docs/architecture.md §3, Kind.DASHBOARD of xuncha.access; NotFou
 Aggregates only, never a reporter: a fixed number of GROUP BY queries per page whatever the number of
 reports (reports by inspection × status × channel in one pass; findings by inspection × focus × state;
 items by inspection × status with the overdue count; the reply counts of
-xuncha.intake.selectors_replies), each bounded by the inspections in view. The round's figures are
+xuncha.replies.selectors), each bounded by the inspections in view. The round's figures are
 cached for CACHE_SECONDS, keyed by round, user scope and day; an inspection's, by inspection and day.
 """
 
@@ -31,8 +31,8 @@ from xuncha.core.classify import FOCUS_LABELS
 from xuncha.errors import NotFound
 from xuncha.inspections.models import ChannelKind, Inspection, Round
 from xuncha.intake.models import ReportStatus
-from xuncha.intake.selectors_replies import TAB_LABELS, TABS, report_rollup
 from xuncha.rectification.models import Finding, ItemStatus, RectificationItem
+from xuncha.replies.selectors import TAB_LABELS, TABS, report_rollup
 
 CACHE_SECONDS = 60
 CACHE_VERSION = 1

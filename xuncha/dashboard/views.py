@@ -78,6 +78,6 @@ def inspection_page(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "dashboard/inspection.html", {
         "inspection": inspection, "f": figures, "charts": {"charts": charts_for(figures)},
         # The team's own pages (the office does not reach them).
-        "replies_url": _link("intake:replies", inspection.pk) if on_team else "",
+        "replies_url": _link("replies:replies", inspection.pk) if on_team else "",
         "stats_url": _link("triage:stats", inspection.pk) if on_team else "",
     })

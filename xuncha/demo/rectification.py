@@ -34,8 +34,7 @@ from xuncha.accounts.models import User
 from xuncha.documents import pdf_font
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.models import Reply, Report
-from xuncha.intake.services import reply_create
+from xuncha.intake.models import Report
 from xuncha.rectification.models import (
     Evidence,
     Feedback,
@@ -64,6 +63,8 @@ from xuncha.rectification.services import (
     progress_report,
     reminders_send,
 )
+from xuncha.replies.models import Reply
+from xuncha.replies.services import reply_create
 from xuncha.triage.models import Triage
 
 from .reports import DATA, SEED_001_TEAM

@@ -33,9 +33,11 @@ from xuncha.accounts.services import role_assign
 from xuncha.core.crypto import seal
 from xuncha.inspections.models import Channel, ChannelKind, Inspection, ReceivingBody
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.models import Reply, Report
-from xuncha.intake.services import ReporterData, ReportInput, SubjectData, reply_create, report_register
+from xuncha.intake.models import Report
+from xuncha.intake.services import ReporterData, ReportInput, SubjectData, report_register
 from xuncha.keys import key_ring
+from xuncha.replies.models import Reply
+from xuncha.replies.services import reply_create
 from xuncha.triage.models import Clue, Disposition, DispositionKind, Referral, Scope
 from xuncha.triage.services import (
     disposition_decide,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.keys import key_ring
@@ -34,7 +34,7 @@ def sealed_counts() -> Counter[str]:
     return counts
 
 
-def reseal_all(*, actor: Any = None) -> int:
+def reseal_all(*, actor: User | str | None = None) -> int:
     """Re-seal every value not sealed with the active key. Returns how many were re-sealed."""
     ring = key_ring()
     changed = 0
@@ -73,7 +73,7 @@ def reseal_all(*, actor: Any = None) -> int:
     return changed
 
 
-def rotate(*, actor: Any = None) -> tuple[str, int]:
+def rotate(*, actor: User | str | None = None) -> tuple[str, int]:
     new_id = crypto.add_active_key(settings.KEY_FILE)
     key_ring.cache_clear()
     return new_id, reseal_all(actor=actor)

@@ -263,7 +263,7 @@ def _repair_name(name: str, content: bytes) -> str:
     return name + CANONICAL_EXTENSION.get(content_type, "")
 
 
-def _attachments(parsed: ParsedMail) -> tuple[list[UploadedFile], list[str]]:
+def _attachments(parsed: ParsedMail) -> tuple[list[UploadedFile[Any]], list[str]]:
     """The attachments that pass the checks, and one Chinese reason for each one left out."""
     kept: list[tuple[str, bytes, str]] = []
     rejected: list[str] = []

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from xuncha.access import Kind, Purpose, allows
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
+from xuncha.errors import Invalid, NotAllowed
 from xuncha.inspections.models import Channel, ChannelKind
-from xuncha.inspections.selectors import can_plan
 from xuncha.keys import key_ring
 
 from .mail import PASSWORD_CONTEXT
 from .models import Mailbox
 
 
-def mailbox_configure(*, actor: Any, channel: Channel, host: str, port: int, use_ssl: bool, username: str, password: str,
+def mailbox_configure(*, actor: User, channel: Channel, host: str, port: int, use_ssl: bool, username: str, password: str,
                       folder: str = "INBOX", enabled: bool = True, request: HttpRequest | None = None) -> Mailbox:
     """Connect an email channel to an IMAP mailbox, or change its settings. Office admins only.
 
     The password is sealed (SM4-GCM, context "mailbox_password") and never written to the audit log.
     An empty password keeps the one already stored (so settings can change without retyping it).
     """
-    if not can_plan(actor):
-        raise PermissionError("只有巡察办管理员可以配置收件邮箱。")
+    if not allows(actor, Kind.INSPECTION, Purpose.WORK, channel.inspection):
+        raise NotAllowed("只有巡察办管理员可以配置收件邮箱。")
     host, username, folder = host.strip(), username.strip(), (folder or "").strip() or "INBOX"
     existing = Mailbox.objects.filter(channel=channel).first()
     problems = []
@@ -49,7 +48,7 @@ def mailbox_configure(*, actor: Any, channel: Channel, host: str, port: int, use
             # The same folder behind two channels would register every mail twice, in two inspections.
             problems.append(f"该邮箱文件夹已用于“{clash.channel.inspection}”的邮箱渠道，同一邮箱不能重复收取。")
     if problems:
-        raise ValidationError(problems)
+        raise Invalid(problems)
     with transaction.atomic():
         mailbox = existing or Mailbox(channel=channel)
         mailbox.host, mailbox.port, mailbox.use_ssl = host, int(port), bool(use_ssl)

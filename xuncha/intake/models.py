@@ -1,4 +1,6 @@
-"""Reports (信访件) received through every channel, their subjects, attachments, additions and replies.
+"""Reports (信访件) received through every channel, their subjects, attachments, additions, and the
+full-text index of each (ReportSearch). The replies themselves are the replies app's; what a report
+tracks of them (due dates, a reason why none is due, the reporter's last look-up) stays here.
 
 Reporter identity fields are sealed with SM4-GCM (xuncha.core.crypto) before they reach the database;
 only a keyed SM3 hash of the receipt code is stored.
@@ -44,6 +46,14 @@ class ReplyExemption(models.TextChoices):
     ANONYMOUS_UNREAD = "anonymous_unread", "匿名反映，反映人未凭查询码查询"
     NO_CONTACT = "no_contact", "未留联系方式，无法答复"
     OTHER = "other", "其他原因"
+
+
+class ReplyKind(models.TextChoices):
+    """The kinds of a reply (xuncha.replies.models.Reply.Kind): the report's due dates track the first two."""
+
+    RECEIPT = "receipt", "受理告知"
+    RESULT = "result", "办理结果"
+    OTHER = "other", "其他答复"
 
 
 # The identity fields a reporter may give; each is sealed with its name as associated data.
@@ -158,24 +168,19 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Reply(models.Model):
-    """回音: what the reporter reads through the receipt code (and real-name reporters are sent)."""
+class ReportSearch(models.Model):
+    """The full-text index row of a report: CJK bigram tokens (xuncha.core.cjk) of its content,
+    subjects and additions. SQLite indexes it with an FTS5 table kept in sync by triggers;
+    PostgreSQL with a GIN index on to_tsvector('simple', tokens) (both made by the migration
+    triage 0001, which created the table; the model moved here with its table unchanged)."""
 
-    class Kind(models.TextChoices):
-        RECEIPT = "receipt", "受理告知"
-        RESULT = "result", "办理结果"
-        OTHER = "other", "其他答复"
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="replies")
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    content = models.TextField("答复内容")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    tokens = models.TextField()
 
     class Meta:
-        verbose_name = "答复"
-        verbose_name_plural = "答复"
-        ordering = ["report", "created_at", "id"]
+        db_table = "triage_reportsearch"
+        verbose_name = "全文索引"
+        verbose_name_plural = "全文索引"
 
 
 class IdentityReveal(models.Model):

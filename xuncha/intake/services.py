@@ -1,7 +1,10 @@
 """Writes of intake: registering a report from any channel, additions, identity reveals.
 
-Every function is keyword-only and atomic, and writes its audit event in the same transaction.
-A report is registered whole or not at all: files are checked before anything is written.
+Every function is keyword-only, checks its actor (xuncha.access, Kind.CASE: the team of the report's
+inspection; anyone else is told it does not exist), validates first, and then in one transaction does
+the change and writes its audit event. A report is registered whole or not at all: files are checked
+before anything is written, and removed again if the transaction rolls back. Once a registration
+commits, intake announces it (signals.report_registered); triage takes it from there.
 """
 
 from __future__ import annotations
@@ -19,16 +22,20 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
+from xuncha.access import Kind, Purpose, allows
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
+from xuncha.errors import Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
 from xuncha.inspections.selectors import calendar_get
 from xuncha.keys import key_ring
-from xuncha.triage.search import index_new_report, index_report
-from xuncha.uploads import CheckedFile, check_files
+from xuncha.uploads import CheckedFile, check_files, removed_on_failure
 
 from .acceptance import evaluate
 from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, Report, ReporterRole, Subject, SubjectCategory
+from .search import index_new_report, index_report
+from .signals import report_registered
 
 MAX_CONTENT_CHARS = 20_000
 
@@ -67,7 +74,7 @@ class ReportInput:
     postmarked_on: dt.date | None = None
     reporter: ReporterData | None = None  # None: anonymous
     subjects: list[SubjectData] = field(default_factory=list)
-    files: list[UploadedFile] = field(default_factory=list)
+    files: list[UploadedFile[Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     email_message_id: str = ""
     raw_source: bytes | None = None
@@ -98,7 +105,27 @@ def _validate(data: ReportInput) -> None:
     if data.received_at is not None and data.received_at > timezone.now() + dt.timedelta(minutes=5):
         problems.append("收到时间不能晚于现在。")
     if problems:
-        raise ValidationError(problems)
+        raise Invalid(problems)
+
+
+def _checked(files: list[UploadedFile[Any]], *, already: int = 0) -> list[CheckedFile]:
+    try:
+        return check_files(files, already=already)
+    except ValidationError as exc:
+        raise Invalid(exc.messages) from exc
+
+
+def _check_team(actor: User, report_inspection: Inspection, purpose: Purpose = Purpose.WORK) -> None:
+    """The team's case file is the team's: anyone else is told the report does not exist."""
+    if not allows(actor, Kind.CASE, purpose, report_inspection):
+        raise NotFound
+
+
+def _check_leader(actor: User, report: Report, what: str) -> None:
+    """Seeing who the reporter is: the team's leaders only (members see the report: 403 for them)."""
+    _check_team(actor, report.inspection, Purpose.READ)
+    if not allows(actor, Kind.CASE, Purpose.APPROVE, report.inspection):
+        raise NotAllowed(f"只有本巡察组组长、副组长可以查看{what}。")
 
 
 def _seal_reporter(reporter: ReporterData) -> dict[str, str]:
@@ -123,18 +150,15 @@ def _store_files(report: Report, files: list[CheckedFile], saved: list[str], add
         att.save()
 
 
-def _remove_files(saved: list[str]) -> None:
-    """Files written by a transaction that rolled back: remove them, so nothing orphaned stays on disk."""
-    from django.core.files.storage import default_storage
+def report_register(*, actor: User | str | None, data: ReportInput, request: HttpRequest | None = None) -> Registered:
+    """Register a report from any channel. Returns the report and its receipt code (shown once).
 
-    for name in saved:
-        default_storage.delete(name)
-
-
-def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | None = None) -> Registered:
-    """Register a report from any channel. Returns the report and its receipt code (shown once)."""
+    The actor is the staff user registering it (a member of the inspection's team: NotFound for anyone
+    else), a system's name (the mail fetcher), or None for the public (the portal, the public API)."""
+    if isinstance(actor, User):
+        _check_team(actor, data.inspection)
     _validate(data)
-    checked = check_files(data.files)
+    checked = _checked(data.files)
     received_at = data.received_at or timezone.now()
     acceptance = evaluate(inspection=data.inspection, channel=data.channel, kind=data.kind, received_at=received_at,
                           postmarked_on=data.postmarked_on, calendar=calendar_get())
@@ -143,83 +167,75 @@ def report_register(*, actor: Any, data: ReportInput, request: HttpRequest | Non
     due = None
     if real_name:
         due = calendar_get().add_working_days_after(timezone.localtime(received_at).date(), settings.RECEIPT_NOTICE_WORKING_DAYS)
-    staff = actor if getattr(actor, "is_authenticated", False) else None
-    saved: list[str] = []  # files written; removed again if the transaction rolls back
-    try:
-        with transaction.atomic():
-            report = Report(
-                inspection=data.inspection, number=None, channel=data.channel, channel_kind=data.kind,
-                received_at=received_at, postmarked_on=data.postmarked_on, content=data.content.strip(),
-                anonymous=not real_name, reporter_role=(data.reporter.role if data.reporter else ""),
-                reporter_sealed=_seal_reporter(data.reporter) if data.reporter else {},
-                receipt_hash=crypto.receipt_code_hash(key_ring(), code),
-                in_window=acceptance.in_window, within_hours=acceptance.within_hours, acceptance_reasons=acceptance.reasons,
-                receipt_notice_due=due, source=data.source, email_message_id=data.email_message_id,
-                needs_attention=bool(data.needs_attention), attention_reason=data.needs_attention[:200], created_by=staff,
-            )
-            if data.raw_source is not None:
-                # The raw message carries the sender's identity: it is sealed like the identity fields.
-                sealed = crypto.seal_bytes(key_ring(), data.raw_source, context="raw_source")
-                name = f"{data.inspection.pk}-{timezone.now():%Y%m%d%H%M%S%f}.eml.sealed"
-                report.raw_source.save(name, ContentFile(sealed), save=False)
-                saved.append(str(report.raw_source.name))
-            report.save()
-            Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
-                                         for s in data.subjects if s.name.strip()])
-            _store_files(report, checked, saved)
-            index_new_report(report, data.content, [(s.name, s.post) for s in data.subjects])
-            # Last: the number (a per-inspection lock) and the audit event (the chain head lock), so that
-            # both locks are held only for the few statements before the commit.
-            report.number = _next_number(data.inspection)
-            Report.objects.filter(pk=report.pk).update(number=report.number)
-            audit_record(actor=actor, action="report.register", obj=report, request=request,
-                         summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
-                         data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
-                               "within_hours": acceptance.within_hours, "attachments": len(checked)})
-            transaction.on_commit(lambda: _triage_later(report.pk))
-    except BaseException:
-        _remove_files(saved)
-        raise
+    staff = actor if isinstance(actor, User) else None
+    with removed_on_failure() as saved, transaction.atomic():
+        report = Report(
+            inspection=data.inspection, number=None, channel=data.channel, channel_kind=data.kind,
+            received_at=received_at, postmarked_on=data.postmarked_on, content=data.content.strip(),
+            anonymous=not real_name, reporter_role=(data.reporter.role if data.reporter else ""),
+            reporter_sealed=_seal_reporter(data.reporter) if data.reporter else {},
+            receipt_hash=crypto.receipt_code_hash(key_ring(), code),
+            in_window=acceptance.in_window, within_hours=acceptance.within_hours, acceptance_reasons=acceptance.reasons,
+            receipt_notice_due=due, source=data.source, email_message_id=data.email_message_id,
+            needs_attention=bool(data.needs_attention), attention_reason=data.needs_attention[:200], created_by=staff,
+        )
+        if data.raw_source is not None:
+            # The raw message carries the sender's identity: it is sealed like the identity fields.
+            sealed = crypto.seal_bytes(key_ring(), data.raw_source, context="raw_source")
+            name = f"{data.inspection.pk}-{timezone.now():%Y%m%d%H%M%S%f}.eml.sealed"
+            report.raw_source.save(name, ContentFile(sealed), save=False)
+            saved.append(str(report.raw_source.name))
+        report.save()
+        Subject.objects.bulk_create([Subject(report=report, name=s.name.strip()[:64], post=s.post.strip()[:120], category=s.category)
+                                     for s in data.subjects if s.name.strip()])
+        _store_files(report, checked, saved)
+        index_new_report(report, data.content, [(s.name, s.post) for s in data.subjects])
+        # Last: the number (a per-inspection lock) and the audit event (the chain head lock), so that
+        # both locks are held only for the few statements before the commit.
+        report.number = _next_number(data.inspection)
+        Report.objects.filter(pk=report.pk).update(number=report.number)
+        audit_record(actor=actor, action="report.register", obj=report, request=request,
+                     summary=f"登记信访件 {report.reference}（{report.get_channel_kind_display()}，{'实名' if real_name else '匿名'}）",
+                     data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
+                           "within_hours": acceptance.within_hours, "attachments": len(checked)})
+        report_id = report.pk
+        transaction.on_commit(lambda: _announce_registered(report_id))
     return Registered(report, code)
 
 
-def _triage_later(report_id: int) -> None:
-    """Classification, scope and duplicate grouping, after the registration commits (Celery; inline when eager)."""
-    from xuncha.triage.tasks import report_triage_task
-
-    report_triage_task.delay(report_id)
+def _announce_registered(report_id: int) -> None:
+    """After the registration commits: tell the apps above (triage classifies, scopes and groups it)."""
+    report_registered.send(sender=Report, report_id=report_id)
 
 
-def report_add_information(*, report: Report, content: str, files: list[UploadedFile], by_reporter: bool = True,
-                           actor: Any = None, request: HttpRequest | None = None) -> Addition:
+def report_add_information(*, report: Report, content: str, files: list[UploadedFile[Any]], by_reporter: bool = True,
+                           actor: User | None = None, request: HttpRequest | None = None) -> Addition:
+    """More information for a report: from the reporter (through the receipt code; no actor) or noted by
+    a member of the team (actor given, by_reporter False)."""
+    if actor is not None:
+        _check_team(actor, report.inspection)
+    elif not by_reporter:
+        raise NotAllowed("工作人员补充材料须登录。")
     if not content.strip() and not files:
-        raise ValidationError("请填写补充内容或选择附件。")
+        raise Invalid("请填写补充内容或选择附件。")
     if len(content) > MAX_CONTENT_CHARS:
-        raise ValidationError(f"补充内容超过 {MAX_CONTENT_CHARS} 字。")
-    checked = check_files(files, already=report.attachments.count())
-    saved: list[str] = []
-    try:
-        with transaction.atomic():
-            addition = Addition.objects.create(report=report, content=content.strip(), by_reporter=by_reporter)
-            _store_files(report, checked, saved, addition)
-            index_report(report)
-            audit_record(actor=actor, action="report.add_information", obj=report, request=request,
-                         summary=f"信访件 {report.reference} 补充材料（{'反映人' if by_reporter else '工作人员'}）",
-                         data={"attachments": len(checked)})
-    except BaseException:
-        _remove_files(saved)
-        raise
+        raise Invalid(f"补充内容超过 {MAX_CONTENT_CHARS} 字。")
+    checked = _checked(files, already=report.attachments.count())
+    with removed_on_failure() as saved, transaction.atomic():
+        addition = Addition.objects.create(report=report, content=content.strip(), by_reporter=by_reporter)
+        _store_files(report, checked, saved, addition)
+        index_report(report)
+        audit_record(actor=actor, action="report.add_information", obj=report, request=request,
+                     summary=f"信访件 {report.reference} 补充材料（{'反映人' if by_reporter else '工作人员'}）",
+                     data={"attachments": len(checked)})
     return addition
 
 
-def identity_reveal(*, actor: Any, report: Report, reason: str, request: HttpRequest | None = None) -> dict[str, str]:
+def identity_reveal(*, actor: User, report: Report, reason: str, request: HttpRequest | None = None) -> dict[str, str]:
     """A team leader reveals the reporter's identity with a stated reason; audited."""
-    from .selectors import report_can_reveal
-
-    if not report_can_reveal(user=actor, report=report):
-        raise PermissionError("只有本巡察组组长、副组长可以查看反映人身份。")
+    _check_leader(actor, report, "反映人身份")
     if len(reason.strip()) < 5:
-        raise ValidationError("请写明查看反映人身份的理由（至少5个字）。")
+        raise Invalid("请写明查看反映人身份的理由（至少5个字）。")
     ring = key_ring()
     identity = {f: crypto.unseal(ring, v, context=f) for f, v in report.reporter_sealed.items()}
     with transaction.atomic():
@@ -229,45 +245,15 @@ def identity_reveal(*, actor: Any, report: Report, reason: str, request: HttpReq
     return identity
 
 
-def receipt_find(code: str) -> Report | None:
-    digits = crypto.normalise_receipt_code(code)
-    if len(digits) != 16:
-        return None
-    return Report.objects.select_related("inspection").filter(receipt_hash=crypto.receipt_code_hash(key_ring(), digits)).first()
-
-
-def reply_create(*, actor: Any, report: Report, kind: str, content: str, request: HttpRequest | None = None) -> Any:
-    """A reply the reporter reads through the receipt code (the team writes it; DESIGN §3 rule 7)."""
-    from .models import Reply
-    from .selectors import report_get
-
-    report_get(user=actor, pk=report.pk)  # 404 unless the actor's team holds the report
-    if not content.strip():
-        raise ValidationError("请填写答复内容。")
-    if kind not in Reply.Kind.values:
-        raise ValidationError("答复类型无效。")
-    with transaction.atomic():
-        reply = Reply.objects.create(report=report, kind=kind, content=content.strip(), created_by=actor)
-        audit_record(actor=actor, action="report.reply", obj=report, request=request,
-                     summary=f"答复信访件 {report.reference}（{reply.get_kind_display()}）")
-        if kind == Reply.Kind.RESULT:
-            from xuncha.triage.services import group_mark_answered
-
-            group_mark_answered(report)
-    return reply
-
-
-def report_raw_source(*, actor: Any, report: Report, reason: str, request: HttpRequest | None = None) -> bytes:
+def report_raw_source(*, actor: User, report: Report, reason: str, request: HttpRequest | None = None) -> bytes:
     """The original message of a flagged email, for a team leader with a stated reason (audited):
     it shows the sender's address, so it is treated like an identity reveal."""
-    from .selectors import report_can_reveal
-
+    _check_team(actor, report.inspection, Purpose.READ)
     if not report.raw_source:
-        raise ValidationError("该信访件没有保存原始邮件。")
-    if not report_can_reveal(user=actor, report=report):
-        raise PermissionError("只有本巡察组组长、副组长可以查看原始邮件。")
+        raise Invalid("该信访件没有保存原始邮件。")
+    _check_leader(actor, report, "原始邮件")
     if len(reason.strip()) < 5:
-        raise ValidationError("请写明查看原始邮件的理由（至少5个字）。")
+        raise Invalid("请写明查看原始邮件的理由（至少5个字）。")
     with report.raw_source.open("rb") as f:
         raw = crypto.unseal_bytes(key_ring(), f.read(), context="raw_source")
     with transaction.atomic():

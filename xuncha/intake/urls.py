@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -9,6 +9,4 @@ urlpatterns = [
     path("inspections/<int:pk>/reports/new/<str:kind>/", views.register, name="register"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/reveal/", views.reveal, name="reveal"),
-    path("reports/<int:pk>/reply/", views.reply, name="reply"),
-    path("", include("xuncha.intake.urls_replies")),
 ]

@@ -1,30 +1,29 @@
 """Staff pages of intake: the team's reports, registration by channel, a report with its masked
-reporter, the leader's reasoned reveal, replies."""
+reporter and its replies, the leader's reasoned reveal."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core.crypto import format_receipt_code, seal
-from xuncha.inspections.models import ChannelKind
+from xuncha.errors import NotFound
+from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.keys import key_ring
-from xuncha.triage.search import search_filter
-from xuncha.web import attach_error
+from xuncha.web import form_submit
 
 from . import services
 from .forms import KIND_TITLES, RegisterForm, RevealForm, SubjectFormSet
-from .models import Reply
+from .models import ReplyKind, Report
+from .search import search_filter
 from .selectors import intake_inspection_get, report_can_reveal, report_get, report_list, reporter_masked
 
 IDENTITY_LABELS = {"name": "姓名", "phone": "电话", "id_number": "身份证号", "unit": "单位", "address": "地址", "email": "邮箱"}
@@ -32,10 +31,15 @@ REGISTER_KINDS = [ChannelKind.PHONE, ChannelKind.POST, ChannelKind.LETTERBOX, Ch
                   ChannelKind.SMS, ChannelKind.ONLINE]
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user of a login_required view."""
+    return cast(User, request.user)
+
+
 @login_required
 def reports(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = intake_inspection_get(user=request.user, pk=pk)
-    qs = report_list(user=request.user, inspection=inspection)
+    inspection = intake_inspection_get(user=_user(request), pk=pk)
+    qs = report_list(user=_user(request), inspection=inspection)
     channel_kind = request.GET.get("kind", "")
     if channel_kind in ChannelKind.values:
         qs = qs.filter(channel_kind=channel_kind)
@@ -48,9 +52,8 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     present = set(inspection.channels.values_list("kind", flat=True))
     kinds = [k for k in REGISTER_KINDS if k in present]
-    with transaction.atomic():
-        audit_record(actor=request.user, action="report.list", obj=inspection, request=request,
-                     summary=f"查看信访件列表：{inspection}（第{page.number}页）")
+    audit_record(actor=request.user, action="report.list", obj=inspection, request=request,
+                 summary=f"查看信访件列表：{inspection}（第{page.number}页）")
     return render(request, "intake/reports.html", {
         "inspection": inspection, "page": page, "kinds": [(k, KIND_TITLES[k]) for k in kinds],
         "kind_choices": ChannelKind.choices, "kind": channel_kind, "window": window, "q": q,
@@ -62,81 +65,67 @@ def _subjects(formset: Any) -> list[services.SubjectData]:
             for f in formset.forms if f.cleaned_data.get("name")]
 
 
+def _register(request: HttpRequest, inspection: Inspection, kind: str, data: dict[str, Any], formset: Any) -> services.Registered:
+    source = {k: data[k] for k in ("received_by", "room") if data.get(k)}
+    if data.get("caller_number"):
+        source["caller_number_sealed"] = seal(key_ring(), data["caller_number"], context="caller_number")
+    reporter = None
+    if data.get("real_name"):
+        reporter = services.ReporterData(name=data["name"], phone=data.get("phone", ""), id_number=data.get("id_number", ""),
+                                         unit=data.get("unit", ""), address=data.get("address", ""),
+                                         email=data.get("email", ""), role=data.get("role", ""))
+    return services.report_register(actor=_user(request), request=request, data=services.ReportInput(
+        inspection=inspection, content=data["content"], kind=kind, channel=data["channel"],
+        received_at=data["received_at"], postmarked_on=data.get("postmarked_on"), reporter=reporter,
+        subjects=_subjects(formset), files=data.get("attachments") or [], source=source))
+
+
 @login_required
 @never_cache
 def register(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    inspection = intake_inspection_get(user=request.user, pk=pk)
+    inspection = intake_inspection_get(user=_user(request), pk=pk)
     if kind not in ChannelKind.values or not inspection.channels.filter(kind=kind).exists():
-        raise Http404
+        raise NotFound
     kind = ChannelKind(kind)
     form = RegisterForm(request.POST or None, request.FILES or None, inspection=inspection, kind=kind)
     formset = SubjectFormSet(request.POST or None, prefix="subjects")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = form.cleaned_data
-        source = {k: data[k] for k in ("received_by", "room") if data.get(k)}
-        if data.get("caller_number"):
-            source["caller_number_sealed"] = seal(key_ring(), data["caller_number"], context="caller_number")
-        reporter = None
-        if data.get("real_name"):
-            reporter = services.ReporterData(name=data["name"], phone=data.get("phone", ""), id_number=data.get("id_number", ""),
-                                             unit=data.get("unit", ""), address=data.get("address", ""),
-                                             email=data.get("email", ""), role=data.get("role", ""))
-        try:
-            result = services.report_register(actor=request.user, request=request, data=services.ReportInput(
-                inspection=inspection, content=data["content"], kind=kind, channel=data["channel"],
-                received_at=data["received_at"], postmarked_on=data.get("postmarked_on"), reporter=reporter,
-                subjects=_subjects(formset), files=data.get("attachments") or [], source=source))
-        except ValidationError as exc:
-            attach_error(form, exc)
-        else:
-            report = result.report
+    if request.method == "POST":
+        subjects_valid = formset.is_valid()
+        result = form_submit(form, lambda d: _register(request, inspection, kind, d, formset)) if subjects_valid else None
+        if result is not None:
+            # Rendered, not redirected: the receipt code is shown this once and never put in a URL.
             return render(request, "intake/registered.html", {
-                "report": report, "inspection": inspection, "code": format_receipt_code(result.receipt_code)})
+                "report": result.report, "inspection": inspection, "code": format_receipt_code(result.receipt_code)})
+        form.is_valid()  # the form's own errors show beside the subjects' ones
     return render(request, "intake/register.html", {"form": form, "formset": formset, "inspection": inspection,
                                                     "title": KIND_TITLES[kind]})
 
 
+def _report_page(request: HttpRequest, report: Report, *, can_reveal: bool, reveal_form: RevealForm,
+                 identity: list[tuple[str, str]] | None) -> HttpResponse:
+    return render(request, "intake/report.html", {
+        "report": report, "masked": reporter_masked(report), "can_reveal": can_reveal, "reveal_form": reveal_form,
+        "reply_kinds": ReplyKind.choices, "identity": identity,
+    })
+
+
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_get(user=request.user, pk=pk)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="report.view", obj=report, request=request, summary=f"查看信访件 {report.reference}")
-    return render(request, "intake/report.html", {
-        "report": report, "masked": reporter_masked(report), "can_reveal": report_can_reveal(user=request.user, report=report),
-        "reveal_form": RevealForm(), "reply_kinds": Reply.Kind.choices, "identity": None,
-    })
+    report = report_get(user=_user(request), pk=pk)
+    audit_record(actor=request.user, action="report.view", obj=report, request=request, summary=f"查看信访件 {report.reference}")
+    return _report_page(request, report, can_reveal=report_can_reveal(user=_user(request), report=report),
+                        reveal_form=RevealForm(), identity=None)
 
 
 @login_required
 @require_POST
 @never_cache
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_get(user=request.user, pk=pk)
-    if not report_can_reveal(user=request.user, report=report):
-        raise Http404
+    report = report_get(user=_user(request), pk=pk)
+    if not report_can_reveal(user=_user(request), report=report):
+        raise NotFound
     form = RevealForm(request.POST)
-    identity: list[tuple[str, str]] | None = None
-    if form.is_valid():
-        try:
-            revealed = services.identity_reveal(actor=request.user, report=report, reason=form.cleaned_data["reason"], request=request)
-            identity = [(IDENTITY_LABELS[k], v) for k, v in revealed.items()]
-        except ValidationError as exc:
-            attach_error(form, exc)
-    return render(request, "intake/report.html", {
-        "report": report, "masked": reporter_masked(report), "can_reveal": True, "reveal_form": form,
-        "reply_kinds": Reply.Kind.choices, "identity": identity,
-    })
-
-
-@login_required
-@require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_get(user=request.user, pk=pk)
-    try:
-        services.reply_create(actor=request.user, report=report, kind=request.POST.get("kind", ""),
-                              content=request.POST.get("content", ""), request=request)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "答复已保存，反映人可凭查询码查看。")
-    return redirect("intake:report", pk=report.pk)
+    revealed = form_submit(form, lambda d: services.identity_reveal(actor=_user(request), report=report, reason=d["reason"],
+                                                                    request=request))
+    identity = [(IDENTITY_LABELS[k], v) for k, v in revealed.items()] if revealed is not None else None
+    return _report_page(request, report, can_reveal=True, reveal_form=form, identity=identity)

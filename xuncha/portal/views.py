@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,17 +29,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xuncha.core import crypto
-from xuncha.documents import cn_date
 from xuncha.inspections.documents import announcement_text
-from xuncha.inspections.models import ChannelKind, Inspection
+from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import calendar_get, inspection_get_public
 from xuncha.intake.models import Report
-from xuncha.intake.services import ReportInput, receipt_find, report_add_information, report_register
+from xuncha.intake.selectors import receipt_find
+from xuncha.intake.services import report_add_information
 from xuncha.keys import key_ring
+from xuncha.web import form_submit
 
 from . import antiabuse, ratelimit
 from .forms import ACCEPT, AdditionForm, LookupForm, ReportForm, SubjectFormSet, attachment_help, subjects_from
-from .services import inspection_title, public_replies, receipt_lookup, reporter_additions
+from .selectors import inspection_title, public_replies, reporter_additions
+from .services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +54,6 @@ FILES_AGAIN = "为安全起见，浏览器不会保留已选择的附件：如�
 DB_ERROR_ADD = ("系统暂时无法保存，这次补充没有成功。您填写的文字都还在下面，请稍后再点一次“提交补充”。")
 DB_ERROR = ("系统暂时无法保存，这次提交没有成功，也没有生成查询码。您填写的文字都还在下面，请稍后再点一次“提交”；"
             "也可以先把内容复制保存，或通过本页列出的电话、信箱等渠道反映。")
-
-
-def _closed_notice(inspection: Inspection) -> str:
-    return (f"本次巡察信访受理期已于{cn_date(inspection.intake_end)}结束，网上反映已关闭。"
-            "如需反映问题，请通过纪检监察机关、组织部门、信访部门的常设渠道反映。")
-
-
-def _not_yet_notice(inspection: Inspection) -> str:
-    return f"本次巡察将于{cn_date(inspection.intake_start)}开始受理，网上反映届时开放。在此之前提交的内容不会被受理。"
 
 
 def _seal(code: str) -> str:
@@ -130,13 +122,17 @@ def inspection_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _render_page(request, inspection)
 
 
+def _refused(request: HttpRequest, inspection: Inspection, exc: IntakeNotOpen) -> HttpResponse:
+    """Outside the intake window: the notice, and the typed text kept so that it can be copied elsewhere."""
+    return _render_page(request, inspection, status=410 if exc.closed else 403, refused=exc.detail,
+                        kept_content=request.POST.get("content", ""))
+
+
 def _submit(request: HttpRequest, inspection: Inspection) -> HttpResponse:
-    today = timezone.localdate()
-    content = request.POST.get("content", "")
-    if not inspection.intake_open_on(today):
-        closed = today > inspection.intake_end
-        notice = _closed_notice(inspection) if closed else _not_yet_notice(inspection)
-        return _render_page(request, inspection, status=410 if closed else 403, refused=notice, kept_content=content)
+    try:
+        public_intake_check(inspection=inspection)
+    except IntakeNotOpen as exc:
+        return _refused(request, inspection, exc)
 
     form = ReportForm(request.POST)
     subjects = SubjectFormSet(request.POST, prefix="subjects")
@@ -162,17 +158,14 @@ def _submit(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     if not valid:
         return again(["请按下面的提示修改后再次提交："] + _form_errors(form, subjects), 400)
 
-    online = next((c for c in inspection.channels.all() if c.kind == ChannelKind.ONLINE), None)
-    data = ReportInput(inspection=inspection, content=form.cleaned_data["content"], kind=ChannelKind.ONLINE, channel=online,
-                       reporter=form.reporter(), subjects=subjects_from(subjects), files=files)
     try:
-        # No request is passed on: the audit log must not tie a (possibly anonymous) report to an address.
-        registered = report_register(actor=None, data=data)
-    except ValidationError as exc:
-        return again(["请按下面的提示修改后再次提交："] + list(exc.messages), 400)
+        registered = form_submit(form, lambda d: public_report_submit(
+            inspection=inspection, content=d["content"], reporter=form.reporter(), subjects=subjects_from(subjects), files=files))
     except DatabaseError:
         logger.exception("public report submission failed for inspection %s", inspection.pk)
         return again([DB_ERROR], 503)
+    if registered is None:  # refused by the rules (or the window closed while the form was being filled in)
+        return again(["请按下面的提示修改后再次提交："] + [str(e) for e in form.non_field_errors()], 400)
 
     request.session[RECEIPT_SESSION_KEY] = {"code": _seal(registered.receipt_code), "report": registered.report.pk}
     # An explicit fragment, or the browser would carry the form's "#report-form" over the redirect.
@@ -285,17 +278,16 @@ def receipt_add(request: HttpRequest) -> HttpResponse:
             f"提交过于频繁，请 {verdict.wait_text} 后再提交。您填写的内容已保留。"])
         response["Retry-After"] = str(verdict.retry_after)
         return response
-    if not form.is_valid():
-        errors = [str(e) for errs in form.errors.values() for e in errs]
-        return _render_status(request, report, form=form, errors=errors, status=400, files_dropped=bool(files))
     try:
-        report_add_information(report=report, content=form.cleaned_data["content"], files=files, by_reporter=True)
-    except ValidationError as exc:
-        return _render_status(request, report, form=form, errors=list(exc.messages), status=400, files_dropped=bool(files))
+        added = form_submit(form, lambda d: report_add_information(report=report, content=d["content"], files=files,
+                                                                   by_reporter=True))
     except DatabaseError:
         logger.exception("public addition failed for report %s", report.pk)
         return _render_status(request, report, form=form, errors=[DB_ERROR_ADD], status=503,
                               files_dropped=bool(files))
+    if added is None:
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return _render_status(request, report, form=form, errors=errors, status=400, files_dropped=bool(files))
     stored = request.session.get(LOOKUP_SESSION_KEY)
     if isinstance(stored, dict):
         stored["until"] = time.time() + LOOKUP_SECONDS

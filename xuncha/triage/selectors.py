@@ -28,10 +28,10 @@ from xuncha.core.workdays import add_months
 from xuncha.errors import NotFound
 from xuncha.inspections.models import ChannelKind, Inspection
 from xuncha.intake.models import Report, ReportStatus, Subject, SubjectCategory
-from xuncha.intake.selectors_replies import analytic_transaction
+from xuncha.intake.search import search_filter
+from xuncha.intake.selectors import analytic_transaction
 
 from .models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, TransferBatch, Triage
-from .search import search_filter
 
 
 def _check_team(user: User, inspection: Inspection) -> None:

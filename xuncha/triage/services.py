@@ -37,7 +37,8 @@ from xuncha.core.sm import sm3_hmac_hex
 from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus, Subject, SubjectCategory
+from xuncha.intake.models import ReplyExemption, ReplyKind, Report, ReportStatus, Subject, SubjectCategory
+from xuncha.intake.search import index_report
 from xuncha.keys import key_ring
 
 from .classifier import active_model, classifier_retrain_if_due
@@ -58,7 +59,6 @@ from .models import (
     to_mask,
 )
 from .scope import propose_scope
-from .search import index_report
 
 STATUS_AFTER = {
     DispositionKind.ACCEPT: ReportStatus.ACCEPTED,
@@ -163,8 +163,9 @@ def group_refresh(inspection_id: int, key: int) -> DuplicateGroup | None:
         "reporters": stats["anonymous"] + stats["named"], "channels": stats["channels"],
         "first_received_at": stats["first"], "last_received_at": stats["last"]})
     if group.answered_report_id is None:
-        answered = (Reply.objects.filter(kind=Reply.Kind.RESULT, report__triage__group_key=key)
-                    .order_by("created_at").values_list("report_id", flat=True).first())
+        # The first report of the group that got a result reply (Report.replies: the replies app's).
+        answered = (Report.objects.filter(replies__kind=ReplyKind.RESULT, triage__group_key=key)
+                    .order_by("replies__created_at").values_list("pk", flat=True).first())
         if answered:
             group.answered_report_id = answered
             group.save(update_fields=["answered_report"])
@@ -214,7 +215,7 @@ def group_mark_answered(report: Report) -> None:
     if key is None:
         return
     DuplicateGroup.objects.filter(key=key, answered_report__isnull=True).update(answered_report=report)
-    answered = Reply.objects.filter(kind=Reply.Kind.RESULT).values("report_id")
+    answered = Report.objects.filter(replies__kind=ReplyKind.RESULT).values("pk")
     (Triage.objects.filter(inspection_id=report.inspection_id, group_key=key, repeat_of_answered__isnull=True)
      .exclude(pk=report.pk).exclude(pk__in=answered).update(repeat_of_answered=report))
 

@@ -14,9 +14,10 @@ from django.db import DatabaseError, connection
 from django.test import Client
 
 from xuncha.inspections.models import ChannelKind
-from xuncha.intake.models import Attachment, Reply, Report, ReportStatus, Subject
-from xuncha.intake.services import receipt_find
+from xuncha.intake.models import Attachment, Report, ReportStatus, Subject
+from xuncha.intake.selectors import receipt_find
 from xuncha.portal.tests import files
+from xuncha.replies.models import Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ def test_closed_window_is_410_with_the_standing_channels(demo: dict[str, Any]) -
 
 
 def test_before_the_window_is_403(demo: dict[str, Any], monkeypatch: Any) -> None:
-    monkeypatch.setattr("xuncha.api.public.timezone.localdate", lambda *a, **k: dt.date(2024, 3, 1))
+    monkeypatch.setattr("xuncha.portal.services.timezone.localdate", lambda *a, **k: dt.date(2024, 3, 1))
     response = _post_json({"anonymous": True, "content": "太早"}, demo["seed001"].pk)
     assert response.status_code == 403 and "本次巡察将于2024年3月6日开始受理" in response.json()["detail"]
 

@@ -23,8 +23,9 @@ from xuncha.accounts.services import role_assign
 from xuncha.dashboard.selectors import inspection_dashboard, round_dashboard
 from xuncha.inspections import services
 from xuncha.inspections.models import ConflictDeclaration, Inspection, RoundKind, TeamMember
-from xuncha.intake.models import Reply, ReplyExemption, Report
+from xuncha.intake.models import ReplyExemption, Report
 from xuncha.rectification.models import Finding, RectificationItem
+from xuncha.replies.models import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,10 @@ from xuncha.audit.models import AuditEvent
 from xuncha.audit.selectors import audit_chain_verify
 from xuncha.demo.rectification import SEED_001_FEEDBACK_ON, load_demo_rectification
 from xuncha.demo.reports import load_demo_reports
-from xuncha.intake.models import Reply, Report, ReportStatus
+from xuncha.intake.models import Report, ReportStatus
 from xuncha.rectification.models import Evidence, Feedback, Finding, ImmediateNotice, ItemStatus, NoticeAnswer, Notification
 from xuncha.rectification.selectors import is_overdue
+from xuncha.replies.models import Reply
 from xuncha.triage.models import DuplicateGroup, Triage
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,9 @@ from xuncha.audit.selectors import audit_chain_verify
 from xuncha.core.crypto import unseal
 from xuncha.core.dedup import normalize, shingles
 from xuncha.demo.reports import DATA, REFERRAL_BODY, TRANSFER_BODY, load_demo_reports
-from xuncha.intake.models import Reply, Report, ReportStatus, SubjectCategory
+from xuncha.intake.models import Report, ReportStatus, SubjectCategory
 from xuncha.keys import key_ring
+from xuncha.replies.models import Reply
 from xuncha.triage.models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, Triage, from_mask
 
 ENTRIES: dict[str, list[dict[str, Any]]] = json.loads(DATA.read_text(encoding="utf-8"))

@@ -49,7 +49,7 @@ def test_everyone_else_gets_404(clients: dict, real_name_report: Report, persona
         assert clients[persona].get(url).status_code == 404, url
     pk = real_name_report.pk
     assert clients[persona].post(reverse("intake:reveal", args=[pk]), {"reason": "核实情况需要联系"}).status_code == 404
-    assert clients[persona].post(reverse("intake:reply", args=[pk]), {"kind": "other", "content": "x"}).status_code == 404
+    assert clients[persona].post(reverse("replies:reply", args=[pk]), {"kind": "other", "content": "x"}).status_code == 404
     assert not IdentityReveal.objects.exists()
 
 
@@ -152,7 +152,7 @@ def test_register_for_a_kind_the_inspection_lacks_is_404(clients: dict, seed001:
 
 
 def test_reply_is_saved_and_audited(clients: dict, real_name_report: Report) -> None:
-    r = clients["member"].post(reverse("intake:reply", args=[real_name_report.pk]), {"kind": "receipt", "content": "您反映的问题已受理。"})
+    r = clients["member"].post(reverse("replies:reply", args=[real_name_report.pk]), {"kind": "receipt", "content": "您反映的问题已受理。"})
     assert r.status_code == 302
     assert real_name_report.replies.get().content == "您反映的问题已受理。"
     assert AuditEvent.objects.filter(action="report.reply").exists()

@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from xuncha.audit.models import AuditEvent
-from xuncha.intake.models import Addition, Attachment, Reply, Report, ReportStatus
+from xuncha.intake.models import Addition, Attachment, Report, ReportStatus
 from xuncha.intake.services import ReporterData, ReportInput, SubjectData, report_register
+from xuncha.replies.models import Reply
 
 from . import files
 

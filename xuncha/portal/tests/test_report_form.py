@@ -20,7 +20,7 @@ from xuncha.audit.models import AuditEvent
 from xuncha.core import crypto
 from xuncha.inspections.models import ChannelKind
 from xuncha.intake.models import Addition, Attachment, Report, Subject
-from xuncha.intake.services import receipt_find
+from xuncha.intake.selectors import receipt_find
 from xuncha.keys import key_ring
 
 from . import files

@@ -164,7 +164,7 @@ def test_the_liaison_never_reaches_a_finding_or_a_report(clients, seed000, repor
     ]
     for url in gets:
         assert clients["liaison"].get(url).status_code == 404, url
-    posts = [reverse("intake:reveal", args=[r.pk]), reverse("intake:reply", args=[r.pk]), reverse("triage:scope", args=[r.pk]),
+    posts = [reverse("intake:reveal", args=[r.pk]), reverse("replies:reply", args=[r.pk]), reverse("triage:scope", args=[r.pk]),
              reverse("triage:disposition", args=[r.pk]), reverse("rectification:finding_submit", args=[finding.pk]),
              reverse("rectification:notice_decide", args=[notice.pk])]
     for url in posts:

@@ -7,7 +7,8 @@ import pytest
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
 from xuncha.intake import services as intake
-from xuncha.intake.models import Reply
+from xuncha.replies.models import Reply
+from xuncha.replies.services import reply_create
 from xuncha.triage import services
 from xuncha.triage.models import DuplicateGroup, Scope, Triage
 
@@ -67,7 +68,7 @@ def test_a_repeat_of_an_answered_matter_is_linked(register) -> None:
     leader = User.objects.get(username="leader")
     a = register(GIFT)
     b = register(GIFT_REWORDED)
-    intake.reply_create(actor=leader, report=a, kind=Reply.Kind.RESULT, content="经核查，已责成整改。")
+    reply_create(actor=leader, report=a, kind=Reply.Kind.RESULT, content="经核查，已责成整改。")
     assert Triage.objects.get(pk=b.pk).repeat_of_answered_id == a.pk
     c = register(GIFT)
     assert c.triage.repeat_of_answered_id == a.pk

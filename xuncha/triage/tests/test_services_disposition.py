@@ -9,7 +9,9 @@ from xuncha.accounts.models import User
 from xuncha.core.workdays import add_months
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
-from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus
+from xuncha.intake.models import ReplyExemption, Report, ReportStatus
+from xuncha.replies.models import Reply
+from xuncha.replies.services import reply_create
 from xuncha.triage.models import Clue, Referral
 from xuncha.triage.services import disposition_decide, disposition_propose
 
@@ -39,7 +41,7 @@ def test_accepting_does_not_set_the_result_due_date_yet(register, people) -> Non
 
 def test_closing_a_repeat_of_an_answered_matter_records_why_no_reply(register, people) -> None:
     first = register(GIFT)
-    intake.reply_create(actor=people["leader"], report=first, kind=Reply.Kind.RESULT, content="已核查处理。")
+    reply_create(actor=people["leader"], report=first, kind=Reply.Kind.RESULT, content="已核查处理。")
     repeat = register(GIFT)
     disposition_propose(actor=people["leader"], report=repeat, kind="close", reason="重复件", approve=True)
     repeat.refresh_from_db()

@@ -1,8 +1,9 @@
-"""Full-text search over reports with a CJK bigram index, on SQLite (FTS5) and PostgreSQL (GIN)."""
+"""Full-text search over reports with a CJK bigram index, on SQLite (FTS5) and PostgreSQL (GIN).
+
+The index (ReportSearch, table triage_reportsearch) is written in the transaction that registers or
+changes a report; the queue (triage) and the report list (intake) filter with search_filter."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -10,22 +11,22 @@ from django.db.models.expressions import RawSQL
 
 from xuncha.core import cjk
 
-from .models import ReportSearch
+from .models import Report, ReportSearch
 
 
-def report_document(report: Any) -> str:
+def report_document(report: Report) -> str:
     parts = [report.content]
     parts.extend(f"{s.name} {s.post}" for s in report.subjects.all())
     parts.extend(a.content for a in report.additions.all())
     return "\n".join(p for p in parts if p)
 
 
-def index_report(report: Any) -> None:
+def index_report(report: Report) -> None:
     """(Re)index one report; call inside the transaction that changed it."""
     ReportSearch.objects.update_or_create(report=report, defaults={"tokens": cjk.index_text(report_document(report))})
 
 
-def index_new_report(report: Any, content: str, subjects: list[tuple[str, str]]) -> None:
+def index_new_report(report: Report, content: str, subjects: list[tuple[str, str]]) -> None:
     """Index a report just created, from what was registered (no re-read, a plain insert)."""
     document = "\n".join([content, *(f"{name} {post}" for name, post in subjects)])
     ReportSearch.objects.create(report=report, tokens=cjk.index_text(document))
@@ -40,7 +41,7 @@ def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
             [query])
 
 
-def search_filter(qs: QuerySet[Any], query: str) -> QuerySet[Any]:
+def search_filter(qs: QuerySet[Report], query: str) -> QuerySet[Report]:
     """Restrict a Report queryset to the reports matching every word of `query`."""
     query = query.strip()
     if not query:

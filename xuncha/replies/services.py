@@ -1,7 +1,8 @@
-"""Writes of replies beyond the reply itself (services.reply_create): the team records why a report
-needs no reply (a repeat already answered, an anonymous reporter who never looked up, no contact
-left, another stated reason), or clears that record. Both are the team's (leader and members: 404 for
-everyone else), atomic, and audited in the same transaction (DESIGN §1, §3 rule 7).
+"""Writes of replies (DESIGN §1, §3 rule 7): the team's reply to a report (a result reply also marks
+the matter of its duplicate group answered, in triage), and the team's record of why a report needs
+no reply (a repeat already answered, an anonymous reporter who never looked up, no contact left,
+another stated reason), or the withdrawal of that record. Each is the team's (leader and members;
+NotFound for everyone else), validated first, then one transaction with its audit event.
 
 And what the reporter's look-up with the receipt code changes (lookup_changes): the time of the
 look-up, and the withdrawal of a recorded "anonymous, never looked up" (it no longer holds). The portal
@@ -13,21 +14,49 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
+from xuncha.access import Kind, Purpose, allows
+from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
+from xuncha.errors import Invalid, NotFound
+from xuncha.intake.models import ReplyExemption, Report
+from xuncha.triage.services import group_mark_answered
 
-from .models import ReplyExemption, Report
-from .selectors import report_get
-from .selectors_replies import anonymous_unread_ids
+from .models import Reply
+from .selectors import anonymous_unread_ids
 
 NOTE_MAX = 300
 # What the team writes when it records the proposed reason for an anonymous report.
 ANONYMOUS_UNREAD_NOTE = "匿名反映，办结后反映人未凭查询码查询，无法送达答复。"
+
+
+def _team_report(actor: User, report: Report) -> Report:
+    """The report, fresh, if the actor's team holds it (Kind.CASE); NotFound for everyone else."""
+    fresh = Report.objects.select_related("inspection").filter(pk=report.pk).first()
+    if fresh is None or not allows(actor, Kind.CASE, Purpose.WORK, fresh.inspection):
+        raise NotFound
+    return fresh
+
+
+def reply_create(*, actor: User, report: Report, kind: str, content: str, request: HttpRequest | None = None) -> Reply:
+    """A reply the reporter reads through the receipt code (the team writes it; DESIGN §3 rule 7).
+    A result reply answers the matter: later repeats in its duplicate group link to it (triage)."""
+    report = _team_report(actor, report)
+    if not content.strip():
+        raise Invalid("请填写答复内容。")
+    if kind not in Reply.Kind.values:
+        raise Invalid("答复类型无效。")
+    with transaction.atomic():
+        reply = Reply.objects.create(report=report, kind=kind, content=content.strip(), created_by=actor)
+        audit_record(actor=actor, action="report.reply", obj=report, request=request,
+                     summary=f"答复信访件 {report.reference}（{reply.get_kind_display()}）")
+        if kind == Reply.Kind.RESULT:
+            group_mark_answered(report)
+    return reply
 
 
 def lookup_changes() -> dict[str, Any]:
@@ -63,12 +92,12 @@ def _check(report: Report, reason: str, note: str) -> None:
         else:
             problems.append("该信访件尚未办结、已答复办理结果，或反映人在办结后已凭查询码查询：不适用该原因，请答复。")
     if problems:
-        raise ValidationError(problems)
+        raise Invalid(problems)
 
 
-def reply_exempt_set(*, actor: Any, report: Report, reason: str, note: str = "", request: HttpRequest | None = None) -> Report:
+def reply_exempt_set(*, actor: User, report: Report, reason: str, note: str = "", request: HttpRequest | None = None) -> Report:
     """Record why the report needs no reply (replacing an earlier record); audited."""
-    report = report_get(user=actor, pk=report.pk)  # 404 unless the actor's team holds the report
+    report = _team_report(actor, report)
     note = note.strip()
     _check(report, reason, note)
     with transaction.atomic():
@@ -83,7 +112,7 @@ def reply_exempt_set(*, actor: Any, report: Report, reason: str, note: str = "",
     return report
 
 
-def reply_exempt_set_many(*, actor: Any, reports: Iterable[Report], reason: str, note: str = "",
+def reply_exempt_set_many(*, actor: User, reports: Iterable[Report], reason: str, note: str = "",
                           request: HttpRequest | None = None) -> int:
     """The same reason for several reports at once (e.g. the proposals of one page); each audited.
     All or nothing: one report that does not qualify rejects the whole set."""
@@ -95,11 +124,11 @@ def reply_exempt_set_many(*, actor: Any, reports: Iterable[Report], reason: str,
     return count
 
 
-def reply_exempt_clear(*, actor: Any, report: Report, request: HttpRequest | None = None) -> Report:
+def reply_exempt_clear(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
     """Withdraw the recorded reason: the report is due a reply again; audited."""
-    report = report_get(user=actor, pk=report.pk)
+    report = _team_report(actor, report)
     if not report.reply_exempt:
-        raise ValidationError("该信访件没有记录无需答复的原因。")
+        raise Invalid("该信访件没有记录无需答复的原因。")
     with transaction.atomic():
         report = Report.objects.select_for_update().select_related("inspection").get(pk=report.pk)
         before, before_note = report.reply_exempt, report.reply_exempt_note

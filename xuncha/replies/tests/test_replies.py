@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake import services, services_replies
-from xuncha.intake.models import Reply, ReplyExemption, Report, ReportStatus
-from xuncha.intake.selectors_replies import reply_counts, reply_summary, reply_worklist
+from xuncha.intake import services
+from xuncha.intake.models import ReplyExemption, Report, ReportStatus
+from xuncha.replies import services as services_replies
+from xuncha.replies.models import Reply
+from xuncha.replies.selectors import reply_counts, reply_summary, reply_worklist
 from xuncha.triage.models import Triage
 from xuncha.triage.services import disposition_propose
 
@@ -40,7 +42,7 @@ def ids(qs: Any) -> set[int]:
 
 
 def replies_url(report: Report, tab: str = "") -> str:
-    return reverse("intake:replies", args=[report.inspection_id]) + (f"?tab={tab}" if tab else "")
+    return reverse("replies:replies", args=[report.inspection_id]) + (f"?tab={tab}" if tab else "")
 
 
 # --- due dates ---------------------------------------------------------------------------------------
@@ -95,11 +97,11 @@ def test_replying_takes_the_report_off_the_lists(demo: dict, register: Any) -> N
     counts = reply_counts(inspection_ids=[pk], today=late)[pk]
     assert (counts["receipt_overdue"], counts["result_overdue"], counts["unanswered"]) == (1, 1, 1)
 
-    services.reply_create(actor=leader, report=report, kind=Reply.Kind.RECEIPT, content="您反映的问题已收到。")
+    services_replies.reply_create(actor=leader, report=report, kind=Reply.Kind.RECEIPT, content="您反映的问题已收到。")
     counts = reply_counts(inspection_ids=[pk], today=late)[pk]
     assert (counts["receipt_overdue"], counts["result_overdue"], counts["unanswered"]) == (0, 1, 1)
 
-    services.reply_create(actor=leader, report=report, kind=Reply.Kind.RESULT, content="经核查，情况如下。")
+    services_replies.reply_create(actor=leader, report=report, kind=Reply.Kind.RESULT, content="经核查，情况如下。")
     assert reply_counts(inspection_ids=[pk], today=late)[pk] == dict.fromkeys(counts, 0)
     for tab in ("receipt_overdue", "result_overdue", "unanswered", "exempt"):
         assert report.pk not in ids(reply_worklist(user=leader, inspection=report.inspection, tab=tab, today=late))
@@ -108,7 +110,7 @@ def test_replying_takes_the_report_off_the_lists(demo: dict, register: Any) -> N
 def test_a_result_sent_first_also_serves_as_the_receipt_notice(demo: dict, register: Any) -> None:
     leader = demo["users"]["leader"]
     report = close(register("反映某领导违规收受礼金", reporter=real_name()), leader)
-    services.reply_create(actor=leader, report=report, kind=Reply.Kind.RESULT, content="经核查，情况如下。")
+    services_replies.reply_create(actor=leader, report=report, kind=Reply.Kind.RESULT, content="经核查，情况如下。")
     counts = reply_counts(inspection_ids=[report.inspection_id], today=dt.date(2030, 1, 1))[report.inspection_id]
     assert counts["receipt_overdue"] == 0 and counts["result_overdue"] == 0
 
@@ -142,7 +144,7 @@ def test_exemption_is_recorded_audited_and_cleared(clients: dict, demo: dict, re
     leader = demo["users"]["leader"]
     report = close(register("匿名反映食堂承包问题"), leader)
     pk = report.inspection_id
-    response = clients["member"].post(reverse("intake:reply_exempt", args=[report.pk]),
+    response = clients["member"].post(reverse("replies:reply_exempt", args=[report.pk]),
                                       {"reason": ReplyExemption.ANONYMOUS_UNREAD, "note": "办结后反映人未查询", "tab": "unanswered"})
     assert response.status_code == 302 and response["Location"].startswith(replies_url(report) + "?tab=unanswered")
     report.refresh_from_db()
@@ -154,7 +156,7 @@ def test_exemption_is_recorded_audited_and_cleared(clients: dict, demo: dict, re
     html = clients["member"].get(replies_url(report, "exempt")).content.decode()
     assert f'id="row-{report.pk}"' in html and "办结后反映人未查询" in html
 
-    clients["member"].post(reverse("intake:reply_exempt_clear", args=[report.pk]), {"tab": "exempt"})
+    clients["member"].post(reverse("replies:reply_exempt_clear", args=[report.pk]), {"tab": "exempt"})
     report.refresh_from_db()
     assert report.reply_exempt == "" and report.reply_exempt_note == ""
     assert AuditEvent.objects.filter(action="report.reply_exempt_clear", object_id=str(report.pk)).exists()
@@ -237,14 +239,14 @@ def test_the_proposals_of_a_page_are_recorded_at_once(clients: dict, demo: dict,
     Report.objects.filter(pk=looked.pk).update(last_lookup_at=timezone.now() + dt.timedelta(minutes=1))
     html = clients["leader"].get(replies_url(looked, "unanswered")).content.decode()
     assert html.count('name="report"') == 2
-    response = clients["leader"].post(reverse("intake:reply_exempt_bulk", args=[looked.inspection_id]),
+    response = clients["leader"].post(reverse("replies:reply_exempt_bulk", args=[looked.inspection_id]),
                                       {"report": [r.pk for r in reports[:2]]})
     assert response.status_code == 302
     assert set(Report.objects.filter(pk__in=[r.pk for r in reports]).values_list("pk", "reply_exempt")) == {
         (reports[0].pk, "anonymous_unread"), (reports[1].pk, "anonymous_unread"), (looked.pk, "")}
     assert AuditEvent.objects.filter(action="report.reply_exempt").count() == 2
     # One report that does not qualify rejects the whole set.
-    response = clients["leader"].post(reverse("intake:reply_exempt_bulk", args=[looked.inspection_id]), {"report": [looked.pk]})
+    response = clients["leader"].post(reverse("replies:reply_exempt_bulk", args=[looked.inspection_id]), {"report": [looked.pk]})
     assert Report.objects.get(pk=looked.pk).reply_exempt == ""
 
 
@@ -283,7 +285,7 @@ def test_the_team_reaches_the_reply_list(clients: dict, demo: dict, register: An
         assert label in html
     # Received in 2024: the receipt notice is long overdue, and that tab opens first.
     assert 'id="tab-receipt_overdue" aria-current="page"' in html and f'id="row-{report.pk}"' in html
-    assert f'action="{reverse("intake:reply_exempt", args=[report.pk])}"' in html
+    assert f'action="{reverse("replies:reply_exempt", args=[report.pk])}"' in html
     assert "李明华" not in html and "13912345678" not in html
     assert AuditEvent.objects.filter(action="report.reply_list", actor=demo["users"][persona]).exists()
     assert reply_summary(user=demo["users"][persona], inspection=report.inspection)["receipt_overdue"] == 1
@@ -294,11 +296,11 @@ def test_everyone_else_gets_404(clients: dict, demo: dict, register: Any, person
     report = close(register("匿名反映食堂承包问题"), demo["users"]["leader"])
     client = clients[persona]
     assert client.get(replies_url(report)).status_code == 404
-    assert client.post(reverse("intake:reply_exempt", args=[report.pk]),
+    assert client.post(reverse("replies:reply_exempt", args=[report.pk]),
                        {"reason": ReplyExemption.ANONYMOUS_UNREAD}).status_code == 404
-    assert client.post(reverse("intake:reply_exempt_bulk", args=[report.inspection_id]), {"report": [report.pk]}).status_code == 404
+    assert client.post(reverse("replies:reply_exempt_bulk", args=[report.inspection_id]), {"report": [report.pk]}).status_code == 404
     Report.objects.filter(pk=report.pk).update(reply_exempt=ReplyExemption.NO_CONTACT)
-    assert client.post(reverse("intake:reply_exempt_clear", args=[report.pk])).status_code == 404
+    assert client.post(reverse("replies:reply_exempt_clear", args=[report.pk])).status_code == 404
     assert Report.objects.get(pk=report.pk).reply_exempt == ReplyExemption.NO_CONTACT
     assert not AuditEvent.objects.filter(action__startswith="report.reply_exempt").exists()
     with pytest.raises(Exception):  # noqa: B017 - Http404

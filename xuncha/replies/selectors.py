@@ -13,7 +13,7 @@ For the team of an inspection (leader and members; everyone else 404), per inspe
 
 A report with a recorded reason is in no due list. The one reason that can stop being true, "an
 anonymous reporter who never looked up with the receipt code", is withdrawn by the look-up itself
-(services_replies.lookup_changes, applied by the portal): the report is then unanswered again.
+(services.lookup_changes, applied by the portal): the report is then unanswered again.
 
 "Today" is an argument (default: the local date), so that tests freeze it instead of waiting.
 The counts are one pass over the reports (report_rollup), for any number of reports and inspections
@@ -24,19 +24,25 @@ the page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
+from xuncha.accounts.models import User
+from xuncha.errors import NotFound
+from xuncha.inspections.models import Inspection
+from xuncha.intake.models import Report, ReportStatus
+from xuncha.intake.selectors import analytic_transaction, intake_inspections
 from xuncha.paging import Page, page_number
+from xuncha.rectification.models import Feedback
+from xuncha.triage.models import Disposition, DispositionKind
 
-from .models import Report, ReportStatus
-from .selectors import intake_inspections
+from .models import Reply
 
 # Statuses in which the team's handling has closed (the result is due to a real-name reporter).
 CLOSED_STATUSES = (ReportStatus.REFERRED, ReportStatus.TRANSFERRED, ReportStatus.FILED, ReportStatus.CLOSED)
@@ -52,34 +58,15 @@ TAB_LABELS = {
 }
 
 
-@contextmanager
-def analytic_transaction() -> Iterator[None]:
-    """A transaction for one large read on PostgreSQL: no JIT compilation (compiling these one-off
-    scans takes longer than it saves), and memory enough for the hash of the replies and the grouping
-    not to spill to disk."""
-    from django.db import connection, transaction
-
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-        yield
-
-
 def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def _feedback_inspections() -> Any:
-    from xuncha.rectification.models import Feedback
-
+def _feedback_inspections() -> QuerySet[Feedback, Any]:
     return Feedback.objects.values("inspection_id")
 
 
 def has_reply(*kinds: str) -> Exists:
-    from .models import Reply
-
     return Exists(Reply.objects.filter(report=OuterRef("pk"), kind__in=kinds))
 
 
@@ -92,9 +79,6 @@ def closed_q() -> Q:
 
 def closed_at() -> Any:
     """When the handling closed: the approval of the final disposition; for an accepted report, the feedback."""
-    from xuncha.rectification.models import Feedback
-    from xuncha.triage.models import Disposition, DispositionKind
-
     decided = (Disposition.objects.filter(report=OuterRef("pk"), state=Disposition.State.APPROVED)
                .exclude(kind=DispositionKind.ACCEPT).order_by("-decided_at").values("decided_at")[:1])
     feedback = Feedback.objects.filter(inspection=OuterRef("inspection")).values("created_at")[:1]
@@ -102,21 +86,15 @@ def closed_at() -> Any:
 
 
 def _receipt_pending(qs: QuerySet[Report]) -> QuerySet[Report]:
-    from .models import Reply
-
     return (qs.filter(anonymous=False, receipt_notice_due__isnull=False, reply_exempt="")
             .exclude(has_reply(Reply.Kind.RECEIPT, Reply.Kind.RESULT)))
 
 
 def _result_pending(qs: QuerySet[Report]) -> QuerySet[Report]:
-    from .models import Reply
-
     return qs.filter(result_due__isnull=False, reply_exempt="").exclude(has_reply(Reply.Kind.RESULT))
 
 
 def _unanswered(qs: QuerySet[Report]) -> QuerySet[Report]:
-    from .models import Reply
-
     return qs.filter(closed_q(), reply_exempt="").exclude(has_reply(Reply.Kind.RESULT))
 
 
@@ -141,8 +119,6 @@ def _rollup_sql(ids: list[int], fed: list[int], day: dt.date, by: tuple[str, ...
     report: one hash join, no sub-query per report, so PostgreSQL aggregates in parallel workers. Only
     table names and the grouping columns (checked against ROLLUP_GROUPS) are interpolated; every value
     is a parameter."""
-    from .models import Reply
-
     report, reply = Report._meta.db_table, Reply._meta.db_table
 
     def marks(values: list[Any]) -> str:
@@ -178,8 +154,6 @@ def report_rollup(*, inspection_ids: Iterable[int], today: dt.date | None = None
                   by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """One pass over the reports of the inspections: per inspection (and per `by`, a subset of status
     and channel_kind) the number of reports ("n") and of each tab. No access check: for the caller."""
-    from django.db import connection
-
     ids = sorted({int(i) for i in inspection_ids})
     if not ids:
         return []
@@ -208,24 +182,24 @@ def reply_counts(*, inspection_ids: Iterable[int], today: dt.date | None = None)
 # --- the team's lists -------------------------------------------------------------------------------
 
 
-def reply_inspection_get(*, user: Any, pk: int) -> Any:
+def reply_inspection_get(*, user: User | AnonymousUser, pk: int) -> Inspection:
     """The inspection, if the user's team holds it (the team only: 404 for everyone else)."""
     inspection = intake_inspections(user=user).filter(pk=pk).select_related("team", "target", "round").prefetch_related(None).first()
     if inspection is None:
-        raise Http404
+        raise NotFound
     return inspection
 
 
-def reply_summary(*, user: Any, inspection: Any, today: dt.date | None = None) -> dict[str, int]:
+def reply_summary(*, user: User | AnonymousUser, inspection: Inspection, today: dt.date | None = None) -> dict[str, int]:
     reply_inspection_get(user=user, pk=inspection.pk)
     return reply_counts(inspection_ids=[inspection.pk], today=today)[inspection.pk]
 
 
-def reply_worklist(*, user: Any, inspection: Any, tab: str, today: dt.date | None = None) -> QuerySet[Report]:
+def reply_worklist(*, user: User | AnonymousUser, inspection: Inspection, tab: str, today: dt.date | None = None) -> QuerySet[Report]:
     """The reports of one tab, most urgent first (404 unless the user's team holds the inspection)."""
     reply_inspection_get(user=user, pk=inspection.pk)
     if tab not in TABS:
-        raise Http404
+        raise NotFound
     day = _today(today)
     base = Report.objects.filter(inspection_id=inspection.pk)
     if tab == "receipt_due":
@@ -245,7 +219,7 @@ def reply_worklist(*, user: Any, inspection: Any, tab: str, today: dt.date | Non
         "receipt_notice_due", "result_due", "reply_exempt", "reply_exempt_note", "last_lookup_at")
 
 
-def reply_page(*, user: Any, inspection: Any, tab: str, number: Any, count: int, size: int = 50,
+def reply_page(*, user: User | AnonymousUser, inspection: Inspection, tab: str, number: Any, count: int, size: int = 50,
                today: dt.date | None = None) -> Page:
     """One page of a tab. `count` is the tab's count from reply_counts (the pass over the reports the
     page makes anyway), so no second count is run."""
@@ -256,7 +230,7 @@ def reply_page(*, user: Any, inspection: Any, tab: str, number: Any, count: int,
     return Page(items=rows[:size], number=n, size=size, has_next=len(rows) > size, count=count, capped=False)
 
 
-def anonymous_unread_ids(*, inspection: Any, report_ids: Iterable[int]) -> set[int]:
+def anonymous_unread_ids(*, inspection: Inspection, report_ids: Iterable[int]) -> set[int]:
     """Of the given reports (a page, at most), those for which the proposed reason is ANONYMOUS_UNREAD:
     anonymous, closed, without a result reply or a recorded reason, not looked up since closing."""
     ids = list(report_ids)

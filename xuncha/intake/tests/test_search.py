@@ -10,7 +10,7 @@ from django.urls import reverse
 from xuncha.accounts.models import User
 from xuncha.intake import services
 from xuncha.intake.models import Report
-from xuncha.triage.search import search_filter
+from xuncha.intake.search import search_filter
 
 pytestmark = pytest.mark.django_db
 

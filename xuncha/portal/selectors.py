@@ -1,0 +1,37 @@
+"""What the public side reads: the status a reporter may see of the report behind their receipt code.
+Nothing here exposes staff names, the reporter's identity or internal notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+
+from xuncha.intake.models import Addition, Report
+from xuncha.replies.models import Reply
+
+
+def inspection_title(report: Report) -> str:
+    inspection = report.inspection
+    return f"{inspection.team.name}巡察{inspection.target.name}"
+
+
+def public_replies(report: Report) -> list[Reply]:
+    return list(Reply.objects.filter(report=report).only("kind", "content", "created_at").order_by("created_at", "id"))
+
+
+def reporter_additions(report: Report) -> list[Addition]:
+    return list(Addition.objects.filter(report=report, by_reporter=True).annotate(files=Count("attachments"))
+                .only("content", "created_at").order_by("created_at", "id"))
+
+
+def receipt_status(report: Report) -> dict[str, Any]:
+    """The JSON-able status a reporter sees."""
+    return {
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "received_at": report.received_at,
+        "inspection": inspection_title(report),
+        "replies": [{"kind": r.kind, "kind_label": r.get_kind_display(), "content": r.content, "created_at": r.created_at}
+                    for r in public_replies(report)],
+    }
