@@ -7,7 +7,7 @@ from typing import Any
 from celery import shared_task
 
 
-@shared_task(name="intake.fetch_all_mailboxes", ignore_result=True)  # type: ignore[untyped-decorator]
+@shared_task(name="intake.fetch_all_mailboxes", ignore_result=True)
 def fetch_all_mailboxes() -> list[dict[str, Any]]:
     """Fetch every enabled mailbox (scheduled by Celery beat, see xuncha/celery.py)."""
     from .mail import fetch_all_mailboxes as fetch_all
