@@ -81,6 +81,10 @@ def form_continuity(get_response: Callable[[HttpRequest], HttpResponse]) -> Call
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        # Whether the POST arrived without a session (expired), decided before the view runs: a logout
+        # is a POST whose user is anonymous only afterwards.
+        user = getattr(request, "user", None)
+        arrived_anonymous = request.method == "POST" and (user is None or not user.is_authenticated)
         response = get_response(request)
         if request.path.startswith(("/api/", "/static/")):
             return response
@@ -94,9 +98,8 @@ def form_continuity(get_response: Callable[[HttpRequest], HttpResponse]) -> Call
         if not isinstance(response, HttpResponseRedirect):
             return response
         login = resolve_url(settings.LOGIN_URL)
-        user = getattr(request, "user", None)
         if urlsplit(response.url).path == login:
-            if user is None or not user.is_authenticated:
+            if arrived_anonymous:
                 back = _referer_path(request)
                 if back:
                     return HttpResponseRedirect(f"{login}?{urlencode({'next': back})}")

@@ -16,7 +16,7 @@ REPLY = "您反映的食堂承包问题已转学院纪委调查核实，核实�
 
 def test_a_reply_typed_survives_the_session_expiring_and_is_saved_after_login(page: Any, live_server: Any, demo: dict,
                                                                            register: Any) -> None:
-    from xuncha.intake.models import Reply
+    from xuncha.replies.models import Reply
 
     report = register("食堂承包合同未经集体研究，院长指定其亲属经营。", [("赵某", "院长", "leadership")])
     login(page, live_server, "member", DEMO_PASSWORD)

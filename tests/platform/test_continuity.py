@@ -55,3 +55,9 @@ def test_opening_a_post_only_address_explains_itself_in_chinese(clients: dict[st
     response = clients["office"].get(f"/inspections/{inspection.pk}/channels/{channel.pk}/delete/")
     assert response.status_code == 405
     assert "请从页面上提交" in response.content.decode()
+
+
+def test_logging_out_goes_to_the_plain_login_page(clients: dict[str, Client]) -> None:
+    response = clients["member"].post("/accounts/logout/", HTTP_REFERER="http://testserver/inspections/")
+    assert response.status_code == 302
+    assert "next=" not in response["Location"]
