@@ -4,9 +4,11 @@ request (two queries) and cached on the user object."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from xuncha.accounts.models import RoleAssignment
+from django.contrib.auth.models import AnonymousUser
+
+from xuncha.accounts.models import RoleAssignment, User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.selectors import role_assignments
 
@@ -21,7 +23,7 @@ class Actor:
     of, the receiving bodies they work for, and the organisations a conflict of interest keeps them
     out of (a team role never reaches an inspection of such an organisation)."""
 
-    user: Any
+    user: User | None
     roles: frozenset[str]
     led_teams: frozenset[int]
     teams: frozenset[int]
@@ -45,15 +47,26 @@ class Actor:
         return any(r in self.roles for r in roles)
 
 
+# Whoever is acting: an account, the anonymous visitor, nobody (a system job), or an Actor already computed.
+Someone = User | AnonymousUser | Actor | None
+
+
+class InspectionLike(Protocol):
+    """What the policy reads of an inspection: its team and its target (the model lives in a higher layer)."""
+
+    team_id: int
+    target_id: int
+
+
 NOBODY = Actor(user=None, roles=frozenset(), led_teams=frozenset(), teams=frozenset(), orgs=frozenset(),
                bodies=frozenset(), conflicted_orgs=frozenset())
 
 
-def actor_of(user: Any) -> Actor:
+def actor_of(user: Someone) -> Actor:
     """The Actor of a user (anonymous or inactive: nobody). Cached on the user object."""
     if isinstance(user, Actor):
         return user
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return NOBODY
     cached = getattr(user, "_actor_cache", None)
     if cached is not None:
@@ -70,11 +83,11 @@ def actor_of(user: Any) -> Actor:
         bodies=frozenset(a.body_id for a in assignments if a.role == Role.RECIPIENT and a.body_id),
         conflicted_orgs=conflicted,
     )
-    user._actor_cache = actor
+    user._actor_cache = actor  # type: ignore[attr-defined]  # a per-request cache on the user object
     return actor
 
 
-def forget(user: Any) -> None:
+def forget(user: User) -> None:
     """Drop the cached Actor (and role assignments) after the user's roles or conflicts changed."""
     for name in ("_actor_cache", "_role_cache"):
         if hasattr(user, name):

@@ -20,11 +20,10 @@ Python, without a query. Both read one table, so they cannot disagree.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from django.db.models import Q
 
-from .actor import Actor, actor_of
+from .actor import Actor, InspectionLike, Someone, actor_of
 
 
 class Kind(StrEnum):
@@ -89,7 +88,7 @@ def _team_q(actor: Actor, teams: frozenset[int], via: str) -> Q:
     return q
 
 
-def scope(user: Any, kind: Kind, purpose: Purpose = Purpose.READ, *, via: str = "inspection", body: str = "body") -> Q:
+def scope(user: Someone, kind: Kind, purpose: Purpose = Purpose.READ, *, via: str = "inspection", body: str = "body") -> Q:
     """A filter for the objects of `kind` the user may reach for `purpose`. `via` is the path from the
     queryset's rows to their inspection ("" for a queryset of inspections); `body` to their receiving
     body (handovers only)."""
@@ -109,7 +108,7 @@ def scope(user: Any, kind: Kind, purpose: Purpose = Purpose.READ, *, via: str = 
     return q
 
 
-def standings(user: Any, inspection: Any, *, body_id: int | None = None) -> set[Standing]:
+def standings(user: Someone, inspection: InspectionLike | None, *, body_id: int | None = None) -> set[Standing]:
     """The standings the user holds on one inspection (and, for a handover, its body)."""
     actor = actor_of(user)
     out: set[Standing] = set()
@@ -128,7 +127,7 @@ def standings(user: Any, inspection: Any, *, body_id: int | None = None) -> set[
     return out
 
 
-def allows(user: Any, kind: Kind, purpose: Purpose, inspection: Any, *, body_id: int | None = None) -> bool:
+def allows(user: Someone, kind: Kind, purpose: Purpose, inspection: InspectionLike | None, *, body_id: int | None = None) -> bool:
     """Whether the user may reach one object of `kind` for `purpose` (its inspection given; a handover
     also gives its receiving body). The same rule as `scope()`, decided without a query."""
     grants = RULES[(kind, purpose)]
