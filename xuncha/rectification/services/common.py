@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Max
 
 from xuncha.accounts.models import User
-from xuncha.errors import Invalid
+from xuncha.errors import Invalid, NotAllowed
 from xuncha.inspections.models import Inspection
 from xuncha.uploads import CheckedFile, check_files
 
@@ -24,7 +24,7 @@ LEADER_ONLY = "只有本巡察组组长、副组长可以{}。"
 def leader_check(actor: User, inspection: Inspection, what: str) -> None:
     """Only the team's leader (or deputy) decides; a member is told so on the form."""
     if not is_team_leader(actor, inspection):
-        raise Invalid(LEADER_ONLY.format(what))
+        raise NotAllowed(LEADER_ONLY.format(what))
 
 
 def lock_inspection(inspection_id: int) -> None:

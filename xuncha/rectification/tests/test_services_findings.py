@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
+from xuncha.errors import NotAllowed
 from xuncha.inspections.selectors import calendar_get
 from xuncha.intake import services as intake
 from xuncha.portal.tests.files import exe_bytes, pdf_bytes, png_bytes
@@ -111,7 +112,7 @@ def test_submit_return_edit_and_approve(seed000) -> None:
     f = svc.finding_submit(actor=user("member"), finding=f)
     with pytest.raises(ValidationError, match="不能修改"):
         svc.finding_update(actor=user("member"), finding=f, data=finding_data(title="改"))
-    with pytest.raises(ValidationError, match="只有本巡察组组长"):
+    with pytest.raises(NotAllowed, match="只有本巡察组组长"):
         svc.finding_decide(actor=user("member"), finding=f, approve=True)
     with pytest.raises(ValidationError, match="请写明意见"):
         svc.finding_decide(actor=user("leader"), finding=f, approve=False)
@@ -166,7 +167,7 @@ def test_a_notice_is_not_issued_without_both_marks(seed000, group, clear_violati
 
 def test_the_leader_issues_with_a_due_date_in_working_days(seed000, group) -> None:
     n = svc.notice_create(actor=user("member"), inspection=seed000, data=notice_data(deadline_days=5), group_key=group.key)
-    with pytest.raises(ValidationError, match="只有本巡察组组长"):
+    with pytest.raises(NotAllowed, match="只有本巡察组组长"):
         svc.notice_issue(actor=user("member"), notice=n)
     n = svc.notice_issue(actor=user("leader"), notice=n)
     assert n.due_on == calendar_get().add_working_days_after(timezone.localdate(), 5)
@@ -191,7 +192,7 @@ def test_the_liaison_answers_with_evidence_and_the_leader_checks(seed000, group)
     assert files[0].file.read().startswith(b"%PDF-")
     with pytest.raises(ValidationError, match="不能答复"):
         svc.notice_answer(actor=liaison, notice=n, measures="再次答复")
-    with pytest.raises(ValidationError, match="只有本巡察组组长"):
+    with pytest.raises(NotAllowed, match="只有本巡察组组长"):
         svc.notice_decide(actor=user("member"), notice=n, accept=True)
     with pytest.raises(ValidationError, match="请写明原因"):
         svc.notice_decide(actor=user("leader"), notice=n, accept=False)
