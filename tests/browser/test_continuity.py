@@ -55,3 +55,32 @@ def test_the_idle_warning_offers_to_stay_signed_in(page: Any, live_server: Any, 
     assert "将自动退出登录" in page.inner_text(".idle-banner")
     page.click(".idle-banner button")
     page.wait_for_selector(".idle-banner", state="detached")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_registering_a_call_then_reloading_the_result_creates_no_second_report(browser: Any, live_server: Any, demo: dict,
+                                                                              width: int) -> None:
+    from xuncha.intake.models import Report
+
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        practice = demo["practice"]
+        login(page, live_server, "member", DEMO_PASSWORD)
+        page.goto(f"{live_server.url}/inspections/{practice.pk}/reports/new/phone/")
+        page.fill("input[name=received_at]", "2026-11-20T10:00")
+        page.fill("textarea[name=content]", "来电反映学院食堂承包问题，要求核查。")
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        assert "/registered/" in page.url
+        code = page.inner_text("#receipt-code").strip()
+        assert len(code.replace(" ", "")) == 16
+        page.reload()
+        assert page.locator("#receipt-code").count() == 0
+        assert "已在登记时显示过一次" in page.inner_text("main")
+        page.go_back()  # the form again: a resend of it is recognised
+        assert Report.objects.filter(inspection=practice, content__startswith="来电反映学院食堂").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        context.close()

@@ -27,6 +27,8 @@ RECEIVED_LABELS: dict[str, str] = {
 
 
 class RegisterForm(forms.Form):
+    # A token per rendering of the form: sent twice, it registers once (Report.submission_key).
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     channel = forms.ModelChoiceField(label="受理渠道", queryset=Channel.objects.none())
     received_at = forms.DateTimeField(label="收到时间", widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"])
     postmarked_on = forms.DateField(label="邮戳日期", widget=DATE, required=False)

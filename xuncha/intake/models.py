@@ -93,6 +93,9 @@ class Report(models.Model):
     # How it came in (channel-specific registration details).
     source = models.JSONField("来源信息", default=dict, blank=True, help_text="如来电号码（密文）、接待人、接待室、信箱开启日期")
     email_message_id = models.CharField("邮件 Message-ID", max_length=255, blank=True, db_index=True)
+    # The token of the staff form that registered it: the same form sent twice (a double click, the back
+    # button and resend) finds this report instead of registering a second one.
+    submission_key = models.CharField("表单提交标识", max_length=64, blank=True, editable=False)
     raw_source = models.FileField("原始邮件", upload_to="raw/%Y/%m/", blank=True)
     needs_attention = models.BooleanField("需人工处理", default=False)
     attention_reason = models.CharField("需人工处理原因", max_length=200, blank=True)
@@ -109,6 +112,8 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["inspection", "number"], name="uniq_report_number"),
             models.UniqueConstraint(fields=["channel", "email_message_id"], condition=~models.Q(email_message_id=""),
                                     name="uniq_email_per_channel"),
+            models.UniqueConstraint(fields=["inspection", "submission_key"], condition=~models.Q(submission_key=""),
+                                    name="uniq_report_submission"),
         ]
         indexes = [models.Index(fields=["inspection", "status", "received_at"])]
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
@@ -32,7 +32,7 @@ from xuncha.inspections.selectors import calendar_get
 from xuncha.keys import key_ring
 from xuncha.uploads import CheckedFile, check_files, removed_on_failure
 
-from .acceptance import evaluate
+from .acceptance import Acceptance, evaluate
 from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, Report, ReporterRole, Subject, SubjectCategory
 from .search import index_new_report, index_report
 from .signals import report_registered
@@ -61,7 +61,8 @@ class SubjectData:
 @dataclass
 class Registered:
     report: Report
-    receipt_code: str  # shown once, never stored
+    receipt_code: str  # shown once, never stored; empty for a repeat
+    repeat: bool = False  # the same form was sent again: this is the report it registered the first time
 
 
 @dataclass
@@ -79,6 +80,7 @@ class ReportInput:
     email_message_id: str = ""
     raw_source: bytes | None = None
     needs_attention: str = ""
+    submission_key: str = ""  # the staff form's token (see Report.submission_key)
 
 
 def _validate(data: ReportInput) -> None:
@@ -157,6 +159,9 @@ def report_register(*, actor: User | str | None, data: ReportInput, request: Htt
     else), a system's name (the mail fetcher), or None for the public (the portal, the public API)."""
     if isinstance(actor, User):
         _check_team(actor, data.inspection)
+    first = _registered_before(data)
+    if first is not None:
+        return first
     _validate(data)
     checked = _checked(data.files)
     received_at = data.received_at or timezone.now()
@@ -168,6 +173,26 @@ def report_register(*, actor: User | str | None, data: ReportInput, request: Htt
     if real_name:
         due = calendar_get().add_working_days_after(timezone.localtime(received_at).date(), settings.RECEIPT_NOTICE_WORKING_DAYS)
     staff = actor if isinstance(actor, User) else None
+    try:
+        return _register(actor, data, request, checked, received_at, acceptance, code, due, staff)
+    except IntegrityError:
+        # The same form, sent twice at once: the other request registered it first.
+        first = _registered_before(data)
+        if first is None:
+            raise
+        return first
+
+
+def _registered_before(data: ReportInput) -> Registered | None:
+    if not data.submission_key:
+        return None
+    report = Report.objects.filter(inspection=data.inspection, submission_key=data.submission_key).first()
+    return Registered(report, "", repeat=True) if report is not None else None
+
+
+def _register(actor: User | str | None, data: ReportInput, request: HttpRequest | None, checked: list[CheckedFile],
+              received_at: dt.datetime, acceptance: Acceptance, code: str, due: dt.date | None, staff: User | None) -> Registered:
+    real_name = data.reporter is not None
     with removed_on_failure() as saved, transaction.atomic():
         report = Report(
             inspection=data.inspection, number=None, channel=data.channel, channel_kind=data.kind,
@@ -178,6 +203,7 @@ def report_register(*, actor: User | str | None, data: ReportInput, request: Htt
             in_window=acceptance.in_window, within_hours=acceptance.within_hours, acceptance_reasons=acceptance.reasons,
             receipt_notice_due=due, source=data.source, email_message_id=data.email_message_id,
             needs_attention=bool(data.needs_attention), attention_reason=data.needs_attention[:200], created_by=staff,
+            submission_key=data.submission_key[:64],
         )
         if data.raw_source is not None:
             # The raw message carries the sender's identity: it is sealed like the identity fields.

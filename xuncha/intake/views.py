@@ -3,15 +3,18 @@ reporter and its replies, the leader's reasoned reveal."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xuncha.accounts.http import AuthedRequest
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core.crypto import format_receipt_code, seal
@@ -77,7 +80,8 @@ def _register(request: HttpRequest, inspection: Inspection, kind: str, data: dic
     return services.report_register(actor=_user(request), request=request, data=services.ReportInput(
         inspection=inspection, content=data["content"], kind=kind, channel=data["channel"],
         received_at=data["received_at"], postmarked_on=data.get("postmarked_on"), reporter=reporter,
-        subjects=_subjects(formset), files=data.get("attachments") or [], source=source))
+        subjects=_subjects(formset), files=data.get("attachments") or [], source=source,
+        submission_key=data.get("submission") or ""))
 
 
 @login_required
@@ -87,18 +91,37 @@ def register(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ChannelKind.values or not inspection.channels.filter(kind=kind).exists():
         raise NotFound
     kind = ChannelKind(kind)
-    form = RegisterForm(request.POST or None, request.FILES or None, inspection=inspection, kind=kind)
+    form = RegisterForm(request.POST or None, request.FILES or None, inspection=inspection, kind=kind,
+                        initial={"submission": uuid.uuid4().hex})
     formset = SubjectFormSet(request.POST or None, prefix="subjects")
     if request.method == "POST":
         subjects_valid = formset.is_valid()
         result = form_submit(form, lambda d: _register(request, inspection, kind, d, formset)) if subjects_valid else None
         if result is not None:
-            # Rendered, not redirected: the receipt code is shown this once and never put in a URL.
-            return render(request, "intake/registered.html", {
-                "report": result.report, "inspection": inspection, "code": format_receipt_code(result.receipt_code)})
+            # POST/redirect/GET: reloading the result page registers nothing. The receipt code never goes in a
+            # URL: the session holds it until the result page shows it, once.
+            if result.repeat:
+                messages.info(request, f"该来件已于刚才登记为信访件 {result.report.reference}，没有重复登记。")
+            else:
+                request.session[_receipt_key(result.report.pk)] = result.receipt_code
+            return redirect("intake:registered", pk=result.report.pk)
         form.is_valid()  # the form's own errors show beside the subjects' ones
     return render(request, "intake/register.html", {"form": form, "formset": formset, "inspection": inspection,
                                                     "title": KIND_TITLES[kind]})
+
+
+def _receipt_key(report_id: int) -> str:
+    return f"xuncha:receipt:{report_id}"
+
+
+@login_required
+@never_cache
+def registered(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The result of a registration: the receipt code the first time only (popped from the session)."""
+    report = report_get(user=request.user, pk=pk)
+    code = request.session.pop(_receipt_key(report.pk), "")
+    return render(request, "intake/registered.html", {
+        "report": report, "inspection": report.inspection, "code": format_receipt_code(code) if code else ""})
 
 
 def _report_page(request: HttpRequest, report: Report, *, can_reveal: bool, reveal_form: RevealForm,

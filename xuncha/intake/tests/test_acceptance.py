@@ -136,3 +136,39 @@ def test_concurrent_registrations_get_distinct_numbers(demo: dict) -> None:
         t.join()
     assert errors == []
     assert sorted(Report.objects.filter(inspection=seed).values_list("number", flat=True)) == list(range(1, 21))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_at_once_from_two_requests_registers_once(demo: dict) -> None:
+    """A double click: two requests with the same form token race; one report, both answers name it."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite runs one writer at a time (IMMEDIATE transactions); its in-memory test database cannot host threads")
+    seed = demo["seed000"]
+    member = User.objects.get(username="member")
+    results: list[services.Registered] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def work() -> None:
+        try:
+            start.wait()
+            results.append(services.report_register(actor=member, data=services.ReportInput(
+                inspection=seed, content="双击提交", kind="phone", received_at=at(2024, 9, 26, 9), submission_key="same-form")))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Report.objects.filter(inspection=seed).count() == 1
+    assert {r.report.pk for r in results} == {Report.objects.get(inspection=seed).pk}
+    assert sum(not r.repeat for r in results) == 1

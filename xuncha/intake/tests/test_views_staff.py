@@ -95,12 +95,12 @@ def test_identity_is_sealed_in_the_database(real_name_report: Report) -> None:
     assert "sm4gcm:" in row
 
 
-def register_post(client: Any, inspection: Any, kind: str, **data: Any) -> Any:
+def register_post(client: Any, inspection: Any, kind: str, follow: bool = True, **data: Any) -> Any:
     from tests.formdata import post_form
 
     url = reverse("intake:register", args=[inspection.pk, kind])
     form = post_form(client.get(url), having="content")
-    return client.post(url, form.data(data))
+    return client.post(url, form.data(data), follow=follow)
 
 
 def test_register_a_phone_call_outside_hours(clients: dict, seed000: Any) -> None:
@@ -187,3 +187,50 @@ def test_list_filters_and_constant_query_count(clients: dict, seed000: Any) -> N
     assert page.count('class="report-row"') == 12
     assert clients["member"].get(url + "?window=out").content.decode().count('class="report-row"') == 0
     assert clients["member"].get(url + "?kind=post").content.decode().count('class="report-row"') == 0
+
+
+def test_the_result_page_is_a_redirect_and_reloading_it_registers_nothing(clients: dict, seed000: Any) -> None:
+    member = clients["member"]
+    r = register_post(member, seed000, "phone", follow=False, received_at="2024-09-26T10:00", content="电话反映食堂采购问题")
+    assert r.status_code == 302
+    report = Report.objects.get()
+    assert r["Location"] == reverse("intake:registered", args=[report.pk])
+    first = member.get(r["Location"]).content.decode()
+    assert 'id="receipt-code"' in first
+    again = member.get(r["Location"]).content.decode()  # a reload: the code is not shown twice, nothing is registered
+    assert 'id="receipt-code"' not in again and "已在登记时显示过一次" in again
+    assert Report.objects.count() == 1
+    assert clients["other_member"].get(r["Location"]).status_code == 404
+    assert clients["liaison"].get(r["Location"]).status_code == 404
+
+
+def test_the_same_form_sent_twice_registers_once(clients: dict, seed000: Any) -> None:
+    from tests.formdata import post_form
+
+    member = clients["member"]
+    url = reverse("intake:register", args=[seed000.pk, "phone"])
+    data = post_form(member.get(url), having="content").data({"received_at": "2024-09-26T10:00", "content": "电话反映食堂采购问题"})
+    assert data["submission"]
+    first = member.post(url, data)
+    second = member.post(url, data, follow=True)  # the back button and resend, or a double click
+    assert Report.objects.count() == 1
+    report = Report.objects.get()
+    assert first["Location"] == reverse("intake:registered", args=[report.pk])
+    assert f"该来件已于刚才登记为信访件 {report.reference}，没有重复登记。" in second.content.decode()
+    # A new rendering of the form is a new registration.
+    data2 = post_form(member.get(url), having="content").data({"received_at": "2024-09-26T11:00", "content": "另一件来电"})
+    member.post(url, data2)
+    assert Report.objects.count() == 2
+
+
+def test_the_service_recognises_a_repeat_submission(demo: dict, seed000: Any) -> None:
+    from xuncha.accounts.models import User
+    from xuncha.intake import services
+
+    member = User.objects.get(username="member")
+    data = services.ReportInput(inspection=seed000, content="来信反映问题", kind="post", submission_key="k" * 32)
+    first = services.report_register(actor=member, data=data)
+    again = services.report_register(actor=member, data=data)
+    assert not first.repeat and first.receipt_code
+    assert again.repeat and again.report.pk == first.report.pk and again.receipt_code == ""
+    assert Report.objects.count() == 1
