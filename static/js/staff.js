@@ -180,6 +180,16 @@
     schedule();
   }
 
+  // Irreversible acts: a form with data-confirm says what will happen and asks first.
+  function setUpConfirmations() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    });
+  }
+
   setUpDrafts();
   setUpIdleWarning();
+  setUpConfirmations();
 })();

@@ -37,6 +37,16 @@ def page(browser: Any) -> Iterator[Any]:
     context.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
     pg = context.new_page()
     pg.set_default_timeout(15000)
+    # Irreversible acts ask first (data-confirm): the user agrees, unless a test sets `pg.decline_dialogs`;
+    # the questions asked are kept in `pg.dialogs`.
+    pg.dialogs = []
+    pg.decline_dialogs = False
+
+    def answer(dialog: Any) -> None:
+        pg.dialogs.append(dialog.message)
+        dialog.dismiss() if pg.decline_dialogs else dialog.accept()
+
+    pg.on("dialog", answer)
     yield pg
     context.close()
     assert not outside, f"third-party requests: {outside}"

@@ -84,3 +84,15 @@ def test_registering_a_call_then_reloading_the_result_creates_no_second_report(b
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     finally:
         context.close()
+
+
+def test_an_irreversible_act_asks_first_and_a_no_changes_nothing(page: Any, live_server: Any, demo: dict) -> None:
+    inspection = demo["seed000"]
+    channels = inspection.channels.count()
+    page.decline_dialogs = True
+    login(page, live_server, "office", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/inspections/{inspection.pk}/")
+    page.click("form[data-confirm] button[type=submit] >> nth=0")
+    page.wait_for_timeout(500)
+    assert page.dialogs and "删除受理渠道" in page.dialogs[0]
+    assert inspection.channels.count() == channels
