@@ -103,17 +103,16 @@ def announcement_title(inspection: Inspection) -> str:
     return f"{inspection.team.name}巡察{inspection.target.name}公告"
 
 
-def announcement_text(inspection: Inspection, calendar: WorkdayCalendar) -> str:
-    body = "\n".join(announcement_paragraphs(inspection))
-    if not (calendar.covers(inspection.start_date) and calendar.covers(inspection.end_date)):
-        body += "\n（注：该年度法定节假日安排尚未录入，工作日暂按周一至周五计算。）"
-    return body
+def announcement_text(inspection: Inspection) -> str:
+    """The text as published. Internal notes (e.g. a year whose holidays are not entered yet) are the
+    staff pages' business and never appear here."""
+    return "\n".join(announcement_paragraphs(inspection))
 
 
-def announcement_docx(inspection: Inspection, calendar: WorkdayCalendar) -> bytes:
+def announcement_docx(inspection: Inspection) -> bytes:
     doc = new_document()
     doc_title(doc, announcement_title(inspection))
-    for text in announcement_text(inspection, calendar).split("\n"):
+    for text in announcement_text(inspection).split("\n"):
         doc_paragraph(doc, text)
     doc.add_paragraph("受理渠道一览").runs[0].bold = True
     rows = []

@@ -181,14 +181,16 @@ def _document_access(request: AuthedRequest, pk: int, kind: str) -> Inspection:
 @login_required
 def announcement_view(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=pk)
-    text = documents.announcement_text(inspection, calendar_get())
-    return render(request, "inspections/announcement.html", {"inspection": inspection, "text": text})
+    text = documents.announcement_text(inspection)
+    cal = calendar_get()
+    covers = cal.covers(inspection.start_date) and cal.covers(inspection.end_date)
+    return render(request, "inspections/announcement.html", {"inspection": inspection, "text": text, "calendar_covers": covers})
 
 
 @login_required
 def announcement_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = _document_access(request, pk, "announcement_docx")
-    content = documents.announcement_docx(inspection, calendar_get())
+    content = documents.announcement_docx(inspection)
     return attachment(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"巡察公告-{inspection.target.name}.docx")
 
 

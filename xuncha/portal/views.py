@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xuncha.core import crypto
 from xuncha.inspections.documents import announcement_text
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get, inspection_get_public
+from xuncha.inspections.selectors import inspection_get_public
 from xuncha.intake.models import Report
 from xuncha.intake.selectors import receipt_find
 from xuncha.intake.services import report_add_information
@@ -77,7 +77,7 @@ def _render_page(request: HttpRequest, inspection: Inspection, *, form: ReportFo
     accepting = inspection.intake_open_on(today)
     context = {
         "inspection": inspection,
-        "announcement": announcement_text(inspection, calendar_get()),
+        "announcement": announcement_text(inspection),
         "channels": list(inspection.channels.all()),
         "accepting": accepting,
         "not_yet": today < inspection.intake_start,

@@ -32,11 +32,17 @@ def due_phrase(notice: ImmediateNotice) -> str:
     return f"请于{cn_date(notice.due_on)}前（{notice.deadline_days}个工作日内）完成整改"
 
 
+def matter_phrase(title: str) -> str:
+    """食堂饭菜价格 → 食堂饭菜价格的问题; a title that already ends in 问题 is not doubled (…问题的问题)."""
+    title = title.strip().rstrip("。；;，,")
+    return title if title.endswith("问题") else f"{title}的问题"
+
+
 def notice_paragraphs(notice: ImmediateNotice) -> list[str]:
     inspection = notice.inspection
     team = inspection.team.name
     return [
-        f"{team}在巡察{inspection.target.name}期间，{reporters_phrase(notice)}{notice.title}的问题。"
+        f"{team}在巡察{inspection.target.name}期间，{reporters_phrase(notice)}{matter_phrase(notice.title)}。"
         "经研究，该问题明显违反有关规定，能够立即整改。按照边巡边改、立行立改的要求，现将有关问题及处理建议通知如下。",
         f"一、反映的问题：{' '.join(notice.problem.split())}",
         f"二、处理建议：{' '.join(notice.suggestion.split())}",

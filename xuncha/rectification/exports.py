@@ -33,6 +33,7 @@ from xuncha.documents import (
 from xuncha.inspections.models import Inspection
 
 from .models import Feedback, Finding, ItemStatus, RectificationItem
+from .selectors import OPEN_STATUSES
 
 LEDGER_COLUMNS = ("序号", "问题", "整改措施", "责任领导", "责任部门", "完成时限", "进展情况", "状态")
 XLSX_WIDTHS = (6, 32, 50, 10, 16, 12, 50, 10)
@@ -52,9 +53,13 @@ def ledger_rows(inspection: Inspection) -> Iterator[tuple[int, str, str, str, st
     qs = (RectificationItem.objects.filter(inspection=inspection).order_by("number")
           .values_list("number", "finding__number", "finding__title", "measures", "responsible_leader", "responsible_dept",
                        "deadline", "long_term", "progress", "status"))
+    today = timezone.localdate()
     for number, f_number, f_title, measures, leader, dept, deadline, long_term, progress, status in qs.iterator(chunk_size=CHUNK):
-        yield (number, f"问题{f_number}：{f_title}", measures, leader, dept, None if long_term else deadline, progress,
-               STATUS_LABELS.get(status, status))
+        label = STATUS_LABELS.get(status, status)
+        # Marked as the ledger page marks it (rectification.selectors.overdue_q).
+        if not long_term and deadline is not None and deadline < today and status in OPEN_STATUSES:
+            label += "（逾期）"
+        yield (number, f"问题{f_number}：{f_title}", measures, leader, dept, None if long_term else deadline, progress, label)
 
 
 def ledger_xlsx(inspection: Inspection, stream: str | IO[bytes]) -> int:

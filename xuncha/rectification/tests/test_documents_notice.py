@@ -92,3 +92,11 @@ def test_one_reporter_and_a_target_outside_schools(register, demo) -> None:
     assert "期间，有师生反映收受礼金的问题" in text  # 测试学院党委 is a school
     notice.inspection.target.name = "测试局党组"
     assert "有干部群众反映收受礼金的问题" in text_of(immediate_notice_docx(notice))
+
+
+def test_a_title_ending_in_wenti_is_not_doubled() -> None:
+    from xuncha.rectification.documents_notice import matter_phrase
+
+    assert matter_phrase("食堂饭菜价格偏高") == "食堂饭菜价格偏高的问题"
+    assert matter_phrase("食堂饭菜价格偏高问题") == "食堂饭菜价格偏高问题"
+    assert matter_phrase("食堂饭菜价格偏高的问题。") == "食堂饭菜价格偏高的问题"

@@ -42,7 +42,7 @@ def test_xlsx_has_the_title_the_header_and_one_row_per_item(ledger: dict[str, An
     assert rows[0][0] == ledger_title(ledger["inspection"]) == "省委教育工委提级巡察二组巡察中国计量大学机电工程学院党委反馈问题整改台账"
     assert list(rows[1]) == HEADER == list(LEDGER_COLUMNS)
     assert rows[2] == (1, "问题1：违规收受礼品礼金", "清退礼品礼金\n开展警示教育", "王副院长", "后勤处", dt.datetime(2024, 12, 31),
-                       "已清退全部礼金。", "整改中")
+                       "已清退全部礼金。", "整改中（逾期）")  # past its deadline: marked as the page marks it
     assert rows[3] == (2, "问题1：违规收受礼品礼金", "=1+1 建立礼品登记制度", "王副院长", "纪委办公室", "长期坚持", "", "未启动")
     assert rows[4][:3] == (3, "问题2：干部选拔程序不规范", "修订干部选拔任用办法") and rows[4][5] == dt.datetime(2025, 3, 31)
     assert len(rows) == 5
