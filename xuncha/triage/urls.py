@@ -26,4 +26,5 @@ urlpatterns = [
     # The team's statistics.
     path("inspections/<int:pk>/stats/", stats.stats, name="stats"),
     path("inspections/<int:pk>/stats/csv/", stats.stats_csv, name="stats_csv"),
+    path("inspections/<int:pk>/stats/xlsx/", stats.stats_xlsx_view, name="stats_xlsx"),
 ]

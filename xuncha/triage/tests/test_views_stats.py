@@ -148,7 +148,7 @@ def test_csv_has_the_same_figures_with_a_bom_and_is_audited(figures_setup, clien
     assert event is not None and event.actor.username == "member" and event.object_id == str(seed000.pk)
 
 
-@pytest.mark.parametrize("name", ["stats", "stats_csv"])
+@pytest.mark.parametrize("name", ["stats", "stats_csv", "stats_xlsx"])
 @pytest.mark.parametrize("persona", ALLOWED + DENIED + ["anonymous"])
 def test_access(clients, seed000, name, persona) -> None:
     url = reverse(f"triage:{name}", args=[seed000.pk])
@@ -201,3 +201,19 @@ def test_figures_are_cached_for_a_minute_after_the_access_check(figures_setup, c
     assert clients["other_leader"].get(reverse("triage:stats", args=[seed000.pk])).status_code == 404
     cache.delete(cache_key(seed000))
     assert team_statistics(user=leader, inspection=seed000)["generated_at"] > first["generated_at"]
+
+
+def test_the_statistics_download_as_a_real_xlsx_with_the_csv_figures(clients, seed000, register) -> None:
+    from openpyxl import load_workbook
+
+    register("食堂承包合同未经集体研究。", [("赵某", "院长", "leadership")])
+    csv_rows_ = list(csv.reader(io.StringIO(clients["member"].get(reverse("triage:stats_csv", args=[seed000.pk])).content.decode("utf-8-sig"))))
+    response = clients["member"].get(reverse("triage:stats_xlsx", args=[seed000.pk]))
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    assert ".xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[2] == ["分组", "项目", "件数"]
+    assert [[str(v) for v in r] for r in rows[3:]] == [r for r in csv_rows_[3:]]
+    assert isinstance(rows[3][2], int)  # counts are numbers, not text
+    assert AuditEvent.objects.filter(action="triage.stats_export", summary__contains="XLSX").exists()
