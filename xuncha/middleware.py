@@ -1,11 +1,13 @@
 """Middleware of the whole site: security headers (a strict CSP with no third-party source) and the\none mapping of the domain error to pages."""
 
+import re
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -108,6 +110,85 @@ def form_continuity(get_response: Callable[[HttpRequest], HttpResponse]) -> Call
             return response  # redirected back with an error message: not saved, the draft stays
         response.set_cookie(SAVED_COOKIE, request.path, max_age=120, samesite="Lax",
                             secure=settings.SESSION_COOKIE_SECURE, httponly=False)
+        return response
+
+    return middleware
+
+
+# C0 control characters other than tab, line feed and carriage return: no person types them, PostgreSQL
+# refuses NUL in text, and they hide text in documents. Refused at the edge, the same on every database.
+CONTROL_CHARS = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]")
+# The same characters written as JSON escapes (\u0000 …), unless the backslash is itself escaped.
+JSON_CONTROL_ESCAPES = re.compile(rb"(?<!\\)\\u00(?:0[0-8bcef]|1[0-9a-f])", re.IGNORECASE)
+CONTROL_MESSAGE = "请求中含有不允许的控制字符（如 NUL），请检查后重新提交。"
+MAX_JSON_DEPTH = 32
+DEPTH_MESSAGE = f"请求内容的 JSON 嵌套过深（超过 {MAX_JSON_DEPTH} 层）。"
+
+
+def _json_depth_exceeds(body: bytes, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than `limit` (scanned, not parsed: a parser would recurse)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def _bad_input(request: HttpRequest) -> str | None:
+    """The reason to refuse the request's input before any view sees it, or None."""
+    for key, value in request.GET.lists():
+        if CONTROL_CHARS.search(key) or any(CONTROL_CHARS.search(v) for v in value):
+            return CONTROL_MESSAGE
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("application/json"):
+        body = request.body
+        if CONTROL_CHARS.search(body.decode("utf-8", "replace")) or JSON_CONTROL_ESCAPES.search(body):
+            return CONTROL_MESSAGE
+        if _json_depth_exceeds(body, MAX_JSON_DEPTH):
+            return DEPTH_MESSAGE
+    elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        for key, value in request.POST.lists():
+            if CONTROL_CHARS.search(key) or any(CONTROL_CHARS.search(str(v)) for v in value):
+                return CONTROL_MESSAGE
+    return None
+
+
+def input_edges(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """The edge of the site: input no view should see is refused with a clear 400 (JSON for the API, the
+    Chinese page otherwise), and what a signed-in user is shown is never stored by a browser or proxy cache."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            problem = _bad_input(request)
+        except RequestDataTooBig:
+            problem = "请求内容过大。"
+        if problem is not None:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": problem, "errors": [problem]}, status=400)
+            return render(request, "400.html", {"messages_list": [problem]}, status=400)
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            # Case pages and their API answers: no copy kept on a shared computer or in a proxy.
+            response.setdefault("Cache-Control", "no-store, private")
         return response
 
     return middleware
