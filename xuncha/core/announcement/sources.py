@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from html.parser import HTMLParser
 from pathlib import PurePath
 
@@ -66,6 +67,14 @@ def read_announcement_file(name: str, content: bytes) -> str:
     if suffix == ".docx":
         from docx import Document
 
+        from xuncha.core.archives import DOCX_BOUNDS, ArchiveTooLarge, check_archive
+
+        try:
+            check_archive(content, DOCX_BOUNDS)
+        except ArchiveTooLarge as exc:
+            raise UnreadableFile(str(exc)) from exc
+        except zipfile.BadZipFile as exc:
+            raise UnreadableFile("无法打开该 Word 文件（可能已损坏，或是旧版 .doc 格式），请另存为 .docx 或粘贴文字。") from exc
         try:
             doc = Document(io.BytesIO(content))
         except Exception as exc:  # python-docx raises several kinds for a damaged file
