@@ -1,4 +1,6 @@
 import datetime as dt
+import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -37,3 +39,58 @@ def test_rotation_reseals_everything_and_identities_stay_readable(seed000, capsy
     call_command("identity_keys", "status")
     out = capsys.readouterr().out
     assert f"密钥 {ring.active}：3 个加密字段（当前）" in out
+
+
+def test_a_missing_key_with_sealed_data_is_refused_not_replaced(demo: dict, register: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from xuncha.core.crypto import KeyError_
+    from xuncha.keys import check_key_at_startup, key_ring
+
+    register("食堂承包问题", [("赵某", "院长", "leadership")])
+    settings.KEY_FILE = tmp_path / "restored-without-key" / "identity.key"
+    key_ring.cache_clear()
+    with pytest.raises(KeyError_, match="请从备份中恢复密钥文件"):
+        key_ring()
+    assert not settings.KEY_FILE.exists()  # no new key was made
+    with pytest.raises(ImproperlyConfigured, match="找不到密钥文件"):
+        check_key_at_startup()
+    with pytest.raises(CommandError, match="请从备份中恢复密钥文件"):
+        call_command("identity_keys", "status")
+    assert not settings.KEY_FILE.exists()
+    key_ring.cache_clear()
+
+
+def test_the_first_set_up_creates_the_key(db: Any, settings: Any, tmp_path: Any) -> None:
+    from xuncha.intake.models import Report
+    from xuncha.keys import check_key_at_startup, key_ring
+
+    Report.objects.all().delete()
+    settings.KEY_FILE = tmp_path / "fresh" / "identity.key"
+    key_ring.cache_clear()
+    check_key_at_startup()  # nothing sealed yet: fine
+    assert key_ring().active and settings.KEY_FILE.exists()
+    key_ring.cache_clear()
+
+
+def test_check_says_whether_the_key_opens_the_stored_data(demo: dict, register: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from xuncha.core.crypto import create_key_file
+    from xuncha.intake import services
+    from xuncha.keys import key_ring
+
+    register("食堂承包问题", [("赵某", "院长", "leadership")], reporter=services.ReporterData(name="李明华", phone="13912345678"))
+    out = io.StringIO()
+    call_command("identity_keys", "check", stdout=out)
+    assert "密钥检查通过" in out.getvalue()
+    wrong = tmp_path / "wrong" / "identity.key"
+    create_key_file(wrong)
+    settings.KEY_FILE = wrong
+    key_ring.cache_clear()
+    with pytest.raises(CommandError, match="打不开"):
+        call_command("identity_keys", "check")
+    key_ring.cache_clear()

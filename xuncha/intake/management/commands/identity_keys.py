@@ -9,14 +9,21 @@ from xuncha.keys import key_ring
 
 
 class Command(BaseCommand):
-    help = "Reporter-identity keys: status, or rotate (new active key, then re-seal every value)."
+    help = "Reporter-identity keys: status, check (the key opens a sample of the stored data), or rotate (new active key, then re-seal every value)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["status", "rotate"])
+        parser.add_argument("action", choices=["status", "check", "rotate"])
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             ring = key_ring()
+            if options["action"] == "check":
+                opened, failures = keys_rotation.check_sample()
+                if failures:
+                    raise CommandError(f"密钥文件 {settings.KEY_FILE} 打不开 {len(failures)} 个加密字段（抽查 {opened + len(failures)} 个），"
+                                       f"可能不是加密这些数据时所用的密钥：{'、'.join(failures[:5])}")
+                self.stdout.write(f"密钥检查通过：抽查的 {opened} 个加密字段均能用 {settings.KEY_FILE} 打开。")
+                return
             if options["action"] == "rotate":
                 new_id, count = keys_rotation.rotate()
                 self.stdout.write(f"已启用新密钥 {new_id}，重新加密 {count} 个字段。请立即备份新的密钥文件：{settings.KEY_FILE}")
