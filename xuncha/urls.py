@@ -19,3 +19,5 @@ urlpatterns = [
     path("p/", include("xuncha.portal.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler500 = "xuncha.web.server_error"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from xuncha.errors import Conflict, DomainError, Invalid, NotAllowed, messages_of
 
@@ -64,3 +67,36 @@ def keepalive(request: HttpRequest) -> HttpResponse:
 def site(request: HttpRequest) -> dict[str, Any]:
     """Template context of every page: the idle timeout the browser warns before."""
     return {"session_idle_seconds": settings.SESSION_COOKIE_AGE}
+
+
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_MESSAGE = "系统暂时无法访问数据库，请稍后重试。已经提交并收到确认的内容不会丢失。"
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """The database cannot be reached: a 503 that says so and when to retry (JSON for the API), never a
+    500; each request tries the database again, so service comes back by itself."""
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": UNAVAILABLE_MESSAGE}, status=503)
+    else:
+        # No template that needs the database (the user, the session): plain HTML in the product's words.
+        response = HttpResponse(
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>暂时无法访问 · 巡察通</title>'
+            '<link rel="stylesheet" href="/static/css/app.css"></head><body class="staff"><main class="content">'
+            f'<section class="error-page"><h1>暂时无法访问</h1><p>{UNAVAILABLE_MESSAGE}</p>'
+            '<p>请等待半分钟后刷新页面；如果是在填写表单，请不要关闭页面，返回后再提交一次。</p></section></main></body></html>',
+            status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that cannot be reached is a 503 with Retry-After, wherever it failed (a
+    middleware reading the session included); anything else the static Chinese 500 page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        return unavailable(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "服务器出错，已记录。请稍后重试。"}, status=500)
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render(), status=500)
