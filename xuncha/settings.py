@@ -20,7 +20,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 VAR_DIR = Path(os.environ.get("XUNCHA_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_from_file(name: str, nbytes: int) -> str:
@@ -108,10 +108,15 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DB_NAME", "test_xuncha")
 else:
+    # The embedded database holds case data: only the service's own account may read it (0600; SQLite
+    # creates its -wal and -shm files with the same mode).
+    _sqlite = VAR_DIR / "xuncha.sqlite3"
+    if not _sqlite.exists():
+        _sqlite.touch(mode=0o600)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "xuncha.sqlite3"),
+            "NAME": str(_sqlite),
             "OPTIONS": {
                 # IMMEDIATE: a writing transaction takes the lock up front, so the audit
                 # chain head is read and extended by one writer at a time.
@@ -176,6 +181,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded scans and evidence: readable by the service's account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Reporter identity encryption (SM4-GCM) and receipt-code HMAC keys: a file outside the database,
 # created with mode 0600 on first use. Back it up separately from the database (docs/deploy.md).

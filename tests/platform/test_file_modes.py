@@ -1,0 +1,27 @@
+"""What the embedded deployment writes to disk is readable by the service's account only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_fresh_data_folder_the_database_and_the_key_are_private(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    env = {**os.environ, "XUNCHA_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "xuncha.settings"}
+    env.pop("DATABASE_URL", None)
+    code = ("import django; django.setup(); from xuncha.keys import key_ring; key_ring()")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=120)
+    assert var.stat().st_mode & 0o777 == 0o700
+    assert (var / "xuncha.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert (var / "keys" / "identity.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_uploads_are_written_private() -> None:
+    from django.conf import settings
+
+    assert settings.FILE_UPLOAD_PERMISSIONS == 0o600 and settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS == 0o700
