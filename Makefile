@@ -26,6 +26,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo ""
 	@echo "巡察通已启动：http://$(HOST):$(PORT)/  （按 Ctrl+C 停止）"

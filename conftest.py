@@ -17,6 +17,14 @@ from xuncha.inspections.models import Inspection, ReceivingBody, RoundKind, Team
 # "Today" for the demo's practice inspection in tests.
 DEMO_TODAY = dt.date(2026, 11, 23)
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The tests share one process: an in-memory cache, so that query counts measure the product's queries
+    # and not the cache's (the database cache of the embedded deployment is tested in tests/platform).
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member
 # and a liaison of another team/target, and an account with no role.
 PERSONAS = ["office", "leader", "member", "liaison", "recipient", "auditor", "sysadmin",

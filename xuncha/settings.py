@@ -132,7 +132,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the cache lives in the database, so that every server process shares it: rate limits
+    # count one client across workers, and a calendar change reaches every worker at once.
+    # (`manage.py createcachetable` makes its table; `make run` and the test runner do it.)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xuncha_cache"}}
 
 # Celery: inline in the embedded deployment, Redis broker in the scaled one.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
