@@ -16,6 +16,9 @@ class User(AbstractUser):
     totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True)
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
     totp_last_step = models.BigIntegerField("最近使用的口令时间片", default=0)
+    # Set when the sysadmin creates the account or resets its password: the user changes it at the next
+    # login before anything else (middleware.password_change_required).
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"
