@@ -74,7 +74,7 @@ def test_reset_then_forced_change_then_the_users_pages(pages: tuple[Any, Any, in
     user.click("#profile-link")
     user.wait_for_url("**/accounts/profile/")
     assert "巡察组组长/副组长" in user.inner_text("#profile-roles")
-    assert "登录时间" in user.inner_text("#profile-session")
+    assert "本次会话" in user.inner_text("#profile-sessions")
     _fits(user, width)
     refreshed = User.objects.get(pk=leader.pk)
     assert refreshed.check_password(NEW) and not refreshed.must_change_password

@@ -2,8 +2,8 @@
 
 A reset (and a new account) marks the account `must_change_password`: the user changes it at the next
 login before anything else (middleware.password_change_required). Changing a password ends the
-account's other sessions (Django checks a hash of the password on every request); the view keeps the
-current one (update_session_auth_hash).
+account's other sessions (Django would refuse them anyway: it checks a hash of the password on every
+request); the view keeps the current one (sessions.session_keep_after_password_change).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .models import ApiToken, User
 from .roles import Role
 from .selectors import has_role
 from .services import user_login_failure
+from .sessions import sessions_end
 
 # No look-alike characters (0/O, 1/l/I): the one-time password is read off a screen and typed.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
@@ -66,7 +67,10 @@ def password_change(*, actor: User, old_password: str, new_password: str, reques
         actor.must_change_password = False
         actor.failed_logins = 0
         actor.save(update_fields=["password", "must_change_password", "failed_logins"])
-        audit_record(actor=actor, action="accounts.password_change", obj=actor, summary=f"{actor.username} 修改密码", request=request)
+        session = getattr(request, "session", None)
+        ended = sessions_end(user=actor, keep=session.session_key if session is not None else None)
+        audit_record(actor=actor, action="accounts.password_change", obj=actor, summary=f"{actor.username} 修改密码",
+                     request=request, data={"sessions_ended": ended})
 
 
 def password_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
@@ -85,6 +89,8 @@ def password_reset(*, actor: User, user: User, request: HttpRequest | None = Non
         user.locked_until = None
         user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
         ApiToken.objects.filter(user=user).delete()
+        ended = sessions_end(user=user)
         audit_record(actor=actor, action="accounts.password_reset", obj=user,
-                     summary=f"重置 {user.username} 的密码（一次性密码，须在下次登录时修改）", request=request)
+                     summary=f"重置 {user.username} 的密码（一次性密码，须在下次登录时修改）", request=request,
+                     data={"sessions_ended": ended})
     return password

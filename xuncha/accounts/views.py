@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from .forms import LoginForm, PasswordChangeForm, RoleAssignForm, TotpForm, User
 from .http import AuthedRequest
 from .models import RoleAssignment, User
 from .selectors import role_assignments, user_list
-from .sessions import session_info
+from .sessions import session_keep_after_password_change, session_list, sessions_end_others
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -140,9 +141,19 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def profile(request: AuthedRequest) -> HttpResponse:
     """个人设置: who I am, my roles and their scopes, my second factor, this session."""
+    sessions = session_list(request, request.user)
     return render(request, "accounts/profile.html", {
-        "assignments": role_assignments(request.user), "session": session_info(request),
+        "assignments": role_assignments(request.user), "sessions": sessions, "others": sum(not s.current for s in sessions),
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
     })
+
+
+@require_POST
+@login_required
+def end_other_sessions(request: AuthedRequest) -> HttpResponse:
+    count = sessions_end_others(actor=request.user, request=request)
+    messages.success(request, f"已退出其他 {count} 个会话。" if count else "没有其他会话。")
+    return redirect("accounts:profile")
 
 
 @login_required
@@ -158,7 +169,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
 
         if form_submit(form, change):
             # The other sessions of the account end (their password hash no longer matches); this one stays.
-            update_session_auth_hash(request, request.user)
+            session_keep_after_password_change(request, request.user)
             messages.success(request, "密码已修改。其他设备上的登录已退出。")
             return redirect("home" if forced else "accounts:profile")
     return render(request, "accounts/password_change.html", {"form": form, "forced": forced})

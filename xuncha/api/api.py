@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
@@ -14,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from xuncha.accounts.http import AuthedRequest
 from xuncha.accounts.passwords import password_change
 from xuncha.accounts.services import LoginError, api_token_create, user_login_check, user_login_failure, user_login_success
+from xuncha.accounts.sessions import session_keep_after_password_change
 from xuncha.accounts.totp import totp_verify
 from xuncha.core.announcement import parse_announcement
 from xuncha.core.hours import HoursRange, within_hours
@@ -92,7 +92,7 @@ def auth_password(request: AuthedRequest, payload: PasswordIn) -> Status[None]:
     counts toward the login lock-out. A browser session stays signed in."""
     password_change(actor=request.user, old_password=payload.old_password, new_password=payload.new_password, request=request)
     if hasattr(request, "session") and request.session.get("_auth_user_id") == str(request.user.pk):
-        update_session_auth_hash(request, request.user)
+        session_keep_after_password_change(request, request.user)
     return Status(204, None)
 
 

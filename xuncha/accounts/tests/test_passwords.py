@@ -13,7 +13,7 @@ from django.urls import reverse
 from conftest import PERSONAS
 from tests.formdata import post_form
 from xuncha.accounts import passwords
-from xuncha.accounts.models import ApiToken, User
+from xuncha.accounts.models import ApiToken, User, UserSession
 from xuncha.accounts.services import api_token_create, user_create
 from xuncha.audit.models import AuditEvent
 from xuncha.demo.loader import DEMO_PASSWORD
@@ -162,16 +162,61 @@ def test_the_profile_shows_name_roles_scopes_totp_and_session(demo: dict[str, An
     client = _login("leader", DEMO_PASSWORD)
     client.get("/inspections/")
     html = client.get(PROFILE).content.decode()
-    for text in ("演示组长", "leader", "巡察组组长/副组长", "巡察组：", "未启用",
-                 reverse("accounts:totp_setup"), "登录时间", "上次操作", "127.0.0.1"):
+    for text in ("演示组长", "leader", "巡察组组长/副组长", "巡察组：", "未启用", reverse("accounts:totp_setup"),
+                 "本次会话", "127.0.0.1"):
         assert text in html, text
-    assert "—" not in html.split('id="profile-session"')[1].split("</dl>")[0]
+    card = html.split('class="card current">')[1].split("</dl>")[0]
+    assert "—" not in card  # login time, last activity, address
+    assert "退出其他会话" not in html
     liaison = Client()
     liaison.force_login(demo["users"]["liaison"])
     assert "被巡察党组织：" in liaison.get(PROFILE).content.decode()
     office = Client()
     office.force_login(demo["users"]["office"])
     assert "全局" in office.get(PROFILE).content.decode()
+
+
+def test_other_sessions_are_listed_and_can_be_ended(demo: dict[str, Any]) -> None:
+    here, phone, laptop = (_login("leader", DEMO_PASSWORD) for _ in range(3))
+    elsewhere = _login("member", DEMO_PASSWORD)
+    html = here.get(PROFILE).content.decode()
+    assert html.count('<span class="badge">其他会话</span>') == 2 and "退出其他会话（2 个）" in html
+
+    response = here.post(reverse("accounts:end_other_sessions"), follow=True)
+
+    assert "已退出其他 2 个会话。" in response.content.decode()
+    assert phone.get(PROFILE).status_code == 302 and laptop.get(PROFILE).status_code == 302
+    assert here.get(PROFILE).status_code == 200 and elsewhere.get(PROFILE).status_code == 200
+    assert "退出其他会话" not in here.get(PROFILE).content.decode()
+    event = AuditEvent.objects.get(action="auth.sessions_end_others")
+    assert (event.actor_name, event.data["count"]) == ("leader", 2)
+
+
+def test_ending_other_sessions_is_post_only_and_signed_in(clients: Any) -> None:
+    url = reverse("accounts:end_other_sessions")
+    assert clients["member"].get(url).status_code == 405
+    response = clients["anonymous"].post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_logout_or_a_reset_ends_the_recorded_sessions(demo: dict[str, Any]) -> None:
+    first, second = _login("member", DEMO_PASSWORD), _login("member", DEMO_PASSWORD)
+    member = demo["users"]["member"]
+    assert UserSession.objects.filter(user=member).count() == 2
+    first.post("/accounts/logout/")
+    assert UserSession.objects.filter(user=member).count() == 1
+    passwords.password_reset(actor=demo["users"]["sysadmin"], user=member)
+    assert not UserSession.objects.filter(user=member).exists()
+    assert second.get(PROFILE).status_code == 302
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(demo: dict[str, Any]) -> None:
+    here, there = _login("office", DEMO_PASSWORD), _login("office", DEMO_PASSWORD)
+    _change(here, DEMO_PASSWORD, NEW)
+    assert there.get(PROFILE).status_code == 302
+    rows = UserSession.objects.filter(user=demo["users"]["office"])
+    assert [r.session_key for r in rows] == [here.session.session_key]  # followed the new key
+    assert "本次会话" in here.get(PROFILE).content.decode()
 
 
 def test_the_top_bar_name_links_to_the_profile(clients: Any) -> None:
