@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "xuncha.middleware.input_edges",
     "xuncha.accounts.middleware.totp_enrolment",
+    "xuncha.accounts.middleware.password_change_required",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xuncha.middleware.domain_errors",

@@ -29,3 +29,17 @@ class TotpForm(forms.Form):
     code = forms.CharField(label="动态口令", max_length=8,
                            widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "one-time-code"}),
                            help_text="验证器应用（如手机上的身份验证器）显示的6位数字")
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}))
+    new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                   help_text="至少12位，包含大小写字母、数字、符号中的三类")
+    new_password2 = forms.CharField(label="再次输入新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, str]:
+        data: dict[str, str] = super().clean() or {}
+        if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        return data

@@ -16,6 +16,9 @@ class User(AbstractUser):
     totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True)
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
     totp_last_step = models.BigIntegerField("最近使用的口令时间片", default=0)
+    # Set when the sysadmin creates the account or resets its password: the user changes it at the next
+    # login before anything else (middleware.password_change_required).
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"
@@ -77,3 +80,18 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
+
+
+class UserSession(models.Model):
+    """A signed-in session of an account, recorded at login: the profile page lists an account's sessions
+    and can end the others (the session data itself stays in Django's session store)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions", verbose_name="用户")
+    session_key = models.CharField("会话标识", max_length=40, unique=True)
+    created_at = models.DateTimeField("登录时间", auto_now_add=True)
+    address = models.CharField("登录地址", max_length=64, blank=True)
+    user_agent = models.CharField("浏览器", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"

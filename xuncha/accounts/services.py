@@ -96,7 +96,8 @@ def user_create(*, actor: User, username: str, display_name: str, password: str,
     _require_sysadmin(actor)
     if User.objects.filter(username=username).exists():
         raise Invalid("该用户名已存在。")
-    user = User(username=username, display_name=display_name)
+    # The sysadmin chose the first password: the user replaces it at the first login.
+    user = User(username=username, display_name=display_name, must_change_password=True)
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -1,7 +1,10 @@
-"""Login, logout and the sysadmin's account pages."""
+"""Login, logout, the profile and password pages, and the sysadmin's account pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,11 +16,12 @@ from django.views.decorators.http import require_POST
 from xuncha.errors import Invalid, NotFound
 from xuncha.web import form_submit
 
-from . import services, totp
-from .forms import LoginForm, RoleAssignForm, TotpForm, UserCreateForm
+from . import passwords, services, totp
+from .forms import LoginForm, PasswordChangeForm, RoleAssignForm, TotpForm, UserCreateForm
 from .http import AuthedRequest
 from .models import RoleAssignment, User
-from .selectors import user_list
+from .selectors import role_assignments, user_list
+from .sessions import session_keep_after_password_change, session_list, sessions_end_others
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -132,3 +136,57 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "已分配角色。")
             return redirect("accounts:user", pk=target.pk)
     return render(request, "accounts/user_detail.html", {"target": target, "form": form})
+
+
+@login_required
+def profile(request: AuthedRequest) -> HttpResponse:
+    """个人设置: who I am, my roles and their scopes, my second factor, this session."""
+    sessions = session_list(request, request.user)
+    return render(request, "accounts/profile.html", {
+        "assignments": role_assignments(request.user), "sessions": sessions, "others": sum(not s.current for s in sessions),
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    })
+
+
+@require_POST
+@login_required
+def end_other_sessions(request: AuthedRequest) -> HttpResponse:
+    count = sessions_end_others(actor=request.user, request=request)
+    messages.success(request, f"已退出其他 {count} 个会话。" if count else "没有其他会话。")
+    return redirect("accounts:profile")
+
+
+@login_required
+def password_change(request: AuthedRequest) -> HttpResponse:
+    forced = request.user.must_change_password
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST":
+
+        def change(data: dict[str, Any]) -> bool:
+            passwords.password_change(actor=request.user, old_password=data["old_password"],
+                                      new_password=data["new_password"], request=request)
+            return True
+
+        if form_submit(form, change):
+            # The other sessions of the account end (their password hash no longer matches); this one stays.
+            session_keep_after_password_change(request, request.user)
+            messages.success(request, "密码已修改。其他设备上的登录已退出。")
+            return redirect("home" if forced else "accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced})
+
+
+@login_required
+def user_password_reset(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The sysadmin resets a password: a confirmation first, then the one-time password, shown once."""
+    target = user_list(user=request.user).filter(pk=pk).first()
+    if target is None:
+        raise NotFound
+    context: dict[str, object] = {"target": target}
+    if request.method == "POST":
+        try:
+            context["one_time_password"] = passwords.password_reset(actor=request.user, user=target, request=request)
+        except Invalid as exc:
+            context["error"] = exc.messages[0]
+    response = render(request, "accounts/password_reset.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -11,7 +11,9 @@ from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xuncha.accounts.http import AuthedRequest
+from xuncha.accounts.passwords import password_change
 from xuncha.accounts.services import LoginError, api_token_create, user_login_check, user_login_failure, user_login_success
+from xuncha.accounts.sessions import session_keep_after_password_change
 from xuncha.accounts.totp import totp_verify
 from xuncha.core.announcement import parse_announcement
 from xuncha.core.hours import HoursRange, within_hours
@@ -21,7 +23,7 @@ from xuncha.inspections.selectors import calendar_get, can_plan, inspection_get,
 from xuncha.inspections.urls_public import public_url
 
 from .auth import staff_auth
-from .schemas import AddWorkingDaysOut, ErrorOut, InspectionOut, ParseIn, TokenIn, TokenOut, WithinHoursOut
+from .schemas import AddWorkingDaysOut, ErrorOut, InspectionOut, ParseIn, PasswordIn, TokenIn, TokenOut, WithinHoursOut
 
 api = NinjaAPI(title="巡察通 API", version="1", description="巡察通的 REST 接口。除获取令牌外，均需 `Authorization: Bearer <token>` 或已登录的会话。",
                auth=staff_auth, urls_namespace="api")
@@ -79,7 +81,19 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]
         user_login_success(user=user, request=request)
     elif settings.TOTP_REQUIRED:
         return Status(401, {"detail": "请先登录网页端启用动态口令。"})
+    if user.must_change_password:
+        return Status(401, {"detail": "密码由系统管理员设置，请先登录网页端修改密码。"})
     return Status(200, {"token": api_token_create(user=user, request=request)})
+
+
+@api.post("/auth/password", response={204: None, 400: ErrorOut, 401: ErrorOut}, tags=["认证"])
+def auth_password(request: AuthedRequest, payload: PasswordIn) -> Status[None]:
+    """Change the caller's own password (the project's password policy applies). A wrong old password
+    counts toward the login lock-out. A browser session stays signed in."""
+    password_change(actor=request.user, old_password=payload.old_password, new_password=payload.new_password, request=request)
+    if hasattr(request, "session") and request.session.get("_auth_user_id") == str(request.user.pk):
+        session_keep_after_password_change(request, request.user)
+    return Status(204, None)
 
 
 def _channel_out(channel: Channel) -> dict[str, object]:

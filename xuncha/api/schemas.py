@@ -11,6 +11,11 @@ class TokenIn(Schema):
     otp: str | None = None
 
 
+class PasswordIn(Schema):
+    old_password: str
+    new_password: str
+
+
 class TokenOut(Schema):
     token: str
 
