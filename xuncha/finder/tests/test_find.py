@@ -195,3 +195,17 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world: World, clients
         register(f"第{n}件：收受礼金。")
         register("另一件收受礼金。", inspection=world.seed001.inspection)
     assert {q: queries(q) for q in ("1", "礼金")} == before
+
+
+def test_a_member_who_declared_a_conflict_finds_nothing_there(world: World) -> None:
+    from xuncha.inspections import services as planning
+    from xuncha.inspections.models import TeamMember
+
+    office = User.objects.get(username="office")
+    user = User.objects.create(username="conflicted", display_name="回避组员")
+    inspection = world.gift.inspection
+    member = planning.team_member_add(actor=office, team=inspection.team, name="回避组员", position=TeamMember.Position.MEMBER, user=user)
+    assert ("report", f"/reports/{world.gift.pk}/") in api_hits(User.objects.get(pk=user.pk), "1")  # on the team: found
+    planning.conflict_declare(actor=office, member=member, org=inspection.target, reason="配偶在该单位任职")
+    assert api_hits(User.objects.get(pk=user.pk), "1") == []
+    assert api_hits(User.objects.get(pk=user.pk), "礼金") == []
