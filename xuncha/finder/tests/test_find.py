@@ -209,3 +209,20 @@ def test_a_member_who_declared_a_conflict_finds_nothing_there(world: World) -> N
     planning.conflict_declare(actor=office, member=member, org=inspection.target, reason="配偶在该单位任职")
     assert api_hits(User.objects.get(pk=user.pk), "1") == []
     assert api_hits(User.objects.get(pk=user.pk), "礼金") == []
+
+
+@pytest.mark.parametrize("q", ['"食堂" OR *', "食", "x" * 500, "41号楼", "-", "第号", "'; DROP TABLE x; --"])
+def test_odd_queries_are_answered_not_failed(world: World, clients: dict[str, Client], q: str) -> None:
+    response = clients["member"].get("/find/", {"q": q})
+    assert response.status_code in (200, 302)
+
+
+def test_every_link_found_opens_for_the_one_who_found_it(world: World, clients: dict[str, Client], demo: dict[str, Any]) -> None:
+    for persona in PERSONAS:
+        if persona in NO_CASE_ROLE:
+            continue
+        for q in ("1", "2", "礼金"):
+            found = api_hits(demo["users"][persona], q)
+            assert not isinstance(found, int)
+            for kind, url in found:
+                assert clients[persona].get(url.split("#")[0]).status_code == 200, (persona, kind, url)
