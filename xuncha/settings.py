@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "xuncha.rectification",
     "xuncha.replies",
     "xuncha.dashboard",
+    "xuncha.finder",
     "xuncha.portal",
     "xuncha.api",
     "xuncha.demo",

@@ -44,7 +44,7 @@ def test_member_triages_to_a_referral_and_leader_approves_and_downloads_the_lett
     page.wait_for_url(f"{live_server.url}/triage/inspections/{seed.pk}/")
     assert page.locator("#queue .report-row").count() == 2
     # Two-character full-text search finds only the canteen report.
-    page.fill("input[name=q]", "食堂")
+    page.fill("#queue-filters input[name=q]", "食堂")  # not the top bar's search box
     page.click("#queue-filters button[type=submit]")
     page.wait_for_selector("#queue .report-row >> nth=0")
     assert page.locator("#queue .report-row").count() == 1

@@ -168,3 +168,6 @@ api.add_router("/", triage_router)
 from .ledger import router as ledger_router  # noqa: E402
 
 api.add_router("/", ledger_router)
+from .search import router as search_router  # noqa: E402
+
+api.add_router("/", search_router)
