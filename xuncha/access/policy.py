@@ -73,6 +73,9 @@ RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
 }
 
 NOTHING = Q(pk__in=[])
+# Everything, as a condition that survives being OR-ed: Django drops an empty Q() from `Q() | x`, which
+# would turn "everything or x" into "x".
+EVERYTHING = Q(pk__isnull=False)
 
 
 def _path(via: str, field: str) -> str:
@@ -95,7 +98,7 @@ def scope(user: Someone, kind: Kind, purpose: Purpose = Purpose.READ, *, via: st
     actor = actor_of(user)
     grants = RULES[(kind, purpose)]
     if OF in grants and actor.is_office:
-        return Q()
+        return EVERYTHING
     q = NOTHING
     if T in grants:
         q |= _team_q(actor, actor.teams, via)

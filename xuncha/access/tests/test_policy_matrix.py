@@ -166,3 +166,13 @@ def test_every_kind_and_purpose_has_a_rule(kind: Kind) -> None:
     for purpose in Purpose:
         assert (kind, purpose) in RULES
 
+
+
+def test_the_office_scope_survives_being_combined(demo: dict[str, Any]) -> None:
+    """'everything' OR-ed with another condition is still everything (an empty Q() would vanish)."""
+    from django.db.models import Q
+
+    office = demo["users"]["office"]
+    everything = scope(office, Kind.INSPECTION, Purpose.READ, via="")
+    assert Inspection.objects.filter(everything | Q(pk__in=[])).count() == Inspection.objects.count()
+    assert Inspection.objects.filter(Q(pk__in=[]) | everything).count() == Inspection.objects.count()
