@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
@@ -26,6 +27,58 @@ def attach_error(form: Form, exc: BaseException) -> None:
     """Show a service's refusal (Chinese messages) on the form, keeping what was typed."""
     for message in messages_of(exc):
         form.add_error(None, message)
+
+
+def _plain_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """Plain Chinese sentences naming the field, instead of Django's stock wording
+    ("确保该变量包含不超过 120 字符"). The values are %-formatted by Django with limit_value/show_value."""
+    name = label.replace("%", "%%")
+    choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.FileField, forms.BooleanField))
+    result = {
+        "required": f"请{'选择' if choose else '填写'}{name}。",
+        "invalid": f"{name}的格式不对，请按提示填写。",
+        "invalid_choice": f"{name}的选项无效，请重新选择。",
+        "invalid_list": f"{name}的选项无效，请重新选择。",
+        "invalid_pk_value": f"{name}的选项无效，请重新选择。",
+    }
+    if isinstance(field, (forms.DateField, forms.DateTimeField)):
+        result["invalid"] = f"{name}不是有效的日期，请按“年-月-日”填写。"
+    elif isinstance(field, forms.TimeField):
+        result["invalid"] = f"{name}不是有效的时间，请按“时:分”填写。"
+    elif isinstance(field, forms.IntegerField):
+        result["invalid"] = f"{name}须为整数。"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+        result["invalid"] = f"{name}须为数字。"
+    elif isinstance(field, forms.EmailField):
+        result["invalid"] = f"{name}不是有效的电子邮箱地址。"
+    if getattr(field, "max_length", None) is not None:
+        result["max_length"] = f"{name}最多 %(limit_value)d 个字，现在有 %(show_value)d 个字。"
+    if getattr(field, "min_length", None) is not None:
+        result["min_length"] = f"{name}至少 %(limit_value)d 个字，现在只有 %(show_value)d 个字。"
+    if getattr(field, "max_value", None) is not None:
+        result["max_value"] = f"{name}不能大于 %(limit_value)s。"
+    if getattr(field, "min_value", None) is not None:
+        result["min_value"] = f"{name}不能小于 %(limit_value)s。"
+    return result
+
+
+class ChineseErrorsMixin:
+    """A form whose fields say what is wrong in a plain Chinese sentence naming the field. Messages a
+    form sets itself (error_messages=...) are kept; only Django's stock wordings are replaced."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            stock: dict[str, Any] = {}
+            for klass in reversed(type(field).__mro__):
+                stock.update(getattr(klass, "default_error_messages", {}))
+            label = str(field.label or name)
+            for code, message in _plain_messages(field, label).items():
+                current = field.error_messages.get(code)
+                if current is None or current == stock.get(code):
+                    field.error_messages[code] = message
 
 
 T = TypeVar("T")

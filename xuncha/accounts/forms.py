@@ -1,5 +1,7 @@
 from django import forms
 
+from xuncha.web import ChineseErrorsMixin
+
 from .models import scope_model
 from .roles import Role
 
@@ -7,7 +9,7 @@ from .roles import Role
 # (models.scope_model), not imported.
 
 
-class LoginForm(forms.Form):
+class LoginForm(ChineseErrorsMixin, forms.Form):
     username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
@@ -25,7 +27,7 @@ class RoleAssignForm(forms.Form):
     body = forms.ModelChoiceField(label="接收单位（接收人）", queryset=scope_model("body")._default_manager.all(), required=False)
 
 
-class TotpForm(forms.Form):
+class TotpForm(ChineseErrorsMixin, forms.Form):
     code = forms.CharField(label="动态口令", max_length=8,
                            widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "one-time-code"}),
                            help_text="验证器应用（如手机上的身份验证器）显示的6位数字")

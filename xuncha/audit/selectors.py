@@ -31,7 +31,8 @@ def audit_event_list(*, user: Someone, actor: str = "", action: str = "", object
     if actor:
         qs = qs.filter(actor_name__icontains=actor)
     if action:
-        qs = qs.filter(action__startswith=action)
+        # "channel." is a whole group of actions; any other value, one action.
+        qs = qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
     if object_type:
         qs = qs.filter(object_type=object_type)
     if date_from:

@@ -11,6 +11,7 @@ from django import forms
 from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS
 from xuncha.inspections.models import Inspection
 from xuncha.uploads import ALLOWED_HELP, MultipleFileField
+from xuncha.web import ChineseErrorsMixin
 
 from .models import Finding
 from .selectors import approved_findings
@@ -24,7 +25,7 @@ class ActionForm(forms.Form):
     its refusal lands here and is shown after the redirect."""
 
 
-class FindingForm(forms.Form):
+class FindingForm(ChineseErrorsMixin, forms.Form):
     title = forms.CharField(label="问题", max_length=200)
     facts = forms.CharField(label="事实", widget=forms.Textarea(attrs={"rows": 5}))
     rule_broken = forms.CharField(label="违反的规定", widget=forms.Textarea(attrs={"rows": 3}))
@@ -65,7 +66,7 @@ class NoticeForm(forms.Form):
                           clear_violation=d["clear_violation"], fixable=d["fixable"], deadline_days=d["deadline_days"])
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ChineseErrorsMixin, forms.Form):
     measures = forms.CharField(label="整改措施及成效", widget=forms.Textarea(attrs={"rows": 6}))
     evidence = MultipleFileField(label="佐证材料", required=False, help_text=f"可上传{ALLOWED_HELP}")
 
@@ -103,7 +104,7 @@ class ReturnForm(forms.Form):
                              error_messages={"required": "退回时请写明原因。", "max_length": "退回原因不能超过300字。"})
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(ChineseErrorsMixin, forms.Form):
     status = forms.ChoiceField(label="整改状态", choices=[(s.value, s.label) for s in PROGRESS_STATUSES], widget=forms.RadioSelect)
     text = forms.CharField(label="进展情况", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
                            help_text="写明已采取的措施、取得的成效和下一步安排")

@@ -10,6 +10,7 @@ from django import forms
 from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES
 from xuncha.inspections.models import ChannelKind, ReceivingBody
 from xuncha.intake.models import ReportStatus, SubjectCategory
+from xuncha.web import ChineseErrorsMixin
 
 from .models import DispositionKind, Handling, Scope
 
@@ -103,7 +104,7 @@ class BatchForm(forms.Form):
     clues = IdsField(required=False)
 
 
-class HandlingForm(forms.Form):
+class HandlingForm(ChineseErrorsMixin, forms.Form):
     handling = forms.ChoiceField(label="处置方式", required=False, choices=[("", "—— 请选择 ——"), *Handling.choices])
     result = forms.CharField(label="办理结果", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="办结后填写办理结果并反馈巡察组；仅确定处置方式时可暂不填写。")

@@ -15,7 +15,7 @@ from xuncha.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["编号", "时间", "操作人", "操作", "对象类型", "对象编号", "摘要", "来源地址", "前序哈希", "哈希"]
+HEADER = ["编号", "时间", "操作人", "操作代码", "操作", "对象类型代码", "对象类型", "对象编号", "摘要", "来源地址", "前序哈希", "哈希"]
 
 
 def _csv_rows(response: Any) -> list[list[str]]:
@@ -88,9 +88,9 @@ def test_export_reopens_as_csv_and_is_audited(clients: Any, demo: dict[str, Any]
     # The export logs itself before streaming, so it is part of what it exports.
     assert len(rows) - 1 == total + 1
     last = rows[-1]
-    assert last[2:4] == ["auditor", "export.audit_csv"]
+    assert last[2:5] == ["auditor", "export.audit_csv", "导出审计日志"]
     first = AuditEvent.objects.order_by("id").first()
-    assert rows[1][0] == str(first.pk) and rows[1][8] == first.prev_hash and rows[1][9] == first.hash
+    assert rows[1][0] == str(first.pk) and rows[1][10] == first.prev_hash and rows[1][11] == first.hash
 
 
 def test_verify_reports_an_intact_chain(clients: Any, demo: dict[str, Any]) -> None:

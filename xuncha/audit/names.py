@@ -1,0 +1,183 @@
+"""The audit log in words: each action code and object kind the code records, named in Chinese.
+
+The codes stay the record (the hash chain covers them); these names are only how the auditor reads them.
+Every code passed to audit_record() has a name here (xuncha/audit/tests/test_names.py greps the code);
+an unknown code is shown as itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.apps import apps
+
+# The group of a code is what precedes its dot; the filter offers each group and each code.
+GROUP_NAMES: dict[str, str] = {
+    "accounts": "账号",
+    "announcement": "巡察公告",
+    "audit": "审计",
+    "auth": "登录与口令",
+    "calendar": "工作日历",
+    "channel": "受理渠道",
+    "clue": "问题线索",
+    "disposition": "处置意见",
+    "evidence": "整改佐证",
+    "export": "导出",
+    "feedback": "巡察反馈",
+    "finding": "问题底稿",
+    "inspection": "巡察任务",
+    "keys": "密钥",
+    "ledger": "整改台账",
+    "mailbox": "收件邮箱",
+    "meeting": "动员会",
+    "notice": "立行立改通知",
+    "notification": "提醒",
+    "rectification": "整改提醒",
+    "rectification_item": "整改事项",
+    "referral": "转办件",
+    "report": "信访件",
+    "round": "巡察轮次",
+    "target": "被巡察党组织",
+    "team": "巡察组",
+    "transfer_batch": "移交清单",
+    "triage": "研判",
+}
+
+ACTION_NAMES: dict[str, str] = {
+    "accounts.role_assign": "分配角色",
+    "accounts.role_revoke": "撤销角色",
+    "accounts.user_active": "启用或停用账号",
+    "accounts.user_create": "创建账号",
+    "accounts.user_unlock": "解除账号锁定",
+    "announcement.import": "导入巡察公告",
+    "audit.verify": "校验审计链",
+    "auth.api_token": "获取接口令牌",
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.login_locked": "账号被锁定",
+    "auth.password_ok": "口令正确（待验证动态口令）",
+    "auth.totp_enable": "启用动态口令",
+    "auth.totp_failed": "动态口令错误",
+    "auth.totp_reset": "重置动态口令",
+    "calendar.delete": "删除工作日历调整",
+    "calendar.set": "设置工作日历调整",
+    "channel.create": "新增受理渠道",
+    "channel.delete": "删除受理渠道",
+    "channel.update": "修改受理渠道",
+    "clue.result": "登记问题线索办理结果",
+    "clue.view": "查看移交的问题线索",
+    "disposition.approve": "批准处置意见",
+    "disposition.propose": "提出处置意见",
+    "disposition.return": "退回处置意见",
+    "evidence.download": "下载整改佐证",
+    "export.announcement_docx": "导出公告 Word 文档",
+    "export.audit_csv": "导出审计日志",
+    "export.letterbox_notice_pdf": "导出联系信箱告示 PDF",
+    "feedback.export": "导出反馈意见",
+    "feedback.record": "登记巡察反馈",
+    "feedback.update": "更正巡察反馈",
+    "finding.approve": "审定问题底稿",
+    "finding.create": "起草问题底稿",
+    "finding.list": "查看问题底稿列表",
+    "finding.return": "退回问题底稿",
+    "finding.submit": "提交问题底稿",
+    "finding.update": "修改问题底稿",
+    "finding.view": "查看问题底稿",
+    "inspection.create": "创建巡察任务",
+    "inspection.update": "修改巡察任务",
+    "inspection.view": "查看巡察任务",
+    "keys.reseal": "密钥轮换（重新加密）",
+    "ledger.export": "导出整改台账",
+    "mailbox.configure": "配置收件邮箱",
+    "meeting.save": "保存动员会信息",
+    "notice.accept": "核查通过立行立改答复",
+    "notice.answer": "答复立行立改通知",
+    "notice.candidates": "查看立行立改候选",
+    "notice.create": "起草立行立改通知",
+    "notice.evidence_download": "下载立行立改佐证",
+    "notice.export": "导出立行立改通知",
+    "notice.issue": "签发立行立改通知",
+    "notice.return": "退回立行立改答复",
+    "notice.update": "修改立行立改通知",
+    "notice.view": "查看立行立改通知",
+    "notification.read": "阅读提醒",
+    "rectification.reminders": "发送整改提醒",
+    "rectification_item.create": "新增整改事项",
+    "rectification_item.progress": "报送整改进展",
+    "rectification_item.return": "退回整改事项",
+    "rectification_item.sign_off": "整改事项销号",
+    "rectification_item.update": "修改整改事项",
+    "referral.acknowledge": "签收转办件",
+    "referral.letter_export": "导出转办函",
+    "referral.result": "登记转办件办理结果",
+    "referral.send": "移送转办件",
+    "referral.view": "查看转办件",
+    "report.add_information": "补充反映材料",
+    "report.identity_reveal": "查看反映人身份",
+    "report.labels_confirm": "确认分类",
+    "report.list": "查看信访件列表",
+    "report.raw_source": "查看原始来件",
+    "report.receipt_lookup": "凭查询码查询",
+    "report.register": "登记信访件",
+    "report.reply": "答复反映人",
+    "report.reply_exempt": "登记无需答复的理由",
+    "report.reply_exempt_clear": "撤销无需答复",
+    "report.reply_list": "查看答复列表",
+    "report.scope_confirm": "确认受理范围",
+    "report.subjects_update": "修改被反映人",
+    "report.view": "查看信访件",
+    "round.create": "创建巡察轮次",
+    "target.create": "新增被巡察党组织",
+    "team.conflict_declare": "申报回避",
+    "team.create": "组建巡察组",
+    "team.member_add": "添加巡察组成员",
+    "transfer_batch.create": "生成移交清单",
+    "transfer_batch.export": "导出移交清单",
+    "transfer_batch.sign": "签收移交清单",
+    "triage.stats_export": "导出研判统计",
+}
+
+# Kinds recorded by label that have no Chinese verbose_name of their own.
+_KIND_NAMES: dict[str, str] = {
+    "rectification.notification": "提醒",
+}
+
+
+def action_name(code: str) -> str:
+    """The Chinese name of an action code; an unknown code is shown as itself."""
+    return ACTION_NAMES.get(code, code)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@lru_cache(maxsize=256)
+def object_kind_name(label: str) -> str:
+    """The Chinese name of an object kind ("inspections.inspection" → 巡察任务): the model's own
+    verbose_name, found by its label (the platform layer does not import the domain apps)."""
+    if not label:
+        return ""
+    if label in _KIND_NAMES:
+        return _KIND_NAMES[label]
+    try:
+        name = str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+    return name if _has_cjk(name) else label
+
+
+def action_choices() -> list[tuple[str, list[tuple[str, str]]] | tuple[str, str]]:
+    """The filter's choices: any action, then per group "all of the group" and each action of it."""
+    choices: list[tuple[str, list[tuple[str, str]]] | tuple[str, str]] = [("", "全部操作")]
+    for group, group_name in sorted(GROUP_NAMES.items(), key=lambda kv: kv[0]):
+        codes = sorted(c for c in ACTION_NAMES if c.split(".", 1)[0] == group)
+        choices.append((group_name, [(f"{group}.", f"{group_name}：全部"), *((c, ACTION_NAMES[c]) for c in codes)]))
+    return choices
+
+
+def object_kind_choices() -> list[tuple[str, str]]:
+    """The filter's object kinds: every model with a Chinese name, by that name."""
+    labels = {m._meta.label_lower for m in apps.get_models()} | set(_KIND_NAMES)
+    named = [(label, object_kind_name(label)) for label in labels]
+    return [("", "全部对象"), *sorted(((k, v) for k, v in named if v != k), key=lambda kv: (kv[1], kv[0]))]
