@@ -44,6 +44,9 @@ GROUP_NAMES: dict[str, str] = {
 }
 
 ACTION_NAMES: dict[str, str] = {
+    "accounts.password_change": "修改密码",
+    "accounts.password_change_failed": "修改密码失败（原密码错误）",
+    "accounts.password_reset": "重置密码",
     "accounts.role_assign": "分配角色",
     "accounts.role_revoke": "撤销角色",
     "accounts.user_active": "启用或停用账号",
@@ -52,6 +55,7 @@ ACTION_NAMES: dict[str, str] = {
     "announcement.import": "导入巡察公告",
     "audit.verify": "校验审计链",
     "auth.api_token": "获取接口令牌",
+    "auth.sessions_end_others": "退出其他会话",
     "auth.login": "登录",
     "auth.login_failed": "登录失败",
     "auth.login_locked": "账号被锁定",
