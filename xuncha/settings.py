@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "xuncha.rectification",
     "xuncha.replies",
     "xuncha.dashboard",
+    "xuncha.todo",
     "xuncha.portal",
     "xuncha.api",
     "xuncha.demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("xuncha.rectification.urls")),
     path("", include("xuncha.replies.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
+    path("todo/", include("xuncha.todo.urls")),
     path("p/", include("xuncha.portal.urls")),
     path("api/v1/", api.urls),
 ]

@@ -154,3 +154,6 @@ api.add_router("/", triage_router)
 from .ledger import router as ledger_router  # noqa: E402
 
 api.add_router("/", ledger_router)
+from .todo import router as todo_router  # noqa: E402
+
+api.add_router("/", todo_router)
