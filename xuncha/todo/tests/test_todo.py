@@ -158,3 +158,21 @@ def test_the_query_count_does_not_grow_with_the_data(clients: dict[str, Any], wo
     assert Disposition.objects.exists()
     with django_assert_max_num_queries(before):
         clients["leader"].get("/api/v1/me/todo")
+
+
+def test_the_office_sees_inspections_without_a_channel(clients: dict[str, Any], demo: dict[str, Any]) -> None:
+    from xuncha.inspections import services as planning
+
+    office, other = user("office"), demo["other"]
+    target = planning.target_create(actor=office, name="待办测试单位党委")
+    planning.inspection_create(actor=office, round=other.round, team=other.team, target=target,
+                               start_date=dt.date(2026, 3, 2), working_days=20)
+    assert api(clients, "office") == {"inspection_no_channel": 1}
+    assert "inspection_no_channel" not in api(clients, "other_leader")  # planning is the office's
+
+
+def test_the_liaison_is_reminded_of_items_due_soon(clients: dict[str, Any], work: dict[str, Any]) -> None:
+    svc.item_update(actor=user("member"), item=RectificationItem.objects.get(pk=work["late"].pk), data=svc.ItemData(
+        measures="清退礼金", responsible_leader="王某", responsible_dept="纪检办", deadline=timezone.localdate()))
+    assert api(clients, "liaison") == {"notice_answer": 1, "item_due": 1}
+    assert api(clients, "office") == {"item_sign_off": 1}
