@@ -21,6 +21,7 @@ from xuncha.access import Kind, Purpose, actor_of, scope
 from xuncha.accounts.models import User
 from xuncha.inspections.models import Channel, Inspection
 from xuncha.inspections.selectors import calendar_get
+from xuncha.intake.models import ReportStatus
 from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem
 from xuncha.rectification.selectors import OPEN_STATUSES, due_soon_q, overdue_q, reminder_cutoff
 from xuncha.replies.selectors import reply_counts
@@ -69,7 +70,8 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
                                "inspection", "issued_at"):
         out.append(("notice_check", "待核查的立行立改答复", "rectification:notices", row, {}))
     work = scope(user, Kind.CASE, Purpose.WORK, via="report__inspection")
-    untriaged = Triage.objects.filter(work, labels_confirmed=False)
+    # Labels not confirmed on a report still in the team's hands (one referred or filed needs no more triage).
+    untriaged = Triage.objects.filter(work, labels_confirmed=False, report__status__in=[ReportStatus.REGISTERED, ReportStatus.ACCEPTED])
     for row in _per_inspection(untriaged, "report__inspection", "triaged_at"):
         out.append(("report_triage", "待研判的信访件（分类未确认）", "triage:queue", row, {}))
     later = Disposition.objects.filter(report=OuterRef("report"), state__in=[Disposition.State.PROPOSED, Disposition.State.APPROVED])
@@ -138,11 +140,9 @@ def _liaison_lines(user: User, today: dt.date) -> list[Line]:
 
 
 def _office_lines(user: User, today: dt.date) -> list[Line]:
-    lines: list[Line] = []
     done = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE), status=ItemStatus.DONE)
-    for kind, title, url_name, row, query in [("item_sign_off", "待核验销号的整改事项", "rectification:ledger", r, {"status": "done"})
-                                              for r in _per_inspection(done, "inspection", "updated_at")]:
-        lines.extend(_with_names([(kind, title, url_name, row, query)]))
+    lines = _with_names([("item_sign_off", "待核验销号的整改事项", "rectification:ledger", row, {"status": "done"})
+                         for row in _per_inspection(done, "inspection", "updated_at")])
     bare = Inspection.objects.filter(scope(user, Kind.INSPECTION, Purpose.APPROVE, via="")).filter(
         ~Exists(Channel.objects.filter(inspection=OuterRef("pk"))))
     n, oldest = _agg(bare, "created_at")

@@ -82,7 +82,7 @@ def work(demo: dict[str, Any], register: Any) -> dict[str, Any]:
 
 def test_each_persona_sees_their_lines_and_nothing_else(clients: dict[str, Any], work: dict[str, Any]) -> None:
     seen = {name: api(clients, name) for name in PERSONAS}
-    assert seen["member"] == {"report_triage": 2, "disposition_returned": 1, "finding_returned": 1}
+    assert seen["member"] == {"report_triage": 1, "disposition_returned": 1, "finding_returned": 1}
     assert seen["leader"]["disposition_approve"] == 1 and seen["leader"]["finding_approve"] == 1
     assert "disposition_returned" not in seen["leader"] and "finding_returned" not in seen["leader"]  # proposed by the member
     assert seen["liaison"] == {"notice_answer": 1, "item_overdue": 1}
@@ -93,8 +93,10 @@ def test_each_persona_sees_their_lines_and_nothing_else(clients: dict[str, Any],
         assert seen[name] == {}, name
 
 
-def test_one_line_per_inspection(clients: dict[str, Any], work: dict[str, Any], demo: dict[str, Any]) -> None:
-    """Reports with labels not confirmed: seed000's GIFT and the practice report, one line each, filtered to the queue."""
+def test_one_line_per_inspection(clients: dict[str, Any], work: dict[str, Any], demo: dict[str, Any], register: Any) -> None:
+    """Reports with labels not confirmed and still in the team's hands: seed000's GIFT and a second practice report
+    (the first was referred), one line each, linked to the inspection's queue."""
+    register(CANTEEN, inspection=demo["practice"], received_at=dt.datetime(2026, 11, 21, 2, tzinfo=dt.UTC))
     lines = [x for x in clients["member"].get("/api/v1/me/todo").json() if x["kind"] == "report_triage"]
     assert sorted(x["url"] for x in lines) == sorted(reverse("triage:queue", args=[demo[n].pk]) for n in ("seed000", "practice"))
     assert [x["count"] for x in lines] == [1, 1]
@@ -176,3 +178,14 @@ def test_the_liaison_is_reminded_of_items_due_soon(clients: dict[str, Any], work
         measures="清退礼金", responsible_leader="王某", responsible_dept="纪检办", deadline=timezone.localdate()))
     assert api(clients, "liaison") == {"notice_answer": 1, "item_due": 1}
     assert api(clients, "office") == {"item_sign_off": 1}
+
+
+def test_the_team_sees_replies_due(clients: dict[str, Any], demo: dict[str, Any], register: Any) -> None:
+    from xuncha.intake import services as intake
+
+    register(GIFT, received_at=timezone.now(), reporter=intake.ReporterData(name="李明", phone="13912345678"))
+    lines = [x for x in clients["member"].get("/api/v1/me/todo").json() if x["kind"] == "reply_receipt"]
+    assert len(lines) == 1 and lines[0]["count"] == 1
+    assert lines[0]["url"] == reverse("replies:replies", args=[demo["seed000"].pk]) + "?tab=receipt_due"
+    assert clients["member"].get(lines[0]["url"]).status_code == 200
+    assert "reply_receipt" not in api(clients, "other_member") and "reply_receipt" not in api(clients, "liaison")
