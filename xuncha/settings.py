@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "xuncha.replies",
     "xuncha.dashboard",
     "xuncha.finder",
+    "xuncha.todo",
     "xuncha.portal",
     "xuncha.api",
     "xuncha.demo",

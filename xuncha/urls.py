@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("xuncha.replies.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("find/", include("xuncha.finder.urls")),
+    path("todo/", include("xuncha.todo.urls")),
     path("p/", include("xuncha.portal.urls")),
     path("api/v1/", api.urls),
 ]

@@ -171,3 +171,6 @@ api.add_router("/", ledger_router)
 from .search import router as search_router  # noqa: E402
 
 api.add_router("/", search_router)
+from .todo import router as todo_router  # noqa: E402
+
+api.add_router("/", todo_router)

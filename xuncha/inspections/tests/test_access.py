@@ -274,8 +274,8 @@ def test_norole_user_lands_on_the_home_page_without_case_data(clients: Any, demo
         assert demo[key].target.name not in html
 
 
-@pytest.mark.parametrize(("persona", "target"), [("office", "inspections:list"), ("leader", "inspections:list"),
-                                                 ("liaison", "inspections:list"), ("auditor", "audit:list"),
+@pytest.mark.parametrize(("persona", "target"), [("office", "todo:index"), ("leader", "todo:index"), ("member", "todo:index"),
+                                                 ("liaison", "todo:index"), ("recipient", "todo:index"), ("auditor", "audit:list"),
                                                  ("sysadmin", "accounts:users")])
 def test_home_sends_each_role_to_its_page(clients: Any, demo: dict[str, Any], persona: str, target: str) -> None:
     response = clients[persona].get("/")

@@ -1,0 +1,193 @@
+"""我的待办: the lines of work waiting for the user, per role, each with a count, how long the oldest has
+waited and the page where the work is done.
+
+Every line narrows a queryset by `xuncha.access.scope` (or the app's own visibility selector): nothing the
+user may not see is counted. Each line is one GROUP BY query over all the inspections in view (never a
+query per inspection), plus one query for the inspections' names: a fixed number of queries whatever the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from xuncha.access import Kind, Purpose, actor_of, scope
+from xuncha.accounts.models import User
+from xuncha.inspections.models import Channel, Inspection
+from xuncha.inspections.selectors import calendar_get
+from xuncha.intake.models import ReportStatus
+from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem
+from xuncha.rectification.selectors import OPEN_STATUSES, due_soon_q, overdue_q, reminder_cutoff
+from xuncha.replies.selectors import reply_counts
+from xuncha.triage.models import Disposition, Referral, TransferBatch, Triage
+from xuncha.triage.selectors import overdue_cutoff
+from xuncha.triage.selectors import overdue_q as result_overdue_q
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: str
+    title: str
+    count: int
+    url: str
+    oldest_at: dt.datetime | None = None
+
+    @property
+    def waited(self) -> str:
+        """“最久 N 天” (days in the product's time zone), or "" when the age is not known."""
+        if self.oldest_at is None:
+            return ""
+        days = (timezone.localdate() - timezone.localtime(self.oldest_at).date()).days
+        return "最久不到 1 天" if days <= 0 else f"最久 {days} 天"
+
+
+def _per_inspection(qs: QuerySet[Any], via: str, oldest: str) -> list[dict[str, Any]]:
+    rows = qs.values(ins=F(f"{via}_id")).annotate(n=Count("pk"), oldest=Min(oldest)).order_by("ins")
+    return [{"inspection_id": r["ins"], "n": r["n"], "oldest": r["oldest"]} for r in rows]
+
+
+def _names(ids: Iterable[int]) -> dict[int, str]:
+    rows = Inspection.objects.filter(pk__in=set(ids)).values_list("pk", "target__name")
+    return {pk: name for pk, name in rows}
+
+
+def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[str, str]]]:
+    """(kind, title, url name, row, query) for each inspection with work of the kind; names filled later."""
+    out: list[tuple[str, str, str, dict[str, Any], dict[str, str]]] = []
+    approve = scope(user, Kind.CASE, Purpose.APPROVE, via="report__inspection")
+    for row in _per_inspection(Disposition.objects.filter(approve, state=Disposition.State.PROPOSED), "report__inspection", "proposed_at"):
+        out.append(("disposition_approve", "待审批的处置意见", "triage:approvals", row, {}))
+    for row in _per_inspection(Finding.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=Finding.State.SUBMITTED),
+                               "inspection", "created_at"):
+        out.append(("finding_approve", "待审定的问题底稿", "rectification:findings", row, {}))
+    for row in _per_inspection(ImmediateNotice.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=ImmediateNotice.State.ANSWERED),
+                               "inspection", "issued_at"):
+        out.append(("notice_check", "待核查的立行立改答复", "rectification:notices", row, {}))
+    work = scope(user, Kind.CASE, Purpose.WORK, via="report__inspection")
+    # Labels not confirmed on a report still in the team's hands (one referred or filed needs no more triage).
+    untriaged = Triage.objects.filter(work, labels_confirmed=False, report__status__in=[ReportStatus.REGISTERED, ReportStatus.ACCEPTED])
+    for row in _per_inspection(untriaged, "report__inspection", "triaged_at"):
+        out.append(("report_triage", "待研判的信访件（分类未确认）", "triage:queue", row, {}))
+    later = Disposition.objects.filter(report=OuterRef("report"), state__in=[Disposition.State.PROPOSED, Disposition.State.APPROVED])
+    returned = Disposition.objects.filter(work, state=Disposition.State.RETURNED, proposed_by=user).filter(~Exists(later))
+    for row in _per_inspection(returned, "report__inspection", "decided_at"):
+        out.append(("disposition_returned", "被退回的处置意见", "triage:queue", row, {}))
+    findings = Finding.objects.filter(scope(user, Kind.CASE, Purpose.WORK), state=Finding.State.RETURNED, created_by=user)
+    for row in _per_inspection(findings, "inspection", "created_at"):
+        out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row, {}))
+    return out
+
+
+def _reply_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[str, str]]]:
+    ids = list(Inspection.objects.filter(scope(user, Kind.CASE, Purpose.WORK, via="")).values_list("pk", flat=True))
+    out: list[tuple[str, str, str, dict[str, Any], dict[str, str]]] = []
+    if not ids:
+        return out
+    for pk, counts in sorted(reply_counts(inspection_ids=ids).items()):
+        for kind, title, due, overdue in (("reply_receipt", "待告知受理情况", "receipt_due", "receipt_overdue"),
+                                          ("reply_result", "待告知办理结果", "result_due", "result_overdue")):
+            n = counts[due] + counts[overdue]
+            if n:
+                tab = overdue if counts[overdue] else due
+                out.append((kind, title, "replies:replies", {"inspection_id": pk, "n": n, "oldest": None}, {"tab": tab}))
+    return out
+
+
+def _with_names(rows: list[tuple[str, str, str, dict[str, Any], dict[str, str]]]) -> list[Line]:
+    names = _names(r[3]["inspection_id"] for r in rows)
+    lines = []
+    for kind, title, url_name, row, query in rows:
+        url = reverse(url_name, args=[row["inspection_id"]])
+        if query:
+            url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+        lines.append(Line(kind, f"{title}（{names.get(row['inspection_id'], '')}）", row["n"], url, row["oldest"]))
+    return lines
+
+
+def _agg(qs: QuerySet[Any], oldest: str) -> tuple[int, Any]:
+    row = qs.aggregate(n=Count("pk"), oldest=Min(oldest))
+    return int(row["n"]), row["oldest"]
+
+
+def _day_start(day: dt.date | None) -> dt.datetime | None:
+    return None if day is None else timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _liaison_lines(user: User, today: dt.date) -> list[Line]:
+    lines = []
+    notices = ImmediateNotice.objects.filter(scope(user, Kind.TARGET, Purpose.WORK),
+                                             state__in=[ImmediateNotice.State.ISSUED, ImmediateNotice.State.RETURNED])
+    n, oldest = _agg(notices, "issued_at")
+    if n:
+        lines.append(Line("notice_answer", "待答复的立行立改通知", n, reverse("liaison:notices"), oldest))
+    items = RectificationItem.objects.filter(scope(user, Kind.TARGET, Purpose.WORK))
+    n, oldest = _agg(items.filter(overdue_q(today)), "deadline")
+    if n:
+        lines.append(Line("item_overdue", "逾期未完成的整改事项", n, reverse("liaison:items") + "?overdue=1", _day_start(oldest)))
+    n, oldest = _agg(items.filter(due_soon_q(today, reminder_cutoff(today, calendar_get()))), "deadline")
+    if n:
+        lines.append(Line("item_due", "即将到期的整改事项", n, reverse("liaison:items"), None))
+    n, oldest = _agg(items.filter(status__in=OPEN_STATUSES).exclude(returned_reason=""), "updated_at")
+    if n:
+        lines.append(Line("item_returned", "被退回的整改事项", n, reverse("liaison:items"), oldest))
+    return lines
+
+
+def _office_lines(user: User, today: dt.date) -> list[Line]:
+    done = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE), status=ItemStatus.DONE)
+    lines = _with_names([("item_sign_off", "待核验销号的整改事项", "rectification:ledger", row, {"status": "done"})
+                         for row in _per_inspection(done, "inspection", "updated_at")])
+    bare = Inspection.objects.filter(scope(user, Kind.INSPECTION, Purpose.APPROVE, via="")).filter(
+        ~Exists(Channel.objects.filter(inspection=OuterRef("pk"))))
+    n, oldest = _agg(bare, "created_at")
+    if n:
+        lines.append(Line("inspection_no_channel", "尚未设置受理渠道的巡察任务", n, reverse("inspections:list"), oldest))
+    overdue = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE)).filter(overdue_q(today))
+    n, oldest = _agg(overdue, "deadline")
+    if n:
+        lines.append(Line("item_overdue_all", "逾期未完成的整改事项", n, reverse("rectification:overdue"), _day_start(oldest)))
+    return lines
+
+
+def _recipient_lines(user: User) -> list[Line]:
+    lines = []
+    home = reverse("recipient:home")
+    work = scope(user, Kind.HANDOVER, Purpose.WORK)
+    n, oldest = _agg(TransferBatch.objects.filter(work, signed_at__isnull=True), "created_at")
+    if n:
+        lines.append(Line("batch_sign", "待签收的移交清单", n, home + "?state=unsigned", oldest))
+    n, oldest = _agg(Referral.objects.filter(work, acknowledged_at__isnull=True), "created_at")
+    if n:
+        lines.append(Line("referral_acknowledge", "待签收的转办件", n, home + "?state=unsigned", oldest))
+    n, oldest = _agg(Referral.objects.filter(work).filter(result_overdue_q(overdue_cutoff())), "acknowledged_at")
+    if n:
+        lines.append(Line("result_overdue", "逾期未反馈办理结果的转办件", n, home + "?state=overdue", oldest))
+    return lines
+
+
+def todo_lines(*, user: User, today: dt.date | None = None) -> list[Line]:
+    """The user's to-do lines, in the order of the page (an empty list: nothing waits)."""
+    today = today or timezone.localdate()
+    actor = actor_of(user)
+    lines: list[Line] = []
+    if actor.teams:
+        lines += _with_names(_team_lines(user) + _reply_lines(user))
+    if actor.orgs:
+        lines += _liaison_lines(user, today)
+    if actor.is_office:
+        lines += _office_lines(user, today)
+    if actor.bodies:
+        lines += _recipient_lines(user)
+    return lines
+
+
+def has_todo(user: User) -> bool:
+    """Whether the user holds a role with a to-do list (home sends them to it)."""
+    actor = actor_of(user)
+    return bool(actor.teams or actor.orgs or actor.is_office or actor.bodies)
