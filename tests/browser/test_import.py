@@ -20,6 +20,8 @@ SEED_000 = Path(__file__).resolve().parents[2] / "xuncha" / "demo" / "seeds" / "
 def test_upload_review_correct_and_create(page: Any, live_server: Any, demo: dict, tmp_path: Path) -> None:
     Inspection.objects.filter(pk=demo["seed000"].pk).delete()
     login(page, live_server, "office", DEMO_PASSWORD)
+    page.wait_for_url(live_server.url + "/todo/")  # the office lands on its to-do list
+    page.click(".mainnav >> text=巡察任务")
     page.wait_for_url(live_server.url + "/inspections/")
     page.click("text=导入巡察公告")
     page.set_input_files("input[name=file]", str(SEED_000))

@@ -18,6 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_office_sees_seed_000_and_downloads_the_announcement(page: Any, live_server: Any, demo: dict) -> None:
     seed = demo["seed000"]
     login(page, live_server, "office", DEMO_PASSWORD)
+    page.wait_for_url(live_server.url + "/todo/")  # the office lands on its to-do list
+    page.click(".mainnav >> text=巡察任务")
     page.wait_for_url(live_server.url + "/inspections/")
     page.click(f"text={seed.team.name}巡察{seed.target.name}")
     page.wait_for_url(f"{live_server.url}/inspections/{seed.pk}/")

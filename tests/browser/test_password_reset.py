@@ -69,7 +69,7 @@ def test_reset_then_forced_change_then_the_users_pages(pages: tuple[Any, Any, in
     user.fill("input[name=new_password]", NEW)
     user.fill("input[name=new_password2]", NEW)
     user.click("#password-form button[type=submit]")
-    user.wait_for_url("**/inspections/")  # home: the leader's inspections
+    user.wait_for_url("**/todo/")  # home: the leader's to-do list
     assert "密码已修改" in user.inner_text(".messages")
     user.click("#profile-link")
     user.wait_for_url("**/accounts/profile/")
