@@ -108,67 +108,43 @@ def test_a_failed_registration_leaves_no_file_behind(seed000, monkeypatch: pytes
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_get_distinct_numbers(demo: dict) -> None:
     """Four threads registering at once (PostgreSQL runs them truly in parallel) never collide."""
-    import threading
-
     from django.db import connection
+
+    from tests.threads import run_in_threads
 
     if connection.vendor == "sqlite":
         pytest.skip("SQLite runs one writer at a time (IMMEDIATE transactions); its in-memory test database cannot host threads")
     seed = demo["seed000"]
     member = User.objects.get(username="member")
     phone = seed.channels.get(kind="phone")
-    errors: list[BaseException] = []
 
     def work() -> None:
-        try:
-            for _ in range(5):
-                services.report_register(actor=member, data=services.ReportInput(
-                    inspection=seed, content="并发登记", kind="phone", channel=phone, received_at=at(2024, 9, 26, 9)))
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
+        for _ in range(5):
+            services.report_register(actor=member, data=services.ReportInput(
+                inspection=seed, content="并发登记", kind="phone", channel=phone, received_at=at(2024, 9, 26, 9)))
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_in_threads(work) == []
     assert sorted(Report.objects.filter(inspection=seed).values_list("number", flat=True)) == list(range(1, 21))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_form_sent_at_once_from_two_requests_registers_once(demo: dict) -> None:
-    """A double click: two requests with the same form token race; one report, both answers name it."""
-    import threading
-
+    """A double click: requests with the same form token race; one report, every answer names it."""
     from django.db import connection
+
+    from tests.threads import run_in_threads
 
     if connection.vendor == "sqlite":
         pytest.skip("SQLite runs one writer at a time (IMMEDIATE transactions); its in-memory test database cannot host threads")
     seed = demo["seed000"]
     member = User.objects.get(username="member")
     results: list[services.Registered] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(4)
 
     def work() -> None:
-        try:
-            start.wait()
-            results.append(services.report_register(actor=member, data=services.ReportInput(
-                inspection=seed, content="双击提交", kind="phone", received_at=at(2024, 9, 26, 9), submission_key="same-form")))
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
+        results.append(services.report_register(actor=member, data=services.ReportInput(
+            inspection=seed, content="双击提交", kind="phone", received_at=at(2024, 9, 26, 9), submission_key="same-form")))
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_in_threads(work) == []
     assert Report.objects.filter(inspection=seed).count() == 1
     assert {r.report.pk for r in results} == {Report.objects.get(inspection=seed).pk}
     assert sum(not r.repeat for r in results) == 1
