@@ -19,6 +19,7 @@ from .dates import AddWorkingDays, DateMention, Duration, default_add_working_da
 from .hours import find_hours
 from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
+from .targets import generic_teams_only, listed_targets
 from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
 
 __all__ = ["parse_announcement"]
@@ -237,12 +238,22 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
             targets.append(target)
             target_sentences.append(_sentence_of(ctx, pos))
             target_clauses.append(_own_part_of_sentence(ctx, pos))
+    listed_kinds: list[str | None] = []
+    if not targets:  # "对A、B、C等3个单位开展常规巡察": an enumeration the team is not named with
+        for listed in listed_targets(text):
+            if _applies(ctx, listed.start, index) and listed.name not in targets:
+                targets.append(listed.name)
+                listed_kinds.append(listed.kind)
+                target_sentences.append(_sentence_of(ctx, listed.start))
+                target_clauses.append(_own_part_of_sentence(ctx, listed.start))
     if target_sentences:
         sources["targets"] = target_sentences[0]
 
     kind_texts = [team.name] if team else []
     kind_texts += target_clauses + ([round_name] if round_name else []) + [own]
     kind = kind_of(kind_texts)
+    if listed_kinds and listed_kinds[0] is not None:
+        kind = (listed_kinds[0], target_clauses[0])
     if kind:
         by_clause = dict(zip(target_clauses, target_sentences, strict=True))
         sources["kind"] = by_clause.get(kind[1], kind[1]) if kind[1] is not own else _kind_sentence(ctx, index, kind[0])
@@ -327,6 +338,7 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
         "holiday_calls_paused": holiday,
         "supervision_phones": supervision,
         "sources": sources,
+        "_kinds": listed_kinds,
     }, warnings
 
 
@@ -378,6 +390,19 @@ def _inherit_period(inspection: dict[str, Any], previous: dict[str, Any],
     return inspection, warnings
 
 
+def _by_kind(inspection: dict[str, Any]) -> list[dict[str, Any]]:
+    """Targets of one enumeration with different kinds ("对A开展常规巡察，对B开展巡察“回头看”")
+    become one inspection per kind."""
+    kinds: list[str | None] = inspection.pop("_kinds")
+    if len({k for k in kinds if k}) < 2:
+        return [inspection]
+    groups: dict[str | None, list[str]] = {}
+    for target, kind in zip(inspection["targets"], kinds, strict=True):
+        groups.setdefault(kind or inspection["kind"], []).append(target)
+    return [{**inspection, "kind": kind, "targets": names, "sources": dict(inspection["sources"])}
+            for kind, names in groups.items()]
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -399,6 +424,8 @@ def parse_announcement(
     if year is None:
         warnings.append("文中未注明年份，无法确定日期")
     teams = find_teams(clean)
+    if teams and generic_teams_only(clean, any(t.key[0] is not None for t in teams)):
+        teams = []
     ctx = _Ctx(clean, sents, split_pieces(clean, teams), published, year,
                add_working_days or default_add_working_days)
     scan = find_channels(clean, sents)
@@ -408,7 +435,7 @@ def parse_announcement(
         inspection, own_warnings = _inspection(ctx, teams, index, scan, round_info)
         if inspections and inspection["start_date"] is None and _same_period(clean, teams[index]):
             inspection, own_warnings = _inherit_period(inspection, inspections[-1], own_warnings)
-        inspections.append(inspection)
+        inspections.extend(_by_kind(inspection))
         prefix = f"{teams[index].name}：" if len(teams) > 1 else ""
         warnings.extend(prefix + w for w in own_warnings)
     for w in scan.warnings:
