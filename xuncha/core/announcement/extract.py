@@ -35,6 +35,7 @@ _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
     r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
 )
+_SCOPE_ANY = re.compile(r"主要受理(?:反映)?[^。]{4,}?(?:来信|来电|来访|举报|反映|问题)[^。]*。?")
 _POSTMARK = re.compile(r"以(?:当地)?(?:寄出)?邮戳(?:时间|日期)?为准")
 _HOLIDAY = re.compile(
     r"节假日[^。，；]{0,8}(?:不|暂停|停止)(?:受理|接听|接待|值班)|(?:法定)?节(?:假日)?(?:假日)?除外|节假日(?:期间)?休息"
@@ -307,10 +308,13 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
             sources.setdefault("supervision_phones", sentence)
 
     scope = None
-    for m in _SCOPE.finditer(text):
-        if _applies(ctx, m.start(), index):
-            scope = m.group(0)
-            sources["scope"] = _sentence_of(ctx, m.start())
+    for pattern in (_SCOPE, _SCOPE_ANY):  # the second: "主要受理反映巡察对象的来信来电来访"
+        for m in pattern.finditer(text):
+            if _applies(ctx, m.start(), index):
+                scope = m.group(0)
+                sources["scope"] = _sentence_of(ctx, m.start())
+                break
+        if scope:
             break
     postmark = _flag(ctx, index, _POSTMARK, sources, "postmark_counts")
     holiday = _flag(ctx, index, _HOLIDAY, sources, "holiday_calls_paused", r"电话|来电|接听|热线")

@@ -25,11 +25,11 @@ _COUNT_TAIL = re.compile(
 )
 _COUNT_ONLY = re.compile(rf"(?:共|等){_NUM}(?:个|家|户|所)")
 _NOT_ORG = re.compile(
-    r"纪律|意识|问题|情况|方面|责任|渠道|电话|信箱|邮箱|来信|来电|来访|意见|建议|领导干部|班子|成员|主要负责|决策|部署|"
+    r"纪律|意识|问题|情况|方面|(?<!有限)责任|渠道|电话|信箱|邮箱|来信|来电|来访|意见|建议|领导干部|班子|成员|主要负责|决策|部署|"
     r"落实|建设$|精神|思想|要求|工作$|时间|期间|[，,]|巡[察视]组|\\d+[年月日]"
 )
 _PLACE = re.compile(r"^(.{2,12}?(?:镇|乡|街道))(?=.{1,12}(?:村|社区)(?:党支部|党委|党总支)?$)")
-_CONJ_LAST = re.compile(r"(?<=[局委办会院校司所站厅部室社区村镇乡心])(?:和|及|以及)(?=[\u4e00-\u9fff])(?!所辖|下辖)")
+_CONJ_LAST = re.compile(r"(?<=[局委办会院校司所站厅部室社区村镇乡心联])(?:和|及|以及)(?=[\u4e00-\u9fff])(?!所辖|下辖)")
 _SUBORDINATES = re.compile(r"(?<=[镇乡街道])及(?:所辖|下辖)[^、]{1,12}$")
 _ORGISH = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|委|局|镇|乡|村|街道|街|社区|公司|集团|医院|院|大学|学校|中学|小学|中心|办公室|办|部|厅|会|社|"
@@ -54,19 +54,15 @@ class ListedTarget:
 
 def _split(raw: str) -> list[str]:
     parts = [p.strip() for p in re.split(r"、(?![^()]*\))", raw)]
-    subordinates = _SUBORDINATES.search(parts[-1]) if parts else None
+    if not parts:
+        return parts
+    last = _COUNT_TAIL.sub("", parts[-1]) if len(parts) > 1 else parts[-1]
+    subordinates = _SUBORDINATES.search(last)
     if subordinates:  # "江埔街、温泉镇及下辖村(社区)": each place with its villages
-        parts = [p + subordinates.group(0) if re.search(r"[镇乡街道]$", p) else p for p in parts[:-1]] + [parts[-1]]
-    if parts and not subordinates:
-        last = parts.pop()
-        parts.extend(p.strip() for p in _CONJ_LAST.split(last))
-    out: list[str] = []
-    for i, part in enumerate(parts):
-        if i == len(parts) - 1:
-            part = _COUNT_TAIL.sub("", part) if _COUNT_TAIL.search(part) and not part.endswith(")") else part
-        part = re.sub(r"^(?:等|和|及|以及)", "", part).strip()
-        out.append(part)
-    return out
+        parts = [p + subordinates.group(0) if re.search(r"[镇乡街道]$", p) else p for p in parts[:-1]] + [last]
+    else:
+        parts = parts[:-1] + [p.strip() for p in _CONJ_LAST.split(last)]
+    return [re.sub(r"^(?:等|和|及|以及)", "", part).strip() for part in parts]
 
 
 def _with_place(names: list[str]) -> list[str]:
