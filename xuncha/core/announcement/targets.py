@@ -116,7 +116,8 @@ def listed_targets(text: str) -> list[ListedTarget]:
         if not re.search(r"巡[察视]|进驻", sentence):
             continue
         names = _split(raw)
-        if len(names) < 2 or any(not 2 <= len(n) <= 60 or _NOT_ORG.search(n) or _NOT_NAME.match(n) for n in names):
+        bare = [re.sub(r"\([^)]*\)", "", n) for n in names]  # "中央宣传部(中央精神文明建设办公室)"
+        if len(names) < 2 or any(not 2 <= len(n) <= 60 or _NOT_ORG.search(n) or _NOT_NAME.match(n) for n in bare):
             continue
         if sum(1 for n in names if _ORGISH.search(n)) * 2 < len(names):
             continue

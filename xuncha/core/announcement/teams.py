@@ -16,7 +16,7 @@ _TEAM_CORE = re.compile(
 )
 _COMMITTEE = (
     r"(?:省委|市委|州委|盟委|县委|区委|旗委|校党委|学校党委|医院党委|学院党委|大学党委|院党委|集团党委|公司党委"
-    r"|镇党委|乡党委|街道党工委|党委|党组)"
+    r"|镇党委|乡党委|街道党工委|自治区党委|党委|党组)"
 )
 _TEAM_PREFIX = re.compile(
     rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}(?:教育工委)?|{_COMMITTEE}(?:教育工委)?|教育工委)$"
@@ -60,6 +60,8 @@ def find_teams(text: str) -> list[Team]:
         prefix_text = prefix.group(0) if prefix else ""
         if not ordinal_text and not prefix_text:
             continue  # "巡察组", "各巡察组": not a team name
+        if text.startswith("收", m.end()):
+            continue  # "常州邮政184号专用信箱第三巡察组收": the addressee of a post box
         ordinal = cn_number(ordinal_text) if ordinal_text else None
         start = m.start() - len(prefix_text)
         mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv")), prefix_text))
