@@ -19,7 +19,8 @@ from .dates import AddWorkingDays, DateMention, Duration, default_add_working_da
 from .hours import find_hours
 from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
-from .targets import generic_teams_only, listed_targets
+from .tables import team_records
+from .targets import generic_teams_only, listed_targets, with_place
 from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
 
 __all__ = ["parse_announcement"]
@@ -247,6 +248,7 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
                 listed_kinds.append(listed.kind)
                 target_sentences.append(_sentence_of(ctx, listed.start))
                 target_clauses.append(_own_part_of_sentence(ctx, listed.start))
+    targets = with_place(targets)  # "西天尾镇洞湖村、澄渚村": the second village is in the same town
     if target_sentences:
         sources["targets"] = target_sentences[0]
 
@@ -418,7 +420,7 @@ def parse_announcement(
     add_working_days: AddWorkingDays | None = None,
 ) -> dict[str, Any]:
     """Extract the inspections an announcement publishes (see the package docstring for the shape)."""
-    clean = clean_text(text)
+    clean = clean_text(team_records(text))
     sents = sentences(clean) or [Span(0, 0, "")]
     dates = find_dates(clean)
     warnings: list[str] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ListedTarget", "generic_teams_only", "listed_targets"]
+__all__ = ["ListedTarget", "generic_teams_only", "listed_targets", "with_place"]
 
 _NUM = r"[\d一二三四五六七八九十两卅百]+"
 # Words that introduce the list.
@@ -65,7 +65,7 @@ def _split(raw: str) -> list[str]:
     return [re.sub(r"^(?:等|和|及|以及)", "", part).strip() for part in parts]
 
 
-def _with_place(names: list[str]) -> list[str]:
+def with_place(names: list[str]) -> list[str]:
     """"西天尾镇洞湖村、澄渚村" -> both villages carry the town."""
     place = None
     out = []
@@ -124,7 +124,7 @@ def listed_targets(text: str) -> list[ListedTarget]:
         consumed = end
         kind = _kind_after(text, end)
         offset = begin
-        for name in _with_place(names):
+        for name in with_place(names):
             if name not in seen:
                 seen.add(name)
                 out.append(ListedTarget(name, offset, kind))

@@ -191,6 +191,13 @@ def labelled_targets(text: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for m in _TARGET_LABEL.finditer(text):
         raw = m.group("t")
+        line_end = text.find("\n", m.start())
+        line = text[m.start("t") : len(text) if line_end < 0 else line_end]
+        if m.group("sep") in ("：", ":") and (m.start() == 0 or text[m.start() - 1] == "\n") and "、" in line \
+                and not re.search(r"[。；]", line):  # a record line "被巡察单位：甲村、乙村，丙镇丁村"
+            names = [n.strip() for n in re.split(r"[、，](?![^()]*\))", line) if len(n.strip()) >= 2]
+            out.extend((t, m.start()) for t in names)
+            continue
         following = _NEXT_LABEL.search(raw)  # "省林业局党组巡视时间：…" (a cell run into the next)
         if following and _ORG_END.search(raw[: following.start()]):
             raw = raw[: following.start()]
