@@ -21,9 +21,11 @@ _COMMITTEE = (
 _TEAM_PREFIX = re.compile(
     rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}(?:教育工委)?|{_COMMITTEE}(?:教育工委)?|教育工委)$"
 )
-_ROUND_CORE = re.compile(rf"第{_ORD}轮(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视]")
+_ROUND_CORE = re.compile(rf"第{_ORD}轮(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视](?:第{_ORD}批)?")
+_ROUND_COMMITTEE = rf"(?:{_COMMITTEE}|中央)"
 _ROUND_PREFIX = re.compile(
-    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}|{_COMMITTEE})?(?:{_ORD}届)?(?:\d{{4}}年度?)?$"
+    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_ROUND_COMMITTEE}|(?:(?<=届)[\u4e00-\u9fff]{{2,3}}?)?{_ROUND_COMMITTEE})?"
+    rf"(?:{_ORD}届)?(?:\d{{4}}年度?)?$"
 )
 
 _KINDS = (
