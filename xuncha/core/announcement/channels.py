@@ -335,9 +335,15 @@ _HOURS_PHONE = re.compile(r"来电|电话|热线|接听")
 _HOURS_VISIT = re.compile(r"来访|接待|走访|面谈")
 
 
+def default_days(group: HoursGroup) -> str:
+    """Days of hours that do not say: office hours around a lunch break ("上午8:30-12:00，下午2:30-5:30")
+    are taken as workdays, one span ("8:00-18:00") as every day. The import warns either way."""
+    return "workdays" if len(group.ranges) > 1 else "everyday"
+
+
 def attach_hours(text: str, sents: list[Span], channels: list[Channel], group: HoursGroup) -> list[Channel]:
     """Attach an hours group to the channels it belongs to; return them."""
-    ranges = [{"days": group.days or "workdays", "start": s, "end": e} for s, e in group.ranges]
+    ranges = [{"days": group.days or default_days(group), "start": s, "end": e} for s, e in group.ranges]
     targets = _hours_targets(text, sents, channels, group)
     for channel in targets:
         for r in ranges:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .channels import Channel, ChannelScan, attach_hours, find_channels
+from .channels import Channel, ChannelScan, attach_hours, default_days, find_channels
 from .clean import clean_text
 from .dates import AddWorkingDays, DateMention, Duration, default_add_working_days, find_dates, find_durations
 from .hours import find_hours
@@ -297,7 +297,10 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
         if not _applies(ctx, group.start, index):
             continue
         if attach_hours(text, ctx.sents, timed, group) and group.days is None:
-            warnings.append("受理时间未注明适用于工作日还是每天，按工作日处理")
+            treated = "工作日" if default_days(group) == "workdays" else "每天"
+            warning = f"受理时间未注明适用于工作日还是每天，按{treated}处理"
+            if warning not in warnings:
+                warnings.append(warning)
     if not channels:
         warnings.append("未找到受理渠道")
     elif any(c.kind == "phone" for c in channels) and not any(c.hours for c in channels):

@@ -82,10 +82,8 @@ def with_place(names: list[str]) -> list[str]:
 def _kind_after(text: str, pos: int) -> str | None:
     clause_end = re.compile(r"[。；\n]").search(text, pos)
     clause = text[pos : clause_end.start() if clause_end else len(text)]
-    for kind, pattern in _KINDS:
-        if pattern.search(clause):
-            return kind
-    return None
+    found = [(m.start(), kind) for kind, pattern in _KINDS if (m := pattern.search(clause))]
+    return min(found)[1] if found else None
 
 
 def listed_targets(text: str) -> list[ListedTarget]:
