@@ -126,8 +126,11 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
             continue
         if "sms" in kinds and not re.fullmatch(r"1\d{10}", phone):
             kinds = [k for k in kinds if k != "sms"] or ["phone"]
-        if kinds == ["phone"] and re.match(r"^\s*\((?:可|也可|亦可)?(?:接收|发送?|收)短信", text[m.end() :]):
+        after = text[m.end() : m.end() + 24]
+        if kinds == ["phone"] and re.match(r"^\s*[(，,]\s*(?:可|也可|亦可)?(?:接听和|接听及|接听、)?(?:接收|发送?|收)短信", after):
             kinds = ["phone", "sms"]
+        if re.fullmatch(r"1\d{10}", phone) and re.match(r"^\s*[(，,]\s*(?:只|仅)(?:接受|接收|收)短信", after):
+            kinds = ["sms"]  # "手机(18615176771，只收短信)"
         for kind in kinds:
             scan.channels.append(Channel(kind, phone, m.start(), m.end(), sentence.text))
 
@@ -156,6 +159,8 @@ def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
         assert end is not None
         address = rest[: end.start()].strip()
         address = re.sub(r"^(?:寄至|寄到|至|到)", "", address)
+        if re.match(r"^[、和及]|^以及", address):
+            continue  # "设专门邮政信箱、电子信箱和…": a list of channel names, no address
         if len(address) < 4 or not re.search(r"[省市县区镇乡路街号室楼信箱院]", address):
             continue
         start = m.end() + rest.index(address)
@@ -194,6 +199,14 @@ _VISIT = re.compile(
     r"|(?:来访接待|接待来访|来访)[：:](?:地点|地址)?[：:为]?)(?P<loc>[^，。；\n]{2,80})"
     r"|在(?P<loc2>[^。；：，\n]{2,60}?)(?:设立|设置|设有|开设)了?(?:专门的)?(?:来访)?接待室"
 )
+# "办公地点设在市委办公室202、213办公室", "来访受理：…", "在区人大设有举报信箱和信访接待室",
+# "行政楼409室设置了群众来访接待点".
+_VISIT_MORE = re.compile(
+    r"(?:巡[察视]组)?(?:办公地点|驻地)(?:设在|设于|位于|在|为)[：:]?(?P<loc>[^，。；\n]{2,60})"
+    r"|来访受理[：:](?P<loc2>[^，。；\n]{2,80})"
+    r"|在(?P<loc3>[^。；：，\n]{2,40}?)(?:设立|设置|设有|开设)了?[^。，；\n]{1,8}?(?:信访|来访)接待(?:室|点|窗口)"
+    r"|(?<=[，。；\n])(?P<loc4>[^。；：，、\n在]{2,40}?)(?:设立|设置|设有|开设)了?(?:群众)?(?:来访|信访)接待(?:室|点)"
+)
 _PLACE_END = re.compile(
     r"(?:楼|层|厅|口|室|处|旁|栏|门|道|廊|侧|前|内|外|边|中心|站|点|馆|堂|梯|间|所|院|局|部|会)$"
 )
@@ -211,7 +224,8 @@ def _split_locations(locs: str) -> list[str]:
             parts.append(piece[: m.start()])
             piece = piece[m.end() :]
         parts.append(piece)
-    parts = [p.strip(" ，,") for p in parts]
+    parts = [re.sub(r"(?:等)?(?:\d+|[一二三四五六七八九十]+)个(?:地方|地点|位置)$|^\d{1,2}[.、．]", "", p.strip(" ，,"))
+             for p in parts]
     parts = [re.sub(r"^(?:同时在|在|于)", "", p) for p in parts if p]
     return _distribute_suffix(_distribute_prefix([p for p in parts if len(p) >= 2]))
 
@@ -280,6 +294,7 @@ def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
 
 
 def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    _more_visits(text, sents, scan)
     for m in _VISIT.finditer(text):
         group = "loc" if m.group("loc") else "loc2"
         location = re.sub(r"^(?:设在|设于|位于|在)", "", m.group(group)).strip()
@@ -289,6 +304,19 @@ def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
         pos = m.start(group)
         scan.channels.append(Channel("visit", None, pos, pos + len(location), sentence_at(sents, pos).text,
                                      location=location))
+
+
+def _more_visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    taken = {(c.start, c.location) for c in scan.channels}
+    for m in _VISIT_MORE.finditer(text):
+        group = next(g for g in ("loc", "loc2", "loc3", "loc4") if m.group(g))
+        location = m.group(group).strip()
+        if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天|各|巡察组|巡视组)", location):
+            continue
+        pos = m.start(group)
+        if (pos, location) not in taken and not any(c.kind == "visit" and c.start == pos for c in scan.channels):
+            scan.channels.append(Channel("visit", None, pos, pos + len(location), sentence_at(sents, pos).text,
+                                         location=location))
 
 
 # --- online -------------------------------------------------------------------------------------
