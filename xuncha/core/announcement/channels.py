@@ -307,7 +307,7 @@ def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
 
 
 def _more_visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
-    taken = {(c.start, c.location) for c in scan.channels}
+    taken = {(c.start, c.location) for c in scan.channels if c.kind == "visit"}
     for m in _VISIT_MORE.finditer(text):
         group = next(g for g in ("loc", "loc2", "loc3", "loc4") if m.group(g))
         location = m.group(group).strip()
@@ -401,12 +401,18 @@ def _hours_targets(text: str, sents: list[Span], channels: list[Channel], group:
     if paren >= 0 and ")" not in text[paren : group.start]:
         for k, channel in enumerate(timed):
             if channel.end <= paren and not text[channel.end : paren].strip():
-                return _joined_run(text, timed, k)
+                run = _joined_run(text, timed, k)
+                said = text[clause_start(text, group.start, paren, "，,；") : group.start]
+                if _HOURS_PHONE.search(said) and "短信" not in said:  # "(可接收短信，接听时间为…)"
+                    run = [c for c in run if c.kind != "sms"] or run
+                return run
     sentence = sentence_at(sents, group.start)
     clause = text[clause_start(text, group.start, sentence.start, "，。；\n") : group.start]
     kinds = set()
     if _HOURS_PHONE.search(clause):
         kinds.add("phone")
+    if "短信" in clause:  # "接听和收短信时间为…"
+        kinds.add("sms")
     if _HOURS_VISIT.search(clause):
         kinds.add("visit")
     if kinds:

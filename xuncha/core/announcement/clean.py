@@ -70,7 +70,7 @@ _DIGIT_DASH = re.compile(rf"(?<=\d)[ \t]*[{_DASHES}]{{1,2}}[ \t]*(?=\d)")
 _TIME_DASH = re.compile(
     rf"(?<=[\d分点时])[ \t]*[{_DASHES}]{{1,2}}[ \t]*(?=(?:上午|下午|中午|晚上)?\d{{1,2}}(?::\d{{2}}|[时点]))"
 )
-_FULLWIDTH_COLON_TIME = re.compile(r"(?<=\d)\s*：\s*(?=\d)")
+_FULLWIDTH_COLON_TIME = re.compile(r"(?<=\d)\s*[：∶]\s*(?=\d)")  # also the ratio sign: "8∶00"
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t]+|[ \t]+(?=[{_CJK}{_CJK_PUNCT}])")
