@@ -1,0 +1,162 @@
+"""Forms seen in real published announcements (issue 16), one class per test, with snippets written here.
+
+The conventions are those of tests/corpus/announcements_real/README.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from xuncha.core.announcement import clean_text, parse_announcement
+from xuncha.core.announcement.hours import find_hours
+
+
+def _channels(result: dict[str, Any], index: int = 0) -> list[tuple[Any, ...]]:
+    return [(c["kind"], c["value"], c["location"]) for c in result["inspections"][index]["channels"]]
+
+
+# --- targets enumerated in prose --------------------------------------------------------------
+
+
+def test_unassigned_list_gives_every_target_and_no_team() -> None:
+    text = ("根据县委统一部署，县委4个巡察组于2024年5月6日起，对县水务局、县文旅局、县图书馆等3个单位党组织"
+            "开展常规巡察。巡察组主要受理反映被巡察党组织领导班子问题的来信来电来访。")
+    result = parse_announcement(text)
+    (inspection,) = result["inspections"]
+    assert inspection["team"] is None
+    assert inspection["targets"] == ["县水务局", "县文旅局", "县图书馆"]
+    assert inspection["kind"] == "regular"
+
+
+def test_list_with_two_kinds_gives_one_inspection_per_kind() -> None:
+    text = ("县委2个巡察组于2024年5月6日起，对县气象局、县档案馆等2个党组织开展常规巡察，"
+            "对县供销社、县粮食局2个党组织开展巡察“回头看”。")
+    result = parse_announcement(text)
+    assert [(i["kind"], i["targets"]) for i in result["inspections"]] == [
+        ("regular", ["县气象局", "县档案馆"]),
+        ("followup", ["县供销社", "县粮食局"]),
+    ]
+
+
+def test_list_keeps_parenthesised_notes_and_towns_of_villages() -> None:
+    text = "区委3个巡察组对东山镇甲村、乙村，南湖街道丙社区、区委党校(行政学院)开展专项巡察。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["targets"] == ["东山镇甲村", "东山镇乙村", "南湖街道丙社区", "区委党校(行政学院)"]
+
+
+def test_list_of_duties_is_not_a_list_of_targets() -> None:
+    text = "县委第一巡察组对县林业局党组开展巡察。巡察组将对政治纪律、组织纪律、廉洁纪律执行情况进行监督。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["targets"] == ["县林业局党组"]
+
+
+def test_post_box_addressee_is_not_a_team() -> None:
+    text = ("近日，区委专项巡察组完成进驻，对区人民医院、区中医院开展专项巡察。"
+            "专门邮政信箱：某市邮政88号专用信箱第二巡察组收。")
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["team"] == "区委专项巡察组"
+
+
+# --- tables of several teams flattened into text ------------------------------------------------------
+
+
+def test_pipe_table_with_a_column_per_team() -> None:
+    text = ("区委两个巡察组从8月1日开始开展专项巡察。\n"
+            "组 别 | 区委巡察一组 | 区委巡察二组 |\n"
+            "被巡察单位 | 东山镇甲村、乙村 | 西湖镇丙村 |\n"
+            "专门值班电话 | 13900000001 (工作日8:00-18:00) | 13900000002 (工作日8:00-18:00) |\n")
+    result = parse_announcement(text, dt.date(2024, 8, 1))
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("区委巡察一组", ["东山镇甲村", "东山镇乙村"]),
+        ("区委巡察二组", ["西湖镇丙村"]),
+    ]
+    assert [c["value"] for c in result["inspections"][1]["channels"]] == ["13900000002"]
+
+
+def test_stacked_records_one_per_team() -> None:
+    text = ("市委巡察组对以下单位开展巡察。\n市委巡察一组\n组长：张三\n被巡察单位\n甲街道、乙集团党委\n"
+            "专门值班电话\n13900000011\n市委巡察二组\n组长：李四\n被巡察单位\n丙街道\n专门值班电话\n13900000012\n")
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        ("市委巡察一组", ["甲街道", "乙集团党委"], ["13900000011"]),
+        ("市委巡察二组", ["丙街道"], ["13900000012"]),
+    ]
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+def test_round_of_the_centre_and_of_a_named_county() -> None:
+    assert parse_announcement("二十届中央第九轮巡视将对某部党组开展常规巡视。")["inspections"][0]["round"] == \
+        "二十届中央第九轮巡视"
+    county = parse_announcement("十三届某某县委第十轮巡察对县统计局党组开展常规巡察。")
+    assert county["inspections"][0]["round"] == "十三届某某县委第十轮巡察"
+
+
+# --- hours --------------------------------------------------------------------------------------
+
+
+def test_hours_forms() -> None:
+    def ranges(text: str) -> list[tuple[str, str]]:
+        return [r for g in find_hours(clean_text(text)) for r in g.ranges]
+
+    assert ranges("接听时间为工作日早8点至晚6点") == [("08:00", "18:00")]
+    assert ranges("受理时间为8∶00 至18∶00") == [("08:00", "18:00")]
+    assert ranges("上午9:00至下午5:00") == [("09:00", "17:00")]
+    assert ranges("9时至17时") == [("09:00", "17:00")]
+    assert ranges("8:30—12:00") == [("08:30", "12:00")]
+    assert ranges("8:30～12:00") == [("08:30", "12:00")]
+
+
+def test_one_span_without_days_is_every_day() -> None:
+    result = parse_announcement("市委第一巡察组对市林业局党组开展巡察。值班电话：13900000021，每天受理电话的时间为8∶00至18∶00。")
+    assert result["inspections"][0]["channels"][0]["hours"] == [{"days": "everyday", "start": "08:00", "end": "18:00"}]
+
+
+# --- phones -------------------------------------------------------------------------------------
+
+
+def test_sms_only_mobile() -> None:
+    result = parse_announcement("省委巡视组对某区开展专项巡视。固定电话(0532-12345678)、手机(13900000031，只收短信)。")
+    assert _channels(result) == [("phone", "0532-12345678", None), ("sms", "13900000031", None)]
+
+
+def test_phone_that_also_takes_sms_hours_only_for_calls() -> None:
+    result = parse_announcement("区委巡察组对区人民医院开展巡察。值班电话：13900000041(可接收短信，接听时间为工作日9:00-17:00)。")
+    channels = result["inspections"][0]["channels"]
+    assert [(c["kind"], bool(c["hours"])) for c in channels] == [("phone", True), ("sms", False)]
+
+
+def test_calls_and_sms_hours_said_together() -> None:
+    result = parse_announcement("区委第一巡察组对区文联开展巡察。举报电话：13900000051，接听和收短信时间为工作日早8点至晚6点。")
+    channels = result["inspections"][0]["channels"]
+    assert [(c["kind"], c["hours"]) for c in channels] == [
+        ("phone", [{"days": "workdays", "start": "08:00", "end": "18:00"}]),
+        ("sms", [{"days": "workdays", "start": "08:00", "end": "18:00"}]),
+    ]
+
+
+# --- posts, letterboxes, visit points ------------------------------------------------------------------
+
+
+def test_list_of_channel_names_is_not_a_post_address() -> None:
+    result = parse_announcement("县委第一巡察组对县农业局开展巡察，设专门值班电话、邮政信箱、电子信箱和网上举报平台。")
+    assert not [c for c in result["inspections"][0]["channels"] if c["kind"] == "post"]
+
+
+def test_visit_points() -> None:
+    offices = parse_announcement("市委第三巡察组对市委办公室开展巡察。巡察组办公地点设在市委办公室202、213办公室。")
+    assert ("visit", None, "市委办公室202、213办公室") in _channels(offices)
+    reception = parse_announcement("党委第二巡察组对外语学院党委开展巡察。行政楼409室设置了群众来访接待点。")
+    assert ("visit", None, "行政楼409室") in _channels(reception)
+    accepted = parse_announcement("市委第四巡察组对市医院党委开展巡察。来访受理：某区某路1号行政楼102办公室；")
+    assert ("visit", None, "某区某路1号行政楼102办公室") in _channels(accepted)
+    beside = parse_announcement("区委第一巡察组对区人大机关开展巡察，在区人大设有举报信箱和信访接待室。")
+    assert ("visit", None, "区人大") in _channels(beside) and ("letterbox", None, "区人大") in _channels(beside)
+
+
+def test_letterbox_places_without_counts_or_numbering() -> None:
+    result = parse_announcement("省委巡视组对某区开展巡视，在甲路1号门口、乙公园南门东侧2个地方设置了举报信箱。")
+    assert [c["location"] for c in result["inspections"][0]["channels"] if c["kind"] == "letterbox"] == [
+        "甲路1号门口", "乙公园南门东侧"]
