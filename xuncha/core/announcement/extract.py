@@ -243,7 +243,7 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     listed_kinds: list[str | None] = []
     if not targets:  # "对A、B、C等3个单位开展常规巡察": an enumeration the team is not named with
         for listed in listed_targets(text):
-            if _applies(ctx, listed.start, index) and listed.name not in targets:
+            if _applies(ctx, listed.start, index) and (listed.name, listed.kind) not in zip(targets, listed_kinds):
                 targets.append(listed.name)
                 listed_kinds.append(listed.kind)
                 target_sentences.append(_sentence_of(ctx, listed.start))
@@ -407,7 +407,7 @@ def _by_kind(inspection: dict[str, Any]) -> list[dict[str, Any]]:
         return [inspection]
     groups: dict[str | None, list[str]] = {}
     for target, kind in zip(inspection["targets"], kinds, strict=True):
-        groups.setdefault(kind or inspection["kind"], []).append(target)
+        groups.setdefault(kind, []).append(target)
     return [{**inspection, "kind": kind, "targets": names, "sources": dict(inspection["sources"])}
             for kind, names in groups.items()]
 

@@ -80,16 +80,19 @@ def with_place(names: list[str]) -> list[str]:
 
 
 def _kind_after(text: str, pos: int) -> str | None:
-    clause_end = re.compile(r"[。；\n]").search(text, pos)
+    """The kind said after the list, up to the next list ("，对…") or the end of the clause."""
+    clause_end = re.compile(r"[。；\n]|[，,]并?对").search(text, pos)
     clause = text[pos : clause_end.start() if clause_end else len(text)]
-    found = [(m.start(), kind) for kind, pattern in _KINDS if (m := pattern.search(clause))]
-    return min(found)[1] if found else None
+    for kind, pattern in _KINDS:
+        if pattern.search(clause):
+            return kind
+    return None
 
 
 def listed_targets(text: str) -> list[ListedTarget]:
     """Organisations enumerated after 对/进驻/包括 (see the module docstring), in text order."""
     out: list[ListedTarget] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
     consumed = 0
     for trigger in _TRIGGER.finditer(text):
         begin = trigger.end()
@@ -123,8 +126,8 @@ def listed_targets(text: str) -> list[ListedTarget]:
         kind = _kind_after(text, end)
         offset = begin
         for name in with_place(names):
-            if name not in seen:
-                seen.add(name)
+            if (name, kind) not in seen:
+                seen.add((name, kind))
                 out.append(ListedTarget(name, offset, kind))
             offset += 1
     return out

@@ -24,7 +24,7 @@ _TEAM_PREFIX = re.compile(
 _ROUND_CORE = re.compile(rf"第{_ORD}轮(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视](?:第{_ORD}批)?")
 _ROUND_COMMITTEE = rf"(?:{_COMMITTEE}|中央)"
 _ROUND_PREFIX = re.compile(
-    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_ROUND_COMMITTEE}|(?:(?<=届)[\u4e00-\u9fff]{{2,3}}?)?{_ROUND_COMMITTEE})?"
+    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_ROUND_COMMITTEE}|(?P<place>(?<=届)[\u4e00-\u9fff]{{2,3}}?)?{_ROUND_COMMITTEE})?"
     rf"(?:{_ORD}届)?(?:\d{{4}}年度?)?$"
 )
 
@@ -95,12 +95,16 @@ def _share_prefix(teams: list[Team]) -> None:
 def find_round(text: str) -> tuple[str, int] | None:
     """``七届市委第六轮常规巡察`` and its offset (the most complete mention)."""
     best: tuple[str, int] | None = None
+    best_size = 0
     for m in _ROUND_CORE.finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
         prefix = _ROUND_PREFIX.search(before)
         prefix_text = prefix.group(0) if prefix else ""
-        if best is None or len(prefix_text + m.group(0)) > len(best[0]):
+        # A place name after 届 ("十三届某县委") does not make a mention more complete than the first.
+        size = len(prefix_text + m.group(0)) - (len(prefix.group("place") or "") if prefix else 0)
+        if best is None or size > best_size:
             best = (prefix_text + m.group(0), m.start() - len(prefix_text))
+            best_size = size
     return best
 
 
