@@ -345,6 +345,10 @@ def _online(text: str, sents: list[Span], scan: ChannelScan) -> None:
         scan.channels.append(Channel("online", value, pos, pos + len(hit.group(0)), sentence.text))
 
 
+# A news site's own tip-off lines ("爆料热线：…  电邮：news@…") are not the inspection's channels.
+_SITE_CHROME = re.compile(r"爆料|投稿邮箱|新闻热线|版权所有|联系我们")
+
+
 def find_channels(text: str, sents: list[Span]) -> ChannelScan:
     scan = ChannelScan()
     _phones(text, sents, scan)
@@ -353,8 +357,15 @@ def find_channels(text: str, sents: list[Span]) -> ChannelScan:
     _letterboxes(text, sents, scan)
     _visits(text, sents, scan)
     _online(text, sents, scan)
+    scan.channels = [c for c in scan.channels if not _SITE_CHROME.search(_line_at(text, c.start))]
     scan.channels.sort(key=lambda c: c.start)
     return scan
+
+
+def _line_at(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : len(text) if end < 0 else end]
 
 
 # --- hours ------------------------------------------------------------------------------------

@@ -114,8 +114,8 @@ def listed_targets(text: str) -> list[ListedTarget]:
         sentence_start = max(text.rfind("。", 0, begin), text.rfind("\n", 0, begin)) + 1
         sentence_end_m = re.compile(r"[。\n]").search(text, end)
         sentence = text[sentence_start : sentence_end_m.end() if sentence_end_m else len(text)]
-        if not re.search(r"巡[察视]|进驻", sentence):
-            continue
+        if not re.search(r"巡[察视]|进驻", sentence) or re.match(r"\s*除(?:上述|以上|此之外)", sentence):
+            continue  # "除上述部门，包括…亦将开展巡视": not the units of this announcement
         names = _split(raw)
         bare = [re.sub(r"\([^)]*\)", "", n) for n in names]  # "中央宣传部(中央精神文明建设办公室)"
         if len(names) < 2 or any(not 2 <= len(n) <= 60 or _NOT_ORG.search(n) or _NOT_NAME.match(n) for n in bare):
