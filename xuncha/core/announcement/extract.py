@@ -34,7 +34,7 @@ _END_AFTER = re.compile(r"^\s*(?:止|结束|截止)")
 _ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,16}?(?:正式)?进驻")
 _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
-    r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
+    r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。\n]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
 )
 _SCOPE_ANY = re.compile(r"主要受理(?:反映)?[^。]{4,}?(?:来信|来电|来访|举报|反映|问题)[^。]*。?")
 _POSTMARK = re.compile(r"以(?:当地)?(?:寄出)?邮戳(?:时间|日期)?为准")
@@ -317,7 +317,8 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
         for m in pattern.finditer(text):
             if _applies(ctx, m.start(), index):
                 scope = m.group(0)
-                sources["scope"] = _sentence_of(ctx, m.start())
+                # The sentence, without a heading run into it ("信访受理范围：根据…").
+                sources["scope"] = re.sub(r"^[\u4e00-\u9fff]{0,6}范围[：:]", "", _sentence_of(ctx, m.start()))
                 break
         if scope:
             break
