@@ -153,7 +153,10 @@ def _emails(text: str, sents: list[Span], scan: ChannelScan) -> None:
 
 
 def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    covered = 0
     for m in _POST_KEY.finditer(text):
+        if m.start() < covered:
+            continue  # "通信地址：…B30071邮政专用信箱区委专项巡察一组收": the key inside an address
         rest = text[m.end() :]
         end = _POST_END.search(rest)
         assert end is not None
@@ -175,6 +178,7 @@ def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
         scan.channels.append(
             Channel("post", address, start, start + len(address), sentence_at(sents, start).text, postcode=postcode)
         )
+        covered = start + len(address)
 
 
 # --- letterboxes and visit rooms ---------------------------------------------------------------
