@@ -20,7 +20,7 @@ from .hours import find_hours
 from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
 from .tables import team_records
-from .targets import generic_teams_only, listed_targets, with_place
+from .targets import generic_teams_only, kind_after, listed_targets, with_place
 from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
 
 __all__ = ["parse_announcement"]
@@ -248,6 +248,8 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
                 listed_kinds.append(listed.kind)
                 target_sentences.append(_sentence_of(ctx, listed.start))
                 target_clauses.append(_own_part_of_sentence(ctx, listed.start))
+    elif team:  # "…组对A开展常规巡察，对B、C等开展专项巡察": more targets in the team's sentence, another kind
+        _more_in_sentence(ctx, index, targets, listed_kinds, target_sentences, target_clauses)
     targets = with_place(targets)  # "西天尾镇洞湖村、澄渚村": the second village is in the same town
     if target_sentences:
         sources["targets"] = target_sentences[0]
@@ -350,6 +352,24 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
         "sources": sources,
         "_kinds": listed_kinds,
     }, warnings
+
+
+def _more_in_sentence(ctx: _Ctx, index: int, targets: list[str], kinds: list[str | None],
+                      sentences_: list[str], clauses: list[str]) -> None:
+    extra = [t for t in listed_targets(ctx.text) if _applies(ctx, t.start, index) and t.name not in targets
+             and _sentence_of(ctx, t.start) in sentences_ and t.kind is not None]
+    own: list[str | None] = []
+    for target, sentence in zip(targets, sentences_, strict=True):
+        at = ctx.text.find(target, ctx.text.find(sentence))
+        own.append(kind_after(ctx.text, at + len(target)) if at >= 0 else None)
+    if not extra or {t.kind for t in extra} <= set(own):
+        return  # nothing more, or only more of the same kind
+    kinds.extend(own)
+    for t in extra:
+        targets.append(t.name)
+        kinds.append(t.kind)
+        sentences_.append(_sentence_of(ctx, t.start))
+        clauses.append(_own_part_of_sentence(ctx, t.start))
 
 
 def _own_part_of_sentence(ctx: _Ctx, pos: int) -> str:

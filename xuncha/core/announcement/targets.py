@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ListedTarget", "generic_teams_only", "listed_targets", "with_place"]
+__all__ = ["ListedTarget", "generic_teams_only", "kind_after", "listed_targets", "with_place"]
 
 _NUM = r"[\d一二三四五六七八九十两卅百]+"
 # Words that introduce the list.
@@ -33,7 +33,7 @@ _CONJ_LAST = re.compile(r"(?<=[局委办会院校司所站厅部室社区村镇�
 _SUBORDINATES = re.compile(r"(?<=[镇乡街道])及(?:所辖|下辖)[^、]{1,12}$")
 _ORGISH = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|委|局|镇|乡|村|街道|街|社区|公司|集团|医院|院|大学|学校|中学|小学|中心|办公室|办|部|厅|会|社|"
-    r"联|站|所|馆|区|县|市|处|队|行|校|机关|团|署|室|场|台)(?:\([^)]*\))?$"
+    r"联|站|所|馆|区|县|市|处|队|行|校|机关|团|署|室|场|台|[一二三四五六七八九十\d]中)(?:\([^)]*\))?$"
 )
 _NOT_NAME = re.compile(r"^(?:巡[察视]|审计|纪检|监察|干部|群众)$")
 _KINDS = (
@@ -79,7 +79,7 @@ def with_place(names: list[str]) -> list[str]:
     return out
 
 
-def _kind_after(text: str, pos: int) -> str | None:
+def kind_after(text: str, pos: int) -> str | None:
     """The kind said after the list, up to the next list ("，对…") or the end of the clause."""
     clause_end = re.compile(r"[。；\n]|[，,]并?对").search(text, pos)
     clause = text[pos : clause_end.start() if clause_end else len(text)]
@@ -123,7 +123,7 @@ def listed_targets(text: str) -> list[ListedTarget]:
         if sum(1 for n in names if _ORGISH.search(n)) * 2 < len(names):
             continue
         consumed = end
-        kind = _kind_after(text, end)
+        kind = kind_after(text, end)
         offset = begin
         for name in with_place(names):
             if (name, kind) not in seen:
