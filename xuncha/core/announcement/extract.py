@@ -284,8 +284,12 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     if end is None:
         warnings.append("未能确定结束日期")
 
-    intake_start = period.intake_start[0] if period.intake_start else start
-    intake_end = period.intake_end[0] if period.intake_end else end
+    channels = _channels_for(ctx, scan, index)
+    # Without any channel and without an intake date of its own, an announcement (often a news
+    # report) says nothing about accepting reports: the intake period stays empty.
+    silent = not channels and not period.intake_start and not period.intake_end
+    intake_start = period.intake_start[0] if period.intake_start else (None if silent else start)
+    intake_end = period.intake_end[0] if period.intake_end else (None if silent else end)
     if period.intake_start:
         sources["intake_start"] = period.intake_start[1]
     if period.intake_end:
@@ -293,7 +297,6 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     if intake_end is None:
         warnings.append("未能确定信访受理截止日期")
 
-    channels = _channels_for(ctx, scan, index)
     timed = [c for c in channels if c.kind in ("phone", "visit", "sms")]
     for group in find_hours(text):
         if not _applies(ctx, group.start, index):
