@@ -160,3 +160,39 @@ def test_letterbox_places_without_counts_or_numbering() -> None:
     result = parse_announcement("省委巡视组对某区开展巡视，在甲路1号门口、乙公园南门东侧2个地方设置了举报信箱。")
     assert [c["location"] for c in result["inspections"][0]["channels"] if c["kind"] == "letterbox"] == [
         "甲路1号门口", "乙公园南门东侧"]
+
+
+def test_team_sentence_with_targets_of_two_kinds() -> None:
+    text = "区委第三巡察组于2025年8月14日至10月17日对区教育局党组开展常规巡察，对市二中、市三中等中学开展“校园餐”专项巡察。"
+    result = parse_announcement(text)
+    assert [(i["team"], i["kind"], i["targets"]) for i in result["inspections"]] == [
+        ("区委第三巡察组", "regular", ["区教育局党组"]),
+        ("区委第三巡察组", "special", ["市二中", "市三中"]),
+    ]
+
+
+def test_sms_number_named_by_its_keyword() -> None:
+    result = parse_announcement("市委第三巡察组对某镇开展巡察。设专门值班电话：0512-12345678；接收短信手机号码为13900000061。")
+    assert _channels(result) == [("phone", "0512-12345678", None), ("sms", "13900000061", None)]
+
+
+def test_letterbox_between_two_buildings_and_visit_hours_by_接访() -> None:
+    result = parse_announcement("党委第二巡察组对外语学院党委开展巡察。在甲校区第一教学楼和第二行政楼之间设置巡察意见箱，"
+                                "行政楼409室设置了群众来访接待点。巡察组工作日受理、接访电话时间为：上午9:00-12:00。")
+    channels = result["inspections"][0]["channels"]
+    assert [(c["kind"], c["location"], bool(c["hours"])) for c in channels] == [
+        ("letterbox", "甲校区第一教学楼和第二行政楼之间", False),
+        ("visit", "行政楼409室", True),
+    ]
+
+
+def test_no_intake_period_without_any_channel() -> None:
+    (inspection,) = parse_announcement("市委第一巡察组于2022年3月21日进驻市林业局党组开展常规巡察。")["inspections"]
+    assert inspection["start_date"] == "2022-03-21"
+    assert (inspection["intake_start"], inspection["intake_end"]) == (None, None)
+
+
+def test_news_site_tip_off_lines_are_not_channels() -> None:
+    result = parse_announcement("市委第一巡察组对市林业局党组开展巡察，值班电话：0771-1234567。\n"
+                                "爆料热线：(852) 3600 3600 电邮：news@example.com\n")
+    assert _channels(result) == [("phone", "0771-1234567", None)]

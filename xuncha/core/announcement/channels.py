@@ -129,7 +129,9 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
         after = text[m.end() : m.end() + 24]
         if kinds == ["phone"] and re.match(r"^\s*[(，,]\s*(?:可|也可|亦可)?(?:接听和|接听及|接听、)?(?:接收|发送?|收)短信", after):
             kinds = ["phone", "sms"]
-        if re.fullmatch(r"1\d{10}", phone) and re.match(r"^\s*[(，,]\s*(?:只|仅)(?:接受|接收|收)短信", after):
+        near = text[max(sentence.start, m.start() - 16) : m.start()]
+        sms_number = re.search(r"(?:接收|收|发送?)短信(?:的|用)?(?:手机)?(?:号码|号)[：:为是]?\s*$", near)
+        if re.fullmatch(r"1\d{10}", phone) and (sms_number or re.match(r"^\s*[(，,]\s*(?:只|仅)(?:接受|接收|收)短信", after)):
             kinds = ["sms"]  # "手机(18615176771，只收短信)"
         for kind in kinds:
             scan.channels.append(Channel(kind, phone, m.start(), m.end(), sentence.text))
@@ -220,8 +222,9 @@ _FLOOR = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)(?:楼|层)")
 def _split_locations(locs: str) -> list[str]:
     parts: list[str] = []
     for piece in locs.split("、"):
-        # "A一楼大厅和B二楼": split on 和/及 only after a complete place ("住房和城乡建设局" stays).
-        while True:
+        # "A一楼大厅和B二楼": split on 和/及 only after a complete place ("住房和城乡建设局" stays),
+        # never in "A和B之间".
+        while not piece.endswith("之间"):
             m = re.search(r"以及|和|及", piece)
             if not m or not _PLACE_END.search(piece[: m.start()]):
                 break
@@ -284,7 +287,9 @@ def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
             group = next(g for g in ("locs", "each", "locs2") if m.groupdict().get(g))
             raw = m.group(group)
             locations = _split_locations(raw.rstrip("等"))
-            if group == "locs2" and not all(_PLACE_END.search(x) or _SPOT_END.search(x) for x in locations):
+            bare = [re.sub(r"\([^)]*\)$", "", x) for x in locations]  # "西门大街156号(区医院南门)"
+            if group == "locs2" and not all(_PLACE_END.search(x) or _SPOT_END.search(x) or re.search(r"\d+号$", x)
+                                            for x in bare):
                 continue  # "意见箱：…" that is not followed by places
             count_text = m.groupdict().get("count")
             if count_text:
@@ -362,6 +367,10 @@ def find_channels(text: str, sents: list[Span]) -> ChannelScan:
     _visits(text, sents, scan)
     _online(text, sents, scan)
     scan.channels = [c for c in scan.channels if not _SITE_CHROME.search(_line_at(text, c.start))]
+    # "在区人民来访接待室大门北侧、…设置举报信箱": a place named inside a letterbox location is no visit point.
+    boxes = [c for c in scan.channels if c.kind == "letterbox"]
+    scan.channels = [c for c in scan.channels
+                     if c.kind != "visit" or not any(b.start < c.start < b.end for b in boxes)]
     scan.channels.sort(key=lambda c: c.start)
     return scan
 
@@ -375,7 +384,7 @@ def _line_at(text: str, pos: int) -> str:
 # --- hours ------------------------------------------------------------------------------------
 
 _HOURS_PHONE = re.compile(r"来电|电话|热线|接听")
-_HOURS_VISIT = re.compile(r"来访|接待|走访|面谈")
+_HOURS_VISIT = re.compile(r"来访|接待|接访|走访|面谈")
 
 
 def default_days(group: HoursGroup) -> str:
