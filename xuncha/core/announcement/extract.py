@@ -464,14 +464,18 @@ def parse_announcement(
     scan = find_channels(clean, sents)
     round_info = find_round(clean)
     inspections: list[dict[str, Any]] = []
+    per_inspection: list[list[str]] = []
     for index in range(max(1, len(teams))):
         inspection, own_warnings = _inspection(ctx, teams, index, scan, round_info)
         if inspections and inspection["start_date"] is None and _same_period(clean, teams[index]):
             inspection, own_warnings = _inherit_period(inspection, inspections[-1], own_warnings)
-        inspections.extend(_by_kind(inspection))
+        split = _by_kind(inspection)
+        inspections.extend(split)
+        per_inspection.extend([list(own_warnings) for _ in split])
         prefix = f"{teams[index].name}：" if len(teams) > 1 else ""
         warnings.extend(prefix + w for w in own_warnings)
     for w in scan.warnings:
         if w not in warnings:
             warnings.append(w)
-    return {"clean_text": clean, "inspections": inspections, "warnings": warnings}
+    return {"clean_text": clean, "inspections": inspections, "warnings": warnings,
+            "inspection_warnings": per_inspection}
