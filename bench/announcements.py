@@ -82,7 +82,7 @@ def facts(inspection: dict[str, Any]) -> Facts:
 
 def per_target(inspections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One item per team × target (an inspection without targets stays one item)."""
-    out = []
+    out: list[dict[str, Any]] = []
     for inspection in inspections:
         targets = inspection.get("targets") or [None]
         out.extend({**inspection, "targets": [t] if t is not None else []} for t in targets)

@@ -243,7 +243,7 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     listed_kinds: list[str | None] = []
     if not targets:  # "对A、B、C等3个单位开展常规巡察": an enumeration the team is not named with
         for listed in listed_targets(text):
-            if _applies(ctx, listed.start, index) and (listed.name, listed.kind) not in zip(targets, listed_kinds):
+            if _applies(ctx, listed.start, index) and (listed.name, listed.kind) not in zip(targets, listed_kinds, strict=True):
                 targets.append(listed.name)
                 listed_kinds.append(listed.kind)
                 target_sentences.append(_sentence_of(ctx, listed.start))
