@@ -196,3 +196,16 @@ def test_news_site_tip_off_lines_are_not_channels() -> None:
     result = parse_announcement("市委第一巡察组对市林业局党组开展巡察，值班电话：0771-1234567。\n"
                                 "爆料热线：(852) 3600 3600 电邮：news@example.com\n")
     assert _channels(result) == [("phone", "0771-1234567", None)]
+
+
+def test_date_glitch_is_flagged_not_guessed() -> None:
+    result = parse_announcement("区委第一巡察组于2025年1021日进驻区卫健局开展巡察。")
+    assert result["inspections"][0]["start_date"] is None
+    assert "日期“2025年1021日”有误，未采用，请核对原文" in result["warnings"]
+
+
+def test_numbered_letterbox_places_and_other_visit_words() -> None:
+    result = parse_announcement("区委第一巡察组对区卫健局开展巡察。意见箱设置地点：1.甲楼大厅；2.乙楼门口；3.丙院门口。"
+                                "接访地点：区政府大院5号楼。")
+    assert _channels(result) == [("letterbox", None, "甲楼大厅"), ("letterbox", None, "乙楼门口"),
+                                 ("letterbox", None, "丙院门口"), ("visit", None, "区政府大院5号楼")]

@@ -200,7 +200,7 @@ _LB_AFTER = re.compile(
     rf"(?P<locs2>[^。；，\n]{{2,160}})"
 )
 _VISIT = re.compile(
-    r"(?:(?:来访接待室|接待室|来访接待地点|接待来访地点|来访地点|接待地点|来访地址|接待地址)"
+    r"(?:(?:来访接待室|接待室|来访接待地点|信访接待地点|接待来访地点|来访地点|接访地点|来访接待点|接待地点|来访地址|接待地址)"
     r"(?:[，,]?(?:设在|设于|位于)|地址|在)?[：:为]?"
     r"|(?:来访接待|接待来访|来访)[：:](?:地点|地址)?[：:为]?)(?P<loc>[^，。；\n]{2,80})"
     r"|在(?P<loc2>[^。；：，\n]{2,60}?)(?:设立|设置|设有|开设)了?(?:专门的)?(?:来访)?接待室"
@@ -281,6 +281,9 @@ def _distribute_prefix(items: list[str]) -> list[str]:
     return out
 
 
+_NEXT_NUMBERED = re.compile(r"[；;，,\s]*\d{1,2}[.、．](?P<loc>[^。；;，,\n]{2,60})")
+
+
 def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for pattern in (_LB_BEFORE, _LB_AFTER):
         for m in pattern.finditer(text):
@@ -298,8 +301,14 @@ def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
                     scan.warnings.append(f"联系信箱数量（{count_text}处）与列出的地点数（{len(locations)}）不一致")
             pos = m.start(group)
             source = sentence_at(sents, pos).text
+            end = pos + len(raw)
+            # "意见箱设置地点：1.甲；2.乙；3.丙": the numbered places that follow
+            if re.match(r"\s*\d{1,2}[.、．]", text[pos : pos + 4]):
+                while more := _NEXT_NUMBERED.match(text, end):
+                    locations.append(more.group("loc").strip())
+                    end = more.end()
             for location in locations:
-                scan.channels.append(Channel("letterbox", None, pos, pos + len(raw), source, location=location))
+                scan.channels.append(Channel("letterbox", None, pos, end, source, location=location))
 
 
 def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:

@@ -36,6 +36,10 @@ _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
     r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。\n]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
 )
+_DATE_GLITCH = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}年(?:\d{3,}日|\d{3,}月|\d{1,2}月\d{3,}日)|(?<![\d年])(?:1[3-9]|[2-9]\d)月\d{1,2}日"
+    r"|(?<!\d)\d{1,2}月(?:3[2-9]|[4-9]\d)日"
+)
 _SCOPE_ANY = re.compile(r"主要受理(?:反映)?[^。]{4,}?(?:来信|来电|来访|举报|反映|问题)[^。]*。?")
 _POSTMARK = re.compile(r"以(?:当地)?(?:寄出)?邮戳(?:时间|日期)?为准")
 _HOLIDAY = re.compile(
@@ -456,6 +460,8 @@ def parse_announcement(
         published, year = _publication(clean, sents, dates)
     if year is None:
         warnings.append("文中未注明年份，无法确定日期")
+    for glitch in _DATE_GLITCH.finditer(clean):  # "2025年1021日": flagged, not guessed
+        warnings.append(f"日期“{glitch.group(0)}”有误，未采用，请核对原文")
     teams = find_teams(clean)
     if teams and generic_teams_only(clean, any(t.key[0] is not None for t in teams)):
         teams = []
