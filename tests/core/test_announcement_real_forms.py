@@ -209,3 +209,22 @@ def test_numbered_letterbox_places_and_other_visit_words() -> None:
                                 "接访地点：区政府大院5号楼。")
     assert _channels(result) == [("letterbox", None, "甲楼大厅"), ("letterbox", None, "乙楼门口"),
                                  ("letterbox", None, "丙院门口"), ("visit", None, "区政府大院5号楼")]
+
+
+def test_a_line_per_team_with_its_targets_after_a_colon() -> None:
+    text = ("县委2个巡察组于2024年4月8日至5月31日开展常规巡察。\n县委第一巡察组：县财政局党组、县税务局党委。\n"
+            "县委第二巡察组：县教育局党组。\n各巡察组值班电话受理时间为工作日8:00-12:00。")
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县财政局党组", "县税务局党委"]), ("县委第二巡察组", ["县教育局党组"])]
+
+
+def test_table_of_cells_set_apart_by_wide_spaces() -> None:
+    assert clean_text("巡察组　　被巡察单位　　联系电话\n县委第一巡察组　　县财政局党组　　0771-1111111") == \
+        "巡察组，被巡察单位，联系电话\n县委第一巡察组，县财政局党组，0771-1111111"
+    result = parse_announcement("巡察组　　被巡察单位　　联系电话\n县委第一巡察组　　县财政局党组、县税务局党委　　0771-1111111\n"
+                                "县委第二巡察组　　县教育局党组　　0771-2222222")
+    assert [(i["team"], i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县财政局党组", "县税务局党委"], ["0771-1111111"]),
+        ("县委第二巡察组", ["县教育局党组"], ["0771-2222222"]),
+    ]

@@ -105,6 +105,18 @@ def _phone_kinds(text: str, sentence: Span, pos: int) -> list[str]:
     return kinds
 
 
+def _column_kinds(text: str, pos: int) -> list[str]:
+    """A number in a table row under a header row naming "联系电话" (no blank line between)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if "，" not in text[line_start:pos]:
+        return []
+    block_start = text.rfind("\n\n", 0, line_start)
+    for header in reversed(text[block_start + 1 if block_start >= 0 else 0 : line_start].split("\n")[-8:]):
+        if "，" in header and re.search(r"电话|手机", header) and not re.search(r"\d{5,}", header):
+            return ["phone"]
+    return []
+
+
 def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for m in _PHONE.finditer(text):
         sentence = sentence_at(sents, m.start())
@@ -113,7 +125,7 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
         if phone is None:
             continue
         supervising = bool(_SUPERVISION_CLAUSE.search(clause) or _SUPERVISION_SENTENCE.search(sentence.text))
-        kinds = _phone_kinds(text, sentence, m.start())
+        kinds = _phone_kinds(text, sentence, m.start()) or _column_kinds(text, m.start())
         if not kinds:
             continue
         if "-" not in phone and len(phone) < 11:

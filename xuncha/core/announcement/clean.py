@@ -163,8 +163,19 @@ _RULE_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?
 _TAB_CELL = re.compile(r"(?<=[^\s，,：:])[ \t]*\t[ \t]*(?=[^\s，,])")
 
 
+# Cells set apart by wide runs of spaces ("县委第一巡察组　　县财政局党组　　0771-1111111"): two or
+# more such gaps inside one line make it a table row.
+_SPACE_GAP = re.compile(r"(?<=\S)(?:[ \t]*\u3000[ \t\u3000]*\u3000|[ \t]*\u3000[ \t]{2,}|[ ]{3,})[ \t\u3000]*(?=\S)")
+
+
+def _gap_row(line: str) -> str:
+    return _SPACE_GAP.sub("，", line) if len(_SPACE_GAP.findall(line.strip())) >= 2 else line
+
+
 def _table_cells(text: str) -> str:
-    """Table cells ("…\t…", "| … | … |") are separated by "，" as rows of a .docx table are."""
+    """Table cells ("…\t…", "| … | … |", wide runs of spaces) are separated by "，" as rows of a .docx
+    table are."""
+    text = "\n".join(_gap_row(line) for line in text.split("\n"))
     text = _RULE_ROW.sub("", text)
     text = _PIPE_ROW.sub(lambda m: "，".join(c.strip() for c in m.group(1).split("|")), text)
     return _TAB_CELL.sub("，", text)

@@ -122,6 +122,7 @@ _TARGET_AFTER_TEAM = re.compile(
     r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
     r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
 )
+_COLON_TARGETS = re.compile(r"[：:]\s*(?P<t>[^。；\n：:]{2,200})(?=[。；\n]|$)")
 _THEN_TARGET = re.compile(
     r"^[，,](?:并|开始|随即|随后)?对(?P<t>[^，。；：“”\n]{2,90}?)(?=(?:开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|[，。；\n]|$))"
 )
@@ -167,7 +168,17 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
             row = _ROW_TARGET.match(text[mention.end : mention.end + 60])
             line_start = mention.start == 0 or text[mention.start - 1] == "\n"
             if row and line_start and _ORG_END.search(row.group("t")):
-                found.append((row.group("t"), mention.start))
+                parts = row.group("t").split("、")  # "县委第一巡察组，甲局党组、乙局党委，…"
+                if not all(_ORG_END.search(p) for p in parts):
+                    parts = [row.group("t")]
+                found.extend((p, mention.start) for p in parts)
+                continue
+            # "县委第一巡察组：甲局党组、乙局党委。" (a line per team)
+            colon = _COLON_TARGETS.match(text, mention.end)
+            if colon and line_start:
+                parts = [p.strip() for p in re.split(r"[、，]", colon.group("t")) if p.strip()]
+                if parts and all(_ORG_END.search(p) for p in parts):
+                    found.extend((p, mention.start) for p in parts)
             continue
         raw = m.group("t")
         # "进驻大坪镇，对红星村党支部…开展巡察": the organisation after 对 is the target.
