@@ -302,6 +302,8 @@ def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
             group = next(g for g in ("locs", "each", "locs2") if m.groupdict().get(g))
             raw = m.group(group)
             locations = _split_locations(raw.rstrip("等"))
+            if re.search(r"、[^、]+等[^、\d]{1,8}(?:场所|地方|地点|位置|处)$", raw):
+                locations = [raw]  # "设在A、B、C等办公场所": the sentence's places as one location
             bare = [re.sub(r"\([^)]*\)$", "", x) for x in locations]  # "西门大街156号(区医院南门)"
             if group == "locs2" and not all(_PLACE_END.search(x) or _SPOT_END.search(x) or re.search(r"\d+号$", x)
                                             for x in bare):

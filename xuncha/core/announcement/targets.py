@@ -57,6 +57,8 @@ def _split(raw: str) -> list[str]:
     if not parts:
         return parts
     last = _COUNT_TAIL.sub("", parts[-1]) if len(parts) > 1 else parts[-1]
+    if len(last) < 2:  # "…、20个行业扶贫部门": the count is the item itself
+        last = parts[-1]
     subordinates = _SUBORDINATES.search(last)
     if subordinates:  # "江埔街、温泉镇及下辖村(社区)": each place with its villages
         parts = [p + subordinates.group(0) if re.search(r"[镇乡街道]$", p) else p for p in parts[:-1]] + [last]

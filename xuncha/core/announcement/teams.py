@@ -12,7 +12,7 @@ __all__ = ["Team", "TeamMention", "drop_generic", "find_round", "find_targets", 
 
 _ORD = r"[一二三四五六七八九十\d]+"
 _TEAM_CORE = re.compile(
-    rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?巡(?P<sv>[察视])(?:工作)?(?P<ord2>{_ORD})?组(?!织)"
+    rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?(?:交叉)?巡(?P<sv>[察视])(?:工作)?(?P<ord2>{_ORD})?组(?!织)"
 )
 _COMMITTEE = (
     r"(?:省委|市委|州委|盟委|县委|区委|旗委|校党委|学校党委|医院党委|学院党委|大学党委|院党委|集团党委|公司党委"
