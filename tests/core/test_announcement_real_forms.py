@@ -228,3 +228,20 @@ def test_table_of_cells_set_apart_by_wide_spaces() -> None:
         ("县委第一巡察组", ["县财政局党组", "县税务局党委"], ["0771-1111111"]),
         ("县委第二巡察组", ["县教育局党组"], ["0771-2222222"]),
     ]
+
+
+def test_kind_is_what_the_team_does_not_its_name() -> None:
+    (inspection,) = parse_announcement("区委提级巡察组对某镇党委开展专项巡察。")["inspections"]
+    assert inspection["kind"] == "special"
+    (cross,) = parse_announcement("区委提级交叉巡察组对某镇党委开展专项巡察。")["inspections"]
+    assert (cross["team"], cross["kind"], cross["targets"]) == ("区委提级交叉巡察组", "special", ["某镇党委"])
+
+
+def test_whole_groups_stay_one_target() -> None:
+    (inspection,) = parse_announcement("市委2个巡察组对全市18个乡镇、4个街道、某片区、20个行业扶贫部门开展专项巡察。")["inspections"]
+    assert inspection["targets"] == ["全市18个乡镇", "4个街道", "某片区", "20个行业扶贫部门"]
+
+
+def test_letterboxes_in_several_offices_said_once_are_one_location() -> None:
+    result = parse_announcement("县委第一巡察组对县林业局党组开展巡察，在县林业局、县苗圃、县林场等办公场所设置意见箱。")
+    assert _channels(result) == [("letterbox", None, "县林业局、县苗圃、县林场等办公场所")]

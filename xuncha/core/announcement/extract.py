@@ -258,8 +258,9 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     if target_sentences:
         sources["targets"] = target_sentences[0]
 
-    kind_texts = [team.name] if team else []
-    kind_texts += target_clauses + ([round_name] if round_name else []) + [own]
+    # The kind said with the targets first: "提级巡察组…开展专项巡察" is special (the team's name does
+    # not change what it does; real corpus rule 2).
+    kind_texts = target_clauses + ([team.name] if team else []) + ([round_name] if round_name else []) + [own]
     kind = kind_of(kind_texts)
     if listed_kinds and listed_kinds[0] is not None:
         kind = (listed_kinds[0], target_clauses[0])
