@@ -260,8 +260,11 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
 
     # The kind said with the targets first: "提级巡察组…开展专项巡察" is special (the team's name does
     # not change what it does; real corpus rule 2).
-    kind_texts = target_clauses + ([team.name] if team else []) + ([round_name] if round_name else []) + [own]
+    clauses = [_without_team(c, team) for c in target_clauses]
+    kind_texts = clauses + ([team.name] if team else []) + ([round_name] if round_name else []) + [own]
     kind = kind_of(kind_texts)
+    if kind and kind[1] in clauses:
+        kind = (kind[0], target_clauses[clauses.index(kind[1])])
     if listed_kinds and listed_kinds[0] is not None:
         kind = (listed_kinds[0], target_clauses[0])
     if kind:
@@ -360,6 +363,12 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
         "sources": sources,
         "_kinds": listed_kinds,
     }, warnings
+
+
+def _without_team(clause: str, team: Team | None) -> str:
+    for mention in team.mentions if team else []:
+        clause = clause.replace(mention.text, "")
+    return clause
 
 
 def _more_in_sentence(ctx: _Ctx, index: int, targets: list[str], kinds: list[str | None],
