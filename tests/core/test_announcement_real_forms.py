@@ -245,3 +245,15 @@ def test_whole_groups_stay_one_target() -> None:
 def test_letterboxes_in_several_offices_said_once_are_one_location() -> None:
     result = parse_announcement("县委第一巡察组对县林业局党组开展巡察，在县林业局、县苗圃、县林场等办公场所设置意见箱。")
     assert _channels(result) == [("letterbox", None, "县林业局、县苗圃、县林场等办公场所")]
+
+
+def test_teams_and_targets_paired_respectively() -> None:
+    text = ("市委第一巡察组、第二巡察组分别于3月6日进驻市财政局党组、市教育局党组开展常规巡察。"
+            "第一巡察组值班电话：0771-1111111；第二巡察组值班电话：0771-2222222。")
+    result = parse_announcement(text, dt.date(2024, 3, 7))
+    assert [(i["team"], i["targets"], i["start_date"], [c["value"] for c in i["channels"]])
+            for i in result["inspections"]] == [
+        ("市委第一巡察组", ["市财政局党组"], "2024-03-06", ["0771-1111111"]),
+        ("市委第二巡察组", ["市教育局党组"], "2024-03-06", ["0771-2222222"]),
+    ]
+    assert not any("未找到被巡察党组织" in w or "未找到巡察开始日期" in w for w in result["warnings"])

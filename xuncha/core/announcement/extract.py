@@ -450,6 +450,38 @@ def _by_kind(inspection: dict[str, Any]) -> list[dict[str, Any]]:
             for kind, names in groups.items()]
 
 
+_MISSING = {"start_date": "未找到巡察开始日期", "end_date": "未能确定结束日期", "intake_end": "未能确定信访受理截止日期"}
+
+
+def _pair_respectively(ctx: _Ctx, teams: list[Team], inspections: list[dict[str, Any]]) -> list[tuple[int, set[str]]]:
+    """"第一巡察组、第二巡察组分别于3月6日进驻甲局党组、乙局党组": the k-th team takes the k-th target."""
+    if len(teams) < 2 or len(inspections) != len(teams):
+        return []
+    for holder, inspection in enumerate(inspections):
+        names = inspection["targets"]
+        sentence = sentence_at(ctx.sents, teams[holder].mentions[0].start)
+        if len(names) < 2 or "分别" not in sentence.text:
+            continue
+        order = sorted({i for i, t in enumerate(teams) for m in t.mentions
+                        if sentence.start <= m.start < sentence.end})
+        if len(order) != len(names) or any(inspections[i]["targets"] for i in order if i != holder):
+            continue
+        paired: list[tuple[int, set[str]]] = []
+        for k, i in enumerate(order):
+            other = inspections[i]
+            other["targets"] = [names[k]]
+            filled = set()
+            for name in ("kind", *_PERIOD_FIELDS):
+                if other[name] is None and inspection[name] is not None:
+                    other[name] = inspection[name]
+                    filled.add(name)
+                    if name in inspection["sources"]:
+                        other["sources"][name] = inspection["sources"][name]
+            paired.append((i, filled))
+        return paired
+    return []
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -490,6 +522,10 @@ def parse_announcement(
         per_inspection.extend([list(own_warnings) for _ in split])
         prefix = f"{teams[index].name}：" if len(teams) > 1 else ""
         warnings.extend(prefix + w for w in own_warnings)
+    for i, filled in _pair_respectively(ctx, teams, inspections):
+        stale = {"未找到被巡察党组织"} | {w for f, w in _MISSING.items() if f in filled}
+        per_inspection[i] = [w for w in per_inspection[i] if w not in stale]
+        warnings = [w for w in warnings if w not in {f"{teams[i].name}：{x}" for x in stale}]
     for w in scan.warnings:
         if w not in warnings:
             warnings.append(w)
