@@ -257,3 +257,9 @@ def test_teams_and_targets_paired_respectively() -> None:
         ("市委第二巡察组", ["市教育局党组"], "2024-03-06", ["0771-2222222"]),
     ]
     assert not any("未找到被巡察党组织" in w or "未找到巡察开始日期" in w for w in result["warnings"])
+
+
+def test_intake_deadline_said_with_前() -> None:
+    result = parse_announcement("市委第一巡察组对市林业局党组开展巡察。干部群众可在5月31日前向巡察组来信反映问题，"
+                                "值班电话：0771-1234567。", dt.date(2024, 4, 1))
+    assert result["inspections"][0]["intake_end"] == "2024-05-31"

@@ -161,7 +161,9 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         if re.search(r"即日起?(?:至|到)$", before):
             record("intake_start" if intake else "start", ctx.published, d.start)
             record("intake_end" if intake else "end", value, d.start)
-        elif intake and (re.search(r"截至|截止|止$", context) or _END_AFTER.match(after)):
+        elif (intake and (re.search(r"截至|截止|止$", context) or _END_AFTER.match(after))) or (
+            after.startswith("前") and _INTAKE_WORDS.search(after[:24] + context)  # "可在5月31日前来信反映"
+        ):
             record("intake_end", value, d.start)
         elif _END_AFTER.match(after) or re.search(r"(?:工作|巡[察视])(?:至|到)$", before):
             record("end", value, d.start)
