@@ -57,6 +57,7 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_keys_and_media(settings: Any, tmp_path_factory: pytest.TempPathFactory, tmp_path: Any) -> Any:
     """Each test run has its own identity key file and media folder, never the developer's var/."""
+    from xuncha.audit import keys as audit_keys
     from xuncha.keys import key_ring
 
     base = tmp_path_factory.getbasetemp()
@@ -65,8 +66,10 @@ def _isolated_keys_and_media(settings: Any, tmp_path_factory: pytest.TempPathFac
     settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors" / "audit-anchors.log"  # each test its own anchors
     settings.MEDIA_ROOT = base / "media"
     key_ring.cache_clear()
+    audit_keys.cache_clear()
     yield
     key_ring.cache_clear()
+    audit_keys.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -61,7 +61,7 @@ def _collect_anchors(key: AuditKey | None, extra_files: Sequence[Path], found: _
             found.add(f"锚点副本 {path} 中没有可识别的锚点行。")
         for anchor in content.anchors:
             if key is not None and not anchor.mac_ok(key.key):
-                found.add(f"{anchor.label()} 签名不符：锚点被伪造或修改，或不是用本系统的审计密钥写的（{path}）。")
+                found.add(f"{anchor.label()}签名不符：锚点被伪造或修改，或不是用本系统的审计密钥写的（{path}）。")
                 continue
             anchors.setdefault(anchor.line(), anchor)
     if key is None and anchors:
@@ -73,20 +73,20 @@ def _compare_anchor(anchor: Anchor, *, db_count: int, event_hash: str | None, la
     label = anchor.label()
     if event_hash is None:
         if anchor.last_id > last_db_id:
-            found.add(f"{label} 记录了 {anchor.count} 条事件（最后为事件 #{anchor.last_id}），数据库中只有 {db_count} 条（末尾被删除）。",
+            found.add(f"{label}记录了 {anchor.count} 条事件（最后为事件 #{anchor.last_id}），数据库中只有 {db_count} 条（末尾被删除）。",
                       event_id=anchor.last_id, reason="链尾不符：锚点之后末尾的事件被删除")
         else:
-            found.add(f"{label} 记录的最后一条事件 #{anchor.last_id} 在数据库中不存在（被删除）。",
+            found.add(f"{label}记录的最后一条事件 #{anchor.last_id} 在数据库中不存在（被删除）。",
                       event_id=anchor.last_id, reason="锚点记录的事件被删除")
         return
     if event_hash != anchor.head:
-        found.add(f"{label} 记录的事件 #{anchor.last_id} 的哈希与数据库不符（该事件或其之前的事件被改写，链被重新计算）。",
+        found.add(f"{label}记录的事件 #{anchor.last_id} 的哈希与数据库不符（该事件或其之前的事件被改写，链被重新计算）。",
                   event_id=anchor.last_id, reason="锚点哈希不符：链被改写")
     if db_count < anchor.count:
-        found.add(f"{label} 记录截至事件 #{anchor.last_id} 共 {anchor.count} 条事件，数据库中只有 {db_count} 条（有事件被删除）。",
+        found.add(f"{label}记录截至事件 #{anchor.last_id} 共 {anchor.count} 条事件，数据库中只有 {db_count} 条（有事件被删除）。",
                   event_id=anchor.last_id, reason="锚点计数不符：事件被删除")
     elif db_count > anchor.count:
-        found.add(f"{label} 记录截至事件 #{anchor.last_id} 共 {anchor.count} 条事件，数据库中有 {db_count} 条（有事件被插入）。",
+        found.add(f"{label}记录截至事件 #{anchor.last_id} 共 {anchor.count} 条事件，数据库中有 {db_count} 条（有事件被插入）。",
                   event_id=anchor.last_id, reason="锚点计数不符：事件被插入")
 
 
