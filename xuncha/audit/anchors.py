@@ -18,11 +18,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils import timezone
 
 from xuncha.core.sm import sm3_hmac_hex
 
+TAIL_BYTES = 8192
 LINE = re.compile(r"^v1 at=(?P<at>\S+) seq=(?P<seq>\d+) last_id=(?P<last_id>\d+) count=(?P<count>\d+) "
                   r"head=(?P<head>[0-9a-f]{64}) mac=(?P<mac>[0-9a-f]{64})$")
 
@@ -94,22 +96,31 @@ def read_anchor_file(path: Path, *, strict: bool = True) -> AnchorFile:
     return AnchorFile(anchors, unreadable)
 
 
+def _last_seq(f: BinaryIO) -> int:
+    """The highest sequence number in the file: from its last few kilobytes, or the whole file when those
+    hold no anchor (kept short: the chain head is locked meanwhile)."""
+    size = f.seek(0, os.SEEK_END)
+    for start in dict.fromkeys((max(0, size - TAIL_BYTES), 0)):
+        f.seek(start)
+        lines = f.read().decode("utf-8", errors="replace").splitlines()
+        if start:
+            lines = lines[1:]  # the first may be cut
+        seqs = [a.seq for a in map(parse_anchor, lines) if a is not None]
+        if seqs:
+            return max(seqs)
+    return 0
+
+
 def append_anchor(path: Path, key: bytes, *, last_id: int, count: int, head: str) -> Anchor:
     """Append one signed anchor, under an exclusive lock (the scheduler and the command may run at once);
     the sequence number follows the file's last anchor."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "r+", encoding="utf-8") as f:
+    with os.fdopen(fd, "rb+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
-            f.seek(0)
-            last_seq = 0
-            for line in f:
-                parsed = parse_anchor(line)
-                if parsed is not None:
-                    last_seq = max(last_seq, parsed.seq)
-            anchor = Anchor(timezone.now(), last_seq + 1, last_id, count, head).signed(key)
-            f.write(anchor.line() + "\n")
+            anchor = Anchor(timezone.now(), _last_seq(f) + 1, last_id, count, head).signed(key)
+            f.write((anchor.line() + "\n").encode())  # O_APPEND: at the end, whatever was read
             f.flush()
             os.fsync(f.fileno())
         finally:
