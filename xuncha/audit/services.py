@@ -73,7 +73,9 @@ def write_anchor() -> Anchor:
 
     A plain function with a stable name and signature: `manage.py audit_anchor` and the scheduler call it.
     It writes no audit event (the anchor file is its own record). Starts the keyed chain if needed (an
-    anchor is signed with the audit key); refuses like `audit_record` when the key file is missing."""
+    anchor is signed with the audit key); refuses like `audit_record` when the key file is missing (KeyError_).
+    Call it outside any transaction that has appended audit events not yet committed: the anchor would
+    name events that a rollback then removes."""
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
         key = audit_key_for_writing(head)
