@@ -55,16 +55,21 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_keys_and_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def _isolated_keys_and_media(settings: Any, tmp_path_factory: pytest.TempPathFactory, tmp_path: Any) -> Any:
     """Each test run has its own identity key file and media folder, never the developer's var/."""
+    from xuncha.audit import keys as audit_keys
     from xuncha.keys import key_ring
 
     base = tmp_path_factory.getbasetemp()
     settings.KEY_FILE = base / "keys" / "identity.key"
+    settings.AUDIT_KEY_FILE = base / "keys" / "audit.key"  # the same file the session's demo was chained with
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors" / "audit-anchors.log"  # each test its own anchors
     settings.MEDIA_ROOT = base / "media"
     key_ring.cache_clear()
+    audit_keys.cache_clear()
     yield
     key_ring.cache_clear()
+    audit_keys.cache_clear()
 
 
 @pytest.fixture(autouse=True)
@@ -111,13 +116,17 @@ OTHER_RECIPIENT_BODY = "示范市委组织部"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Load the demo once into the test database; every test then runs in a transaction that is
     rolled back, so each sees the same fresh demo. (Transactional tests, which pytest-django runs
     last, flush the database; the `demo` fixture then loads it again.)"""
     from django.conf import settings as django_settings
 
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The demo's audit events are keyed with the run's own audit key, never the developer's var/keys/.
+    base = tmp_path_factory.getbasetemp()
+    django_settings.AUDIT_KEY_FILE = base / "keys" / "audit.key"
+    django_settings.AUDIT_ANCHOR_FILE = base / "anchors" / "session-audit-anchors.log"
     with django_db_blocker.unblock():
         _load_demo_data()
 

@@ -194,6 +194,11 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Reporter identity encryption (SM4-GCM) and receipt-code HMAC keys: a file outside the database,
 # created with mode 0600 on first use. Back it up separately from the database (docs/deploy.md).
 KEY_FILE = Path(os.environ.get("XUNCHA_KEY_FILE", VAR_DIR / "keys" / "identity.key"))
+# The audit chain's HMAC-SM3 key: its own file in the same keys folder (backed up with the identity key),
+# created at the first set-up or when an older installation starts its keyed chain (docs/deploy.md).
+AUDIT_KEY_FILE = Path(os.environ.get("XUNCHA_AUDIT_KEY_FILE", KEY_FILE.parent / "audit.key"))
+# Append-only anchors of the audit chain head, outside the database (manage.py audit_anchor, the scheduler).
+AUDIT_ANCHOR_FILE = Path(os.environ.get("XUNCHA_AUDIT_ANCHOR_FILE", VAR_DIR / "anchors" / "audit-anchors.log"))
 # Intake: time limits and upload limits (docs/architecture.md §5 and §8).
 RECEIPT_NOTICE_WORKING_DAYS = int(os.environ.get("RECEIPT_NOTICE_WORKING_DAYS", "15"))
 RESULT_NOTICE_WORKING_DAYS = int(os.environ.get("RESULT_NOTICE_WORKING_DAYS", "15"))

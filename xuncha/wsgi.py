@@ -9,3 +9,8 @@ application = get_wsgi_application()
 from xuncha.keys import check_key_at_startup  # noqa: E402
 
 check_key_at_startup()
+
+# The same for the audit chain's key (xuncha/audit/keys.py).
+from xuncha.audit.keys import check_audit_key_at_startup  # noqa: E402
+
+check_audit_key_at_startup()

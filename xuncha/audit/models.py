@@ -5,7 +5,9 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """One event of the tamper-evident log. `hash` = SM3(prev_hash + canonical fields)."""
+    """One event of the tamper-evident log. `hash` = HMAC-SM3(audit key, prev_hash + canonical fields);
+    events older than the keyed chain (id < the key's `keyed_from`, installations from before the key)
+    keep their plain SM3(prev_hash + canonical fields)."""
 
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -34,3 +36,7 @@ class AuditChainHead(models.Model):
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    # The keyed chain: events from this id on are HMAC-SM3 with the audit key (None: not started yet).
+    # A copy of what the key file says; verification trusts the file (xuncha.audit.keys).
+    keyed_from = models.BigIntegerField(null=True, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)

@@ -7,15 +7,20 @@ role assignments directly (accounts.selectors.has_role), the primitive xuncha.ac
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from xuncha.accounts.roles import Role
 from xuncha.accounts.selectors import Someone, has_role
 from xuncha.errors import NotFound
 
-from .chain import GENESIS, ChainReport, canonical, link_hash
-from .models import AuditChainHead, AuditEvent
+from .anchors import Anchor, read_anchor_file
+from .chain import ChainReport
+from .models import AuditEvent
+from .verify import verify_chain
 
 
 def audit_require_auditor(user: Someone) -> None:
@@ -44,25 +49,22 @@ def audit_event_list(*, user: Someone, actor: str = "", action: str = "", object
     return qs
 
 
-def audit_chain_verify() -> ChainReport:
-    """Walk the chain in order and name the first broken link."""
-    prev = GENESIS
-    checked = 0
-    last_id = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != prev:
-            return ChainReport(False, checked, event.pk, "前序哈希不符：其前一条事件被删除或篡改")
-        expected = link_hash(prev, canonical(
-            at=event.at, actor_id=event.actor_id, actor_name=event.actor_name, action=event.action,
-            object_type=event.object_type, object_id=event.object_id, summary=event.summary,
-            data=event.data, ip=event.ip,
-        ))
-        if event.hash != expected:
-            return ChainReport(False, checked, event.pk, "内容哈希不符：该事件内容被修改")
-        prev = event.hash
-        last_id = event.pk
-        checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != prev or head.count != checked):
-        return ChainReport(False, checked, head.last_id or last_id, "链尾不符：最后的事件被删除")
-    return ChainReport(True, checked)
+def audit_chain_verify(*, anchor_files: Sequence[Path] = ()) -> ChainReport:
+    """The chain and its anchors (the anchor file, plus copies the auditor kept): every problem, named."""
+    return verify_chain(anchor_files=anchor_files)
+
+
+def audit_anchor_list(*, user: Someone, limit: int = 30) -> list[Anchor]:
+    """The latest anchors of the anchor file, newest first (the auditor only)."""
+    audit_require_auditor(user)
+    path: Path = settings.AUDIT_ANCHOR_FILE
+    if not path.exists():
+        return []
+    return sorted(read_anchor_file(path).anchors, key=lambda a: a.seq, reverse=True)[:limit]
+
+
+def audit_anchor_get(*, user: Someone, seq: int) -> Anchor:
+    for anchor in audit_anchor_list(user=user, limit=10**9):
+        if anchor.seq == seq:
+            return anchor
+    raise NotFound

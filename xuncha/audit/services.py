@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -12,9 +13,11 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 
+from .anchors import Anchor, append_anchor
 from .chain import GENESIS, ChainReport, canonical, link_hash
+from .keys import audit_key_for_writing, load_audit_key
 from .models import AuditChainHead, AuditEvent
-from .selectors import audit_chain_verify, audit_require_auditor
+from .selectors import audit_anchor_get, audit_chain_verify, audit_require_auditor
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -32,6 +35,7 @@ def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: 
     for scheduled jobs ("系统")."""
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        key = audit_key_for_writing(head)  # refuses when the keyed chain's key file is missing
         user = actor if isinstance(actor, User) and actor.is_authenticated else None
         event = AuditEvent(
             at=timezone.now(),
@@ -49,7 +53,7 @@ def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: 
             at=event.at, actor_id=event.actor_id, actor_name=event.actor_name,
             action=event.action, object_type=event.object_type, object_id=event.object_id,
             summary=event.summary, data=event.data, ip=event.ip,
-        ))
+        ), key.key)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_id=event.pk, last_hash=event.hash, count=head.count + 1)
     return event
@@ -62,3 +66,49 @@ def audit_chain_check(*, actor: User, request: HttpRequest | None = None) -> Cha
     audit_record(actor=actor, action="audit.verify", summary=report.message(), request=request,
                  data={"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id})
     return report
+
+
+def write_anchor() -> Anchor:
+    """Append an anchor of the chain head to the anchor file (settings.AUDIT_ANCHOR_FILE) and return it.
+
+    A plain function with a stable name and signature: `manage.py audit_anchor` and the scheduler call it.
+    It writes no audit event (the anchor file is its own record). Starts the keyed chain if needed (an
+    anchor is signed with the audit key); refuses like `audit_record` when the key file is missing (KeyError_).
+    Call it outside any transaction that has appended audit events not yet committed: the anchor would
+    name events that a rollback then removes."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        key = audit_key_for_writing(head)
+        # Written while the head is locked: no event can be appended between reading it and anchoring it.
+        return append_anchor(settings.AUDIT_ANCHOR_FILE, key.key, last_id=head.last_id, count=head.count, head=head.last_hash)
+
+
+def audit_anchor_create(*, actor: User, request: HttpRequest | None = None) -> Anchor:
+    """The auditor writes an anchor now (to download and print it); logged."""
+    audit_require_auditor(actor)
+    anchor = write_anchor()
+    audit_record(actor=actor, action="audit.anchor", summary=f"写入审计锚点（序号 {anchor.seq}，事件 #{anchor.last_id}）",
+                 request=request, data={"seq": anchor.seq, "last_id": anchor.last_id, "count": anchor.count})
+    return anchor
+
+
+def audit_anchor_export(*, actor: User, seq: int, request: HttpRequest | None = None) -> Anchor:
+    """The auditor downloads one anchor to print or send elsewhere; logged."""
+    anchor = audit_anchor_get(user=actor, seq=seq)
+    audit_record(actor=actor, action="export.audit_anchor", summary=f"下载审计锚点（序号 {anchor.seq}）", request=request,
+                 data={"seq": anchor.seq, "last_id": anchor.last_id})
+    return anchor
+
+
+def audit_key_start() -> tuple[int, bool]:
+    """Start the keyed chain now (the upgrade step of an older installation): returns the first keyed event
+    id and whether the key was created now. The boundary is recorded in the key file and the chain head."""
+    created = load_audit_key() is None
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        key = audit_key_for_writing(head)
+    if created:
+        audit_record(actor="系统", action="audit.key_start",
+                     summary=f"启用审计密钥：自事件 #{key.keyed_from} 起用 HMAC-SM3 签名" if key.keyed_from else "启用审计密钥",
+                     data={"keyed_from": key.keyed_from})
+    return key.keyed_from, created

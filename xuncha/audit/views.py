@@ -1,4 +1,4 @@
-"""The auditor's pages: browse and filter the log, verify the chain, export."""
+"""The auditor's pages: browse and filter the log, verify the chain, export, anchors to print or send."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuncha.accounts.http import AuthedRequest
 
 from .forms import AuditFilterForm
 from .names import action_name, object_kind_name
-from .selectors import audit_event_list
-from .services import audit_chain_check, audit_record
+from .selectors import audit_anchor_list, audit_event_list
+from .services import audit_anchor_create, audit_anchor_export, audit_chain_check, audit_record
 
 
 def _filtered(request: AuthedRequest) -> tuple[AuditFilterForm, Any]:
@@ -62,4 +64,23 @@ def export_csv(request: AuthedRequest) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = "attachment; filename=audit-log.csv"
+    return response
+
+
+@login_required
+def anchors(request: AuthedRequest) -> HttpResponse:
+    """GET: the latest anchors, each to download; POST: write an anchor now (then back here)."""
+    if request.method == "POST":
+        audit_anchor_create(actor=request.user, request=request)
+        return redirect("audit:anchors")
+    return render(request, "audit/anchors.html", {"anchors": audit_anchor_list(user=request.user)})
+
+
+@login_required
+def anchor_download(request: AuthedRequest, seq: int) -> HttpResponse:
+    """One anchor as a small text page to print or send elsewhere (it can be given to audit_verify --anchors)."""
+    anchor = audit_anchor_export(actor=request.user, seq=seq, request=request)
+    text = render_to_string("audit/anchor.txt", {"anchor": anchor, "local_at": timezone.localtime(anchor.at)})
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename=audit-anchor-{timezone.localtime(anchor.at):%Y-%m-%d}-{anchor.seq}.txt"
     return response
