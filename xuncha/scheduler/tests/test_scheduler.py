@@ -50,7 +50,10 @@ def _reset() -> Any:
     yield
 
 
-def job(name: str = "counted", func: str = "counted_job", schedule: Every | DailyAt = Every(300)) -> Job:
+FIVE_MINUTES = Every(300)
+
+
+def job(name: str = "counted", func: str = "counted_job", schedule: Every | DailyAt = FIVE_MINUTES) -> Job:
     return Job(name, name, f"{HERE}.{func}", schedule)
 
 
