@@ -11,8 +11,8 @@ app = Celery("xuncha")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs, run by `celery -A xuncha beat` next to the workers (scaled deployment only; the
-# embedded deployment loops `manage.py fetch_mail --loop` instead).
+# Periodic jobs, run by `celery -A xuncha beat` next to the workers (scaled deployment only; in the
+# embedded one the scheduler threads of the gunicorn workers run the same jobs, xuncha/scheduler).
 MAIL_FETCH_SECONDS = float(os.environ.get("MAIL_FETCH_INTERVAL", "300"))
 
 app.conf.beat_schedule = {
