@@ -28,6 +28,8 @@ from .models import JobRun
 logger = logging.getLogger("xuncha.scheduler")
 
 KEEP_DAYS = 14
+# A run unfinished after this long is taken to be dead (its worker was killed or restarted).
+LEASE = dt.timedelta(minutes=30)
 RESULT_CHARS = 1000
 
 
@@ -45,8 +47,19 @@ def runner_name() -> str:
 
 def _claim(job: Job, period: str, now: dt.datetime) -> JobRun | None:
     """The run of this job in this period, or None when another process has it. A cheap read first: on
-    SQLite an insert takes the write lock, and most ticks find the period already claimed."""
-    if JobRun.objects.filter(job=job.name, period=period).exists():
+    SQLite an insert takes the write lock, and most ticks find the period already claimed. A claim that
+    never finished and is older than LEASE (its process was killed mid-job) is taken over, by one process:
+    the conditional update matches for the first taker only."""
+    existing = JobRun.objects.filter(job=job.name, period=period).values_list("finished_at", "started_at").first()
+    if existing is not None:
+        finished, started = existing
+        if finished is None and started < now - LEASE:
+            taken = JobRun.objects.filter(job=job.name, period=period, finished_at__isnull=True, started_at=started
+                                          ).update(started_at=now, runner=runner_name())
+            if taken:
+                logger.warning("scheduled job %s (period %s): the run started at %s never finished; running it again",
+                               job.name, period, started)
+                return JobRun.objects.get(job=job.name, period=period)
         return None
     try:
         with transaction.atomic():

@@ -83,7 +83,7 @@ def test_a_daily_job_waits_for_its_hour_and_then_runs_once_that_day() -> None:
 def test_two_schedulers_in_the_same_period_run_the_job_once() -> None:
     """The second process lost the race: its read saw no claim yet, its insert meets the first one's row."""
     assert len(runner.run_due(now=NOW, only=[job()])) == 1
-    with mock.patch("django.db.models.query.QuerySet.exists", return_value=False):
+    with mock.patch("django.db.models.query.QuerySet.first", return_value=None):
         assert runner.run_due(now=NOW, only=[job()]) == []
     assert CALLS == ["run"] and JobRun.objects.count() == 1
 
@@ -108,6 +108,18 @@ def test_a_failing_job_is_logged_recorded_and_retried_next_period(caplog: pytest
     [retry] = runner.run_due(now=NOW + dt.timedelta(seconds=300), only=[flaky])
     assert retry.ok and CALLS == ["flaky", "flaky"]
     assert list(JobRun.objects.order_by("started_at").values_list("ok", flat=True)) == [False, True]
+
+
+@pytest.mark.django_db
+def test_a_run_whose_process_died_is_taken_over_after_the_lease_once() -> None:
+    daily = job(schedule=DailyAt(8, 0))
+    JobRun.objects.create(job="counted", period="d2026-11-23", started_at=NOW - dt.timedelta(minutes=10))
+    assert runner.run_due(now=NOW, only=[daily]) == []  # still within the lease: maybe running elsewhere
+    later = NOW + runner.LEASE
+    [outcome] = runner.run_due(now=later, only=[daily])
+    assert outcome.ok and CALLS == ["run"]
+    assert runner.run_due(now=later, only=[daily]) == []  # finished now: nobody runs it again
+    assert CALLS == ["run"] and JobRun.objects.get().finished_at is not None
 
 
 @pytest.mark.django_db
