@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "rectification.reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The audit chain's daily anchor (xuncha.audit.services.write_anchor; skipped where absent).
+    "audit-anchor": {
+        "task": "scheduler.run_job",
+        "schedule": crontab(hour=0, minute=30),
+        "args": ["audit_anchor"],
+    },
     "triage-classifier-retrain": {
         "task": "triage.classifier_retrain_if_due",
         "schedule": 3600.0,

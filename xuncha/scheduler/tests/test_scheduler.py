@@ -179,3 +179,16 @@ def test_a_tick_without_a_database_logs_and_keeps_going(caplog: pytest.LogCaptur
          mock.patch.object(runner.connection, "close"):
         scheduler.tick()
     assert "database unavailable" in caplog.text
+
+
+def test_beat_runs_the_audit_anchor_by_name_and_skips_it_where_absent(caplog: pytest.LogCaptureFixture) -> None:
+    from xuncha.celery import app
+    from xuncha.scheduler.tasks import run_job
+
+    assert app.conf.beat_schedule["audit-anchor"]["args"] == ["audit_anchor"]
+    caplog.set_level("INFO", logger="xuncha.scheduler")
+    with mock.patch("xuncha.scheduler.tasks.import_string", side_effect=ImportError("no write_anchor")):
+        assert run_job("audit_anchor") is None
+    assert "audit_anchor skipped" in caplog.text
+    with mock.patch("xuncha.scheduler.tasks.import_string", return_value=lambda: "anchored"):
+        assert run_job("audit_anchor") == "anchored"
