@@ -30,6 +30,13 @@ app.conf.beat_schedule = {
         "task": "rectification.reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Reports whose triage after registration was lost (a worker killed after the commit): catch up.
+    "triage-catch-up": {
+        "task": "scheduler.run_job",
+        "schedule": 600.0,
+        "args": ["triage_catch_up"],
+        "options": {"expires": 600.0},
+    },
     # The audit chain's daily anchor (xuncha.audit.services.write_anchor; skipped where absent).
     "audit-anchor": {
         "task": "scheduler.run_job",

@@ -144,3 +144,30 @@ def test_an_addition_of_a_looked_up_report_answers_503_and_keeps_the_text(demo: 
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "返回并重新提交" in text and 'href="/p/receipt/"' in text and "补充：食堂账目不公开。" in text
     assert client.get("/p/receipt/").status_code == 200  # the look-up survived the outage
+
+
+@pytest.mark.django_db
+def test_a_triage_failure_after_the_commit_does_not_turn_a_registered_report_into_a_failure(
+        demo: dict[str, Any], django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """The database drops between the registration's commit and the inline triage: the reporter still
+    gets the receipt code (the report is registered); the catch-up job triages it later."""
+    import datetime as dt
+
+    from xuncha.intake.models import Report
+    from xuncha.triage.models import Triage
+    from xuncha.triage.tasks import triage_pending
+
+    client = Client(raise_request_exception=False)
+    url = f"/api/v1/public/inspections/{demo['practice'].public_id}/reports"
+    with mock.patch("xuncha.triage.services.report_triage", _down), \
+         mock.patch("xuncha.triage.tasks.report_triage", _down), \
+         django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"anonymous": True, "content": "食堂招标不公开，指定供应商。"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    report = Report.objects.get(content="食堂招标不公开，指定供应商。")
+    assert not Triage.objects.filter(report=report).exists()
+    assert "on_commit" in caplog.text  # logged by Django's robust on-commit
+    assert triage_pending() == {"triaged": 0}  # too fresh: its own hook may still be running
+    Report.objects.filter(pk=report.pk).update(created_at=report.created_at - dt.timedelta(minutes=5))
+    assert triage_pending() == {"triaged": 1}
+    assert Triage.objects.filter(report=report).exists()
