@@ -14,9 +14,10 @@ from client threads in this process, one new connection per request, no retries.
 2. kill -9: every --kill-every seconds a gunicorn worker is killed with SIGKILL (the master forks a new
    one); every third time the master and all its workers are, and gunicorn is started again on the same
    port a second later (as systemd's Restart=always would);
-3. database cut: after a few seconds the database disappears for --cut seconds (the files are moved away
-   and a directory takes their name, so every new connection fails as with a lost disk or mount), then
-   comes back.
+3. database cut: after a few seconds the database disappears for --cut seconds, then comes back. SQLite:
+   the files are moved away and a directory takes their name, so every new connection fails as with a
+   lost disk or mount. PostgreSQL (--db pg, a fresh database): the server is reached through a TCP proxy
+   of this script, which drops every open connection and refuses new ones, as a stopped server would.
 
 The baseline is a fixed number of submissions; the other two phases run for a fixed time. Printed per
 phase: submissions, acknowledged (201 with a receipt code), 503, connection failures, other
@@ -43,11 +44,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live import Deployment, free_port, request  # noqa: E402
+from tests.live import Deployment, TcpProxy, free_port, fresh_postgres, postgres_url, request  # noqa: E402
 
 CUT_LEAD_SECONDS = 3.0
 
@@ -168,10 +170,27 @@ class DatabaseCut:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.db == "pg":
+        base = postgres_url()
+        if base is None:
+            print("没有可用的 PostgreSQL（DATABASE_URL 或 127.0.0.1:5432）")
+            return 1
+        with fresh_postgres(base, prefix="xuncha_reliability") as url:
+            parts = urlsplit(url)
+            proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+            via_proxy = urlunsplit((parts.scheme, f"{parts.username or 'postgres'}@127.0.0.1:{proxy.port}", parts.path, "", ""))
+            if parts.password:
+                via_proxy = via_proxy.replace("@", f":{parts.password}@", 1)
+            return run_on(args, via_proxy, proxy)
+    return run_on(args, "", None)
+
+
+def run_on(args: argparse.Namespace, database_url: str, proxy: TcpProxy | None) -> int:
     root = Path(tempfile.mkdtemp(prefix="xuncha-reliability-"))
-    dep = Deployment(root, env={"RATE_LIMIT_SUBMIT": "1000000000/1", "RATE_LIMIT_LOOKUP": "1000000000/1",
-                                "LOG_LEVEL": "CRITICAL"})
-    print(f"部署目录 {root}；gunicorn 2 进程 x 4 线程，SQLite（WAL），{args.clients} 个并发客户端，每阶段 {args.total} 件")
+    dep = Deployment(root, database_url=database_url, env={"RATE_LIMIT_SUBMIT": "1000000000/1",
+                                                           "RATE_LIMIT_LOOKUP": "1000000000/1", "LOG_LEVEL": "CRITICAL"})
+    where = "PostgreSQL（经可切断的 TCP 代理）" if proxy else "SQLite（WAL）"
+    print(f"部署目录 {root}；gunicorn 2 进程 x 4 线程，{where}，{args.clients} 个并发客户端")
     dep.setup()
     port = free_port()
     dep.gunicorn(workers=2, threads=4, port=port)
@@ -195,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         dep.wait_http("/accounts/login/")
 
         cut_phase = Phase("dbcut")
-        cut = DatabaseCut(root / "var" / "xuncha.sqlite3")
+        cut: DatabaseCut | TcpProxy = proxy if proxy is not None else DatabaseCut(root / "var" / "xuncha.sqlite3")
 
         def cutter() -> None:
             time.sleep(CUT_LEAD_SECONDS)
@@ -221,7 +240,7 @@ def report(dep: Deployment, phases: list[Phase], args: argparse.Namespace) -> in
     rows = dep.sql("SELECT r.content, r.number IS NULL, "
                    "(SELECT count(*) FROM audit_auditevent a WHERE a.action = 'report.register' "
                    "AND a.object_type = 'intake.report' AND a.object_id = CAST(r.id AS TEXT)) "
-                   "FROM intake_report r WHERE r.content LIKE '%rb-%'")
+                   "FROM intake_report r WHERE r.content LIKE ?", ["%rb-%"])
     stored = {content.rsplit("rb-", 1)[1]: (no_number, events) for content, no_number, events in rows}
     half_written = sum(1 for no_number, events in stored.values() if no_number or events != 1)
     failed = False
@@ -286,6 +305,8 @@ def main() -> int:
     parser.add_argument("--kill-every", type=float, default=1.5, help="seconds between kills (default 1.5)")
     parser.add_argument("--kill-seconds", type=float, default=20.0, help="length of the kill -9 phase (default 20)")
     parser.add_argument("--cut", type=float, default=10.0, help="seconds without the database (default 10)")
+    parser.add_argument("--db", choices=["sqlite", "pg"], default="sqlite",
+                        help="sqlite (embedded, default) or pg: a fresh PostgreSQL database behind a TCP proxy that the cut stops")
     parser.add_argument("--quick", action="store_true", help="CI variant: 40 baseline, 5 s of kills, a 4 s cut, 4 clients")
     args = parser.parse_args()
     if args.quick:
