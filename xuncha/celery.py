@@ -11,8 +11,8 @@ app = Celery("xuncha")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs, run by `celery -A xuncha beat` next to the workers (scaled deployment only; the
-# embedded deployment loops `manage.py fetch_mail --loop` instead).
+# Periodic jobs, run by `celery -A xuncha beat` next to the workers (scaled deployment only; in the
+# embedded one the scheduler threads of the gunicorn workers run the same jobs, xuncha/scheduler).
 MAIL_FETCH_SECONDS = float(os.environ.get("MAIL_FETCH_INTERVAL", "300"))
 
 app.conf.beat_schedule = {
@@ -29,6 +29,19 @@ app.conf.beat_schedule = {
     "rectification-reminders": {
         "task": "rectification.reminders_send",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Reports whose triage after registration was lost (a worker killed after the commit): catch up.
+    "triage-catch-up": {
+        "task": "scheduler.run_job",
+        "schedule": 600.0,
+        "args": ["triage_catch_up"],
+        "options": {"expires": 600.0},
+    },
+    # The audit chain's daily anchor (xuncha.audit.services.write_anchor; skipped where absent).
+    "audit-anchor": {
+        "task": "scheduler.run_job",
+        "schedule": crontab(hour=0, minute=30),
+        "args": ["audit_anchor"],
     },
     "triage-classifier-retrain": {
         "task": "triage.classifier_retrain_if_due",

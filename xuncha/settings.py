@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "xuncha.todo",
     "xuncha.portal",
     "xuncha.api",
+    "xuncha.scheduler",
     "xuncha.demo",
 ]
 
@@ -145,6 +146,12 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Scheduled jobs (mail fetching, reminders, retraining, audit anchors): in the embedded deployment a
+# thread in each gunicorn worker runs them, one process per job and period (xuncha/scheduler); with
+# Redis, Celery beat does and the embedded scheduler stays off. EMBEDDED_SCHEDULER=0/1 overrides.
+SCHEDULER_EMBEDDED = env_bool("EMBEDDED_SCHEDULER", not REDIS_URL)
+SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "30"))
+MAIL_FETCH_INTERVAL = int(float(os.environ.get("MAIL_FETCH_INTERVAL", "300")))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

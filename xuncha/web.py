@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.html import escape
 
 from xuncha.errors import Conflict, DomainError, Invalid, NotAllowed, messages_of
 
@@ -126,20 +127,50 @@ RETRY_AFTER_SECONDS = 30
 UNAVAILABLE_MESSAGE = "系统暂时无法访问数据库，请稍后重试。已经提交并收到确认的内容不会丢失。"
 
 
+def _back_path(request: HttpRequest) -> str:
+    """Where "返回并重新提交" leads: the page the form was on (same site only), else the form's own URL."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = str(request.META.get("HTTP_REFERER", ""))
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.path
+
+
 def unavailable(request: HttpRequest) -> HttpResponse:
     """The database cannot be reached: a 503 that says so and when to retry (JSON for the API), never a
-    500; each request tries the database again, so service comes back by itself."""
+    500; each request tries the database again, so service comes back by itself.
+
+    A form that failed this way keeps its text twice over: the public pages' script saved the form in the
+    browser before submitting and puts it back on "返回并重新提交"; and the page itself shows the main text
+    (field `content`) to copy. Nothing here needs the database (no session, no user, no template tags)."""
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": UNAVAILABLE_MESSAGE}, status=503)
     else:
-        # No template that needs the database (the user, the session): plain HTML in the product's words.
+        body_class = "public" if request.path.startswith("/p/") else "staff"
+        extra = ""
+        if request.method == "POST":
+            try:
+                typed = str(request.POST.get("content", ""))
+            except Exception:  # noqa: BLE001 - a body that cannot be parsed has nothing to keep
+                typed = ""
+            extra = ('<p>您这次提交的内容没有保存到系统，但没有丢失：点击下面的按钮回到表单，已填写的内容会自动恢复，请核对后再提交一次。</p>'
+                     f'<p class="actions"><a class="button" id="resubmit" href="{escape(_back_path(request))}">返回并重新提交</a></p>')
+            if typed.strip():
+                extra += ('<p>为稳妥起见，您填写的正文也附在下面，可先复制保存：</p>'
+                          f'<textarea readonly id="kept-content" rows="6">{escape(typed)}</textarea>')
+        else:
+            extra = '<p>请等待半分钟后刷新页面。</p>'
         response = HttpResponse(
             '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>暂时无法访问 · 巡察通</title>'
-            '<link rel="stylesheet" href="/static/css/app.css"></head><body class="staff"><main class="content">'
-            f'<section class="error-page"><h1>暂时无法访问</h1><p>{UNAVAILABLE_MESSAGE}</p>'
-            '<p>请等待半分钟后刷新页面；如果是在填写表单，请不要关闭页面，返回后再提交一次。</p></section></main></body></html>',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<link rel="stylesheet" href="/static/css/app.css"></head><body class="{body_class}"><main class="content">'
+            f'<section class="error-page" id="unavailable"><h1>暂时无法访问</h1><p>{UNAVAILABLE_MESSAGE}</p>{extra}'
+            '</section></main></body></html>',
             status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"  # it may hold what was typed
     return response
 
 

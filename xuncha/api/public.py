@@ -26,6 +26,7 @@ from xuncha.portal import ratelimit
 from xuncha.portal.forms import MAX_SUBJECTS
 from xuncha.portal.selectors import receipt_status
 from xuncha.portal.services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
+from xuncha.web import RETRY_AFTER_SECONDS
 
 public_router = Router(auth=None, tags=["公开受理（无需登录）"])
 
@@ -310,6 +311,7 @@ def report_create(request: HttpRequest, inspection_id: str, response: HttpRespon
     except Invalid as exc:  # the rules' refusals, in this endpoint's field-level shape
         return _bad_request([(None, m) for m in exc.messages])
     except DatabaseError:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return Status(503, {"detail": "系统暂时无法保存，这次提交没有登记，也没有生成查询码。请稍后重试。"})
     report = registered.report
     return Status(201, {"receipt_code": registered.receipt_code, "received_at": report.received_at, "reference": report.reference})

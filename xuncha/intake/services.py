@@ -225,7 +225,10 @@ def _register(actor: User | str | None, data: ReportInput, request: HttpRequest 
                      data={"inspection": data.inspection.pk, "in_window": acceptance.in_window,
                            "within_hours": acceptance.within_hours, "attachments": len(checked)})
         report_id = report.pk
-        transaction.on_commit(lambda: _announce_registered(report_id))
+        # robust: the report is registered once this commits; a failure of what follows (triage inline in
+        # the embedded deployment, the database dropping meanwhile) is logged, never reported to the
+        # reporter as a failed submission. The scheduler's triage catch-up job finishes it later.
+        transaction.on_commit(lambda: _announce_registered(report_id), robust=True)
     return Registered(report, code)
 
 

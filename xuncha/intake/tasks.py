@@ -1,4 +1,5 @@
-"""Celery tasks of intake (the scaled deployment; in the embedded one `manage.py fetch_mail --loop`)."""
+"""Celery tasks of intake (beat runs the fetch in the scaled deployment; the embedded scheduler calls the
+same function, xuncha/scheduler/jobs.py)."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ from xuncha.intake.models import Report
 from xuncha.intake.selectors import receipt_find
 from xuncha.intake.services import report_add_information
 from xuncha.keys import key_ring
-from xuncha.web import form_submit
+from xuncha.web import RETRY_AFTER_SECONDS, form_submit
 
 from . import antiabuse, ratelimit
 from .forms import ACCEPT, AdditionForm, LookupForm, ReportForm, SubjectFormSet, attachment_help, subjects_from
@@ -163,7 +163,9 @@ def _submit(request: HttpRequest, inspection: Inspection) -> HttpResponse:
             inspection=inspection, content=d["content"], reporter=form.reporter(), subjects=subjects_from(subjects), files=files))
     except DatabaseError:
         logger.exception("public report submission failed for inspection %s", inspection.pk)
-        return again([DB_ERROR], 503)
+        response = again([DB_ERROR], 503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if registered is None:  # refused by the rules (or the window closed while the form was being filled in)
         return again(["请按下面的提示修改后再次提交："] + [str(e) for e in form.non_field_errors()], 400)
 
@@ -283,8 +285,10 @@ def receipt_add(request: HttpRequest) -> HttpResponse:
                                                                    by_reporter=True))
     except DatabaseError:
         logger.exception("public addition failed for report %s", report.pk)
-        return _render_status(request, report, form=form, errors=[DB_ERROR_ADD], status=503,
-                              files_dropped=bool(files))
+        response = _render_status(request, report, form=form, errors=[DB_ERROR_ADD], status=503,
+                                  files_dropped=bool(files))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if added is None:
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return _render_status(request, report, form=form, errors=errors, status=400, files_dropped=bool(files))

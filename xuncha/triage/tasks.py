@@ -5,15 +5,35 @@ classifier, which the label service schedules on commit)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
+from django.utils import timezone
 
 from .classifier import classifier_retrain_if_due
 from .services import report_triage
 
-__all__ = ["classifier_retrain_if_due", "report_triage_task"]
+__all__ = ["classifier_retrain_if_due", "report_triage_task", "triage_pending"]
+
+# A report younger than this may still be being triaged by its own on-commit hook.
+PENDING_GRACE = dt.timedelta(minutes=2)
 
 
 # Celery ships no type hints: the task is an untyped object with .delay().
 @shared_task(name="triage.report_triage", ignore_result=True)
 def report_triage_task(report_id: int) -> None:
     report_triage(report_id=report_id)
+
+
+def triage_pending(limit: int = 500) -> dict[str, int]:
+    """Triage the reports whose triage after registration was lost (a worker killed between the commit
+    and the triage, the database dropping meanwhile, the queue down): the scheduler's catch-up job,
+    the same as `manage.py triage_reports`."""
+    from xuncha.intake.models import Report
+
+    cutoff = timezone.now() - PENDING_GRACE
+    ids = list(Report.objects.filter(triage__isnull=True, created_at__lt=cutoff).order_by("pk")
+               .values_list("pk", flat=True)[:limit])
+    for report_id in ids:
+        report_triage(report_id=report_id)
+    return {"triaged": len(ids)}

@@ -1,4 +1,5 @@
-"""Fetch the IMAP mailboxes of the email channels once, or keep doing it (embedded deployment).
+"""Fetch the IMAP mailboxes of the email channels once, or keep doing it. (Served by gunicorn, the
+embedded scheduler already fetches every MAIL_FETCH_INTERVAL seconds; the loop is for other setups.)
 
     python manage.py fetch_mail                    # once; exit status 1 if a mailbox failed
     python manage.py fetch_mail --loop             # every 5 minutes until stopped

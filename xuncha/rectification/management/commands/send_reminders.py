@@ -1,4 +1,4 @@
-"""Send today's rectification reminders (the embedded deployment runs this from cron once a day)."""
+"""Send today's rectification reminders by hand (the embedded scheduler and Celery beat run it daily at 8:00)."""
 
 from __future__ import annotations
 

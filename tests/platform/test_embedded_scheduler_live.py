@@ -1,0 +1,66 @@
+"""The embedded deployment as `make run` serves it (gunicorn.conf.py, two workers, SQLite, no Redis):
+the scheduler threads of both workers fetch a mail from the test's IMAP server, every job runs once
+per period however many workers tick, and `manage.py scheduler status` shows the heartbeat."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+
+import pytest
+
+from tests import imapserver
+from tests.live import Deployment
+
+imap_server = imapserver.imap_server
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    dep = Deployment(tmp_path_factory.mktemp("embedded"),
+                     env={"MAIL_FETCH_INTERVAL": "2", "SCHEDULER_TICK_SECONDS": "0.5"})
+    try:
+        dep.setup()
+        yield dep
+    finally:
+        dep.stop()
+
+
+def test_the_workers_schedulers_fetch_mail_once_per_period(embedded: Deployment, imap_server: imapserver.ImapServer) -> None:
+    user = imap_server.add_user()
+    embedded.manage("mailbox_set", "--actor", "office", "--address", "xuncha-demo@example.org", "--host", imap_server.host,
+                    "--port", str(imap_server.port), "--no-ssl", "--username", user,
+                    env={"XUNCHA_MAILBOX_PASSWORD": imapserver.PASSWORD})
+    mail = EmailMessage()
+    mail["From"] = "reporter@example.org"
+    mail["To"] = "xuncha-demo@example.org"
+    mail["Subject"] = "反映基建处违规兼职"
+    mail["Message-ID"] = f"<embedded-{os.getpid()}@example.org>"
+    mail.set_content("基建处副处长在校外公司兼职取酬。")
+    imap_server.deliver(user, mail.as_bytes())
+    embedded.gunicorn(workers=2, threads=4)
+
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if embedded.sql("SELECT 1 FROM intake_report WHERE content LIKE ?", ["%兼职取酬%"]):
+            break
+        time.sleep(0.3)
+    else:
+        raise AssertionError("the embedded scheduler did not fetch the mail\n" + embedded.log("gunicorn"))
+    time.sleep(4)  # a few more periods, ticked by both workers
+
+    runs = embedded.sql("SELECT job, period, runner, ok FROM scheduler_jobrun")
+    periods = [(job, period) for job, period, _, _ in runs]
+    assert len(periods) == len(set(periods))  # once per job and period
+    fetches = [r for r in runs if r[0] == "fetch_mail"]
+    assert len(fetches) >= 2 and all(ok for *_, ok in fetches)
+    assert "classifier_retrain" in {job for job, *_ in runs}  # hourly: due at once (the daily ones wait for their hour)
+    # Exactly one mail report: no second worker registered it again.
+    assert embedded.sql("SELECT count(*) FROM intake_report WHERE content LIKE ?", ["%兼职取酬%"]) == [(1,)]
+    status = embedded.manage("scheduler", "status")
+    assert "定时任务：内置" in status
+    # The last run may be under way right now; the last success has a time.
+    assert re.search(r"收取邮箱（fetch_mail，每 2 秒）：.*；上次成功 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", status), status
