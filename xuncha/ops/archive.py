@@ -94,10 +94,21 @@ def files_under(folder: Path) -> Iterator[Path]:
 def key_files() -> list[Path]:
     """Every key file of this installation: the files in settings.KEY_FILE's folder (the identity key and
     whatever other key the platform keeps there), without the temporary files of an atomic write."""
-    folder = Path(settings.KEY_FILE).parent
+    key_file = Path(settings.KEY_FILE)
+    folder = key_file.parent
     if not folder.is_dir():
         return []
-    return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    files = [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    if _holds_data(folder):
+        # A key file kept in the data folder itself: only the key files, never the database beside them.
+        files = [p for p in files if p == key_file or p.suffix == ".key"]
+    return files
+
+
+def _holds_data(folder: Path) -> bool:
+    database = connection.settings_dict["NAME"] if connection.vendor == "sqlite" else ""
+    resolved = folder.resolve()
+    return resolved == Path(settings.VAR_DIR).resolve() or (bool(database) and Path(str(database)).resolve().parent == resolved)
 
 
 def key_ids(path: Path) -> list[str]:

@@ -83,8 +83,6 @@ def backup_create(*, dest: Path, keys_dest: Path | None = None, tar: bool = Fals
     dest, keys_dest = dest.resolve(), keys_dest.resolve() if keys_dest else None
     if keys_dest is not None and (keys_dest == dest or dest in keys_dest.parents or keys_dest in dest.parents):
         raise BackupError("密钥备份的目录不能与数据备份的目录相同或互相包含：请为密钥另选一个位置（最好是另一块介质）。")
-    audit_record(actor=ACTOR, action="backup.create", summary=f"数据备份：写入 {dest}" + ("，密钥另存" if keys_dest else ""),
-                 data={"dest": str(dest), "keys": bool(keys_dest)})
     folder = _new_folder(dest, "xuncha-backup", stamp)
     try:
         db = archive.dump_database(folder)
@@ -116,6 +114,9 @@ def backup_create(*, dest: Path, keys_dest: Path | None = None, tar: bool = Fals
         raise
     keys_path = _keys_copy(keys, keys_dest, stamp, folder.name) if keys_dest is not None and keys else None
     path = archive.make_tar(folder) if tar else folder
+    # Recorded once written (so this event is not in the backup itself; the next backup has it).
+    audit_record(actor=ACTOR, action="backup.create", summary=f"数据备份：写入 {path}" + (f"，密钥另存 {keys_path}" if keys_path else ""),
+                 data={"path": str(path), "keys": str(keys_path or ""), "rows": sum(db.counts.values())})
     return BackupResult(path=path, manifest=manifest, key_files=keys, keys_path=keys_path)
 
 

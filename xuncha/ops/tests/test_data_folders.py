@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,20 @@ def test_a_fresh_data_folder_with_a_sealed_database_gets_no_new_key(source: Path
     assert server.returncode != 0 and "找不到密钥文件" in server.stderr
     assert not (fresh / "keys" / "identity.key").exists()
 
+
+
+def test_a_key_file_kept_in_the_data_folder_takes_only_the_keys_along(settings: Any, tmp_path: Path) -> None:
+    from xuncha.ops.archive import key_files
+
+    var = tmp_path / "var"
+    var.mkdir()
+    for name in ("identity.key", "audit.key", "xuncha.sqlite3", "secret_key"):
+        (var / name).write_text(name)
+    settings.VAR_DIR = var
+    settings.KEY_FILE = var / "identity.key"
+    assert [p.name for p in key_files()] == ["audit.key", "identity.key"]
+    settings.KEY_FILE = tmp_path / "keys" / "identity.key"
+    (tmp_path / "keys").mkdir()
+    for name in ("identity.key", "audit-anchor.json", ".identity.key.123.tmp"):
+        (tmp_path / "keys" / name).write_text(name)
+    assert [p.name for p in key_files()] == ["audit-anchor.json", "identity.key"]
