@@ -215,9 +215,8 @@ def _restore(folder: Path, keys_src: Path | None, force: bool) -> RestoreResult:
         occupied += [f"{name} 文件夹 {path} 不是空的" for name, path in archive.data_folders().items()
                      if any(archive.files_under(path))]
         if keys is not None:
-            occupied += [f"密钥文件 {key_file.parent / name} 已存在且内容不同" for name in keys["files"]
-                         if (key_file.parent / name).exists()
-                         and archive.sha256(key_file.parent / name) != keys["files"][name]]
+            occupied += [f"密钥文件 {target} 已存在且内容不同" for name, target in _key_targets(keys, key_file).items()
+                         if target.exists() and archive.sha256(target) != keys["files"][name]]
         if occupied:
             raise BackupError("目标安装不是空的：" + "；".join(occupied)
                               + "。恢复只用于新安装；确需覆盖现有数据，请加 --force（现有数据将被替换）。未做任何恢复。")
@@ -231,10 +230,16 @@ def _restore(folder: Path, keys_src: Path | None, force: bool) -> RestoreResult:
                 archive.copy_private(folder / rel, target / rel[len(prefix):])
     if keys is not None and keys_src is not None:
         archive.private_dir(key_file.parent)
-        for name in keys["files"]:
-            archive.copy_private(keys_src / name, key_file.parent / name)
+        for name, target in _key_targets(keys, key_file).items():
+            archive.copy_private(keys_src / name, target)
     key_ring.cache_clear()
     return _check(manifest, keys_given=keys is not None)
+
+
+def _key_targets(keys: dict[str, Any], key_file: Path) -> dict[str, Path]:
+    """Where each backed-up key file goes: the identity key to this installation's KEY_FILE (whatever its
+    name here), the other key files beside it."""
+    return {name: key_file if name == keys.get("identity_key_file") else key_file.parent / name for name in keys["files"]}
 
 
 def _check(manifest: dict[str, Any], *, keys_given: bool) -> RestoreResult:

@@ -70,11 +70,11 @@ def _modes(root: Path) -> set[tuple[str, int]]:
     return {("dir" if p.is_dir() else "file", p.stat().st_mode & 0o777) for p in [root, *root.rglob("*")]}
 
 
-def _wipe(settings: Any, tmp_path: Path) -> None:
+def _wipe(settings: Any, tmp_path: Path, key_name: str = "identity.key") -> None:
     """An empty installation: no rows, no media, and the key file of a new data folder (not there yet)."""
     call_command("flush", interactive=False, verbosity=0)
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
-    settings.KEY_FILE = tmp_path / "new" / "keys" / "identity.key"
+    settings.KEY_FILE = tmp_path / "new" / "keys" / key_name
     key_ring.cache_clear()
 
 
@@ -102,7 +102,7 @@ def test_backup_then_restore_into_an_empty_database_gives_everything_back(
     assert sorted(p.name for p in keys.iterdir()) == ["audit.key", "identity.key", "keys.json"]
     assert _modes(folder) | _modes(keys) <= {("dir", 0o700), ("file", 0o600)}
 
-    _wipe(settings, tmp_path)
+    _wipe(settings, tmp_path, key_name="xuncha-identity.key")  # the new machine names its key file otherwise
     assert not installation_has_data()
 
     with pytest.raises(CommandError, match="未提供密钥") as refused:
@@ -123,7 +123,7 @@ def test_backup_then_restore_into_an_empty_database_gives_everything_back(
     with restored.raw_source.open("rb") as f:
         assert crypto.unseal_bytes(key_ring(), f.read(), context="raw_source") == RAW_MAIL
     assert {p.relative_to(settings.MEDIA_ROOT): sha256(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()} == media
-    assert sorted(p.name for p in settings.KEY_FILE.parent.iterdir()) == ["audit.key", "identity.key"]
+    assert sorted(p.name for p in settings.KEY_FILE.parent.iterdir()) == ["audit.key", "xuncha-identity.key"]
     assert (settings.KEY_FILE.parent / "audit.key").read_text() == "another key of the platform"
     call_command("audit_verify", stdout=io.StringIO())
 
