@@ -230,7 +230,11 @@ def _restore(folder: Path, keys_src: Path | None, force: bool) -> RestoreResult:
                 archive.copy_private(folder / rel, target / rel[len(prefix):])
     if keys is not None and keys_src is not None:
         archive.private_dir(key_file.parent)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         for name, target in _key_targets(keys, key_file).items():
+            if target.exists() and archive.sha256(target) != keys["files"][name]:
+                # Only with --force: the key in place is kept beside (a key is never thrown away).
+                target.rename(target.with_name(f"{target.name}.replaced-{stamp}"))
             archive.copy_private(keys_src / name, target)
     key_ring.cache_clear()
     return _check(manifest, keys_given=keys is not None)

@@ -162,7 +162,10 @@ def test_a_restore_refuses_a_full_database_a_changed_file_and_a_wrong_key(
 
     # The .tar itself, with its keys, into the empty installation; then again over it with --force.
     assert "全部检查通过" in _restore(archive, "--keys", str(keys))
+    settings.KEY_FILE.write_text(settings.KEY_FILE.read_text().replace('"active"', ' "active"'))  # some other key file
     assert "全部检查通过" in _restore(archive, "--keys", str(keys), "--force")
+    kept = [p.name for p in settings.KEY_FILE.parent.iterdir() if ".replaced-" in p.name]
+    assert len(kept) == 1 and kept[0].startswith("identity.key.replaced-")
 
 
 def test_a_postgresql_backup_is_a_pg_dump_archive(demo: dict, installation: Path, tmp_path: Path) -> None:
