@@ -142,8 +142,10 @@ def row_counts(cursor: Any, quote: Any, present: set[str] | None = None) -> dict
     return counts
 
 
-def migration_state(cursor: Any) -> dict[str, list[str]]:
+def migration_state(cursor: Any, present: set[str]) -> dict[str, list[str]]:
     """The applied migrations, by app."""
+    if "django_migrations" not in present:
+        raise BackupError("数据库还没有建表（未运行 python manage.py migrate），没有可备份的数据。")
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
     state: dict[str, list[str]] = {}
     for app, name in cursor.fetchall():
@@ -160,7 +162,7 @@ def live_row_counts() -> dict[str, int]:
 
 def live_migration_state() -> dict[str, list[str]]:
     with connection.cursor() as cursor:
-        return migration_state(cursor)
+        return migration_state(cursor, set(connection.introspection.table_names(cursor)))
 
 
 # --- the database, by engine --------------------------------------------------------------------------------
@@ -200,8 +202,9 @@ def _dump_sqlite(target: Path) -> DatabaseCopy:
         # One self-contained file (the live database's WAL mode would make readers add -wal/-shm files).
         cursor.execute("PRAGMA journal_mode=DELETE")
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        counts = row_counts(cursor, _sqlite_quote, {str(name) for (name,) in cursor.fetchall()})
-        migrations = migration_state(cursor)
+        present = {str(name) for (name,) in cursor.fetchall()}
+        migrations = migration_state(cursor, present)
+        counts = row_counts(cursor, _sqlite_quote, present)
     finally:
         copy.close()
     os.chmod(target, 0o600)
@@ -241,8 +244,9 @@ def _dump_postgresql(target: Path) -> DatabaseCopy:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        counts = row_counts(cursor, connection.ops.quote_name, set(connection.introspection.table_names(cursor)))
-        migrations = migration_state(cursor)
+        present = set(connection.introspection.table_names(cursor))
+        migrations = migration_state(cursor, present)
+        counts = row_counts(cursor, connection.ops.quote_name, present)
         _run([pg_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", f"--file={target}", *target_args], env)
     os.chmod(target, 0o600)
     return DatabaseCopy(file=PG_FILE, counts=counts, migrations=migrations)

@@ -115,3 +115,9 @@ def test_a_key_file_kept_in_the_data_folder_takes_only_the_keys_along(settings: 
     for name in ("identity.key", "audit-anchor.json", ".identity.key.123.tmp"):
         (tmp_path / "keys" / name).write_text(name)
     assert [p.name for p in key_files()] == ["audit-anchor.json", "identity.key"]
+
+
+def test_a_backup_of_a_database_never_migrated_says_so(tmp_path: Path) -> None:
+    result = _manage(tmp_path / "var", "backup", str(tmp_path / "backups"), check=False)
+    assert result.returncode != 0 and "未运行 python manage.py migrate" in result.stderr, result.stderr
+    assert list((tmp_path / "backups").iterdir()) == []  # nothing half-written left behind

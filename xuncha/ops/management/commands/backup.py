@@ -1,8 +1,10 @@
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from xuncha.ops.archive import BackupError
 from xuncha.ops.services import backup_create
@@ -21,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, dest: Path, keys_dest: Path | None, tar: bool, **options: Any) -> None:
         try:
             result = backup_create(dest=dest, keys_dest=keys_dest, tar=tar)
-        except (BackupError, OSError) as exc:
+        except (BackupError, OSError, DatabaseError, sqlite3.Error) as exc:
             raise CommandError(f"备份失败：{exc}") from exc
         manifest = result.manifest
         self.stdout.write(f"数据备份已写入：{result.path}")

@@ -1,7 +1,9 @@
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from xuncha.ops.archive import BackupError
 from xuncha.ops.services import backup_restore
@@ -19,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, src: Path, keys_src: Path | None, force: bool, **options: Any) -> None:
         try:
             result = backup_restore(src=src, keys_src=keys_src, force=force)
-        except (BackupError, OSError) as exc:
+        except (BackupError, OSError, DatabaseError, sqlite3.Error) as exc:
             raise CommandError(f"恢复失败：{exc}") from exc
         for line in result.lines:
             self.stdout.write(line)
