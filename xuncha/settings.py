@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",
     "xuncha.accounts",
     "xuncha.audit",
+    "xuncha.ops",
     "xuncha.inspections",
     "xuncha.intake",
     "xuncha.triage",

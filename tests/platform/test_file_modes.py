@@ -19,6 +19,7 @@ def test_a_fresh_data_folder_the_database_and_the_key_are_private(tmp_path: Path
     assert var.stat().st_mode & 0o777 == 0o700
     assert (var / "xuncha.sqlite3").stat().st_mode & 0o777 == 0o600
     assert (var / "keys" / "identity.key").stat().st_mode & 0o777 == 0o600
+    assert (var / "keys").stat().st_mode & 0o777 == 0o700
 
 
 def test_uploads_are_written_private() -> None:

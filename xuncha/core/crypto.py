@@ -53,7 +53,7 @@ def create_key_file(path: Path) -> None:
     """Create a new key file (mode 0600), atomically: it is written under a temporary name and linked
     into place, so a process starting at the same moment sees either no file or a complete one.
     Never overwrites: when another process won the race, its file is kept."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key_id = _new_key_id()
     content = {"active": key_id, "keys": {key_id: secrets.token_hex(16)}, "receipt_key": secrets.token_hex(32)}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
