@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
-from xuncha.rectification.models import Notification
+from xuncha.notify.models import Notification
 from xuncha.rectification.services import reminders_send
 
 from .test_services_ledger import make_finding, make_item, report_done
@@ -25,7 +25,7 @@ from .test_services_ledger import make_finding, make_item, report_done
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2024, 10, 9)  # a Wednesday just after the National Day holiday
-SUBJECT = "【巡察通】整改事项到期提醒"
+SUBJECT = "【巡察通】整改提醒"
 
 
 class SinkHandler(socketserver.StreamRequestHandler):
@@ -118,7 +118,7 @@ def test_reminders_reach_the_liaison_and_the_leaders_in_the_app_and_by_email(smt
     notes = {n.user.username: n for n in Notification.objects.select_related("user")}
     assert set(notes) == {"liaison", "leader"}  # not the member, not other organisations' liaisons
     text = notes["liaison"].text
-    assert text == (f"【整改提醒】{seed000}：1项已逾期（第1项，最长逾期2个工作日），1项将在3个工作日内到期（第2项）。"
+    assert text == (f"【整改提醒】巡察任务（编号{seed000.pk}）：1项已逾期（第1项，最长逾期2个工作日），1项将在3个工作日内到期（第2项）。"
                     "请及时推进整改、报送进展和佐证材料。")
     assert notes["liaison"].url == "/target/items/" and notes["leader"].url == f"/rectification/inspections/{seed000.pk}/ledger/"
     assert all(n.emailed and n.read_at is None for n in notes.values())
@@ -127,6 +127,7 @@ def test_reminders_reach_the_liaison_and_the_leaders_in_the_app_and_by_email(smt
         assert subject(message) == SUBJECT
         assert "1项已逾期" in body(message) and "http://" in body(message)
         assert "清退礼品礼金" not in body(message)  # no measures or findings leave by mail
+        assert seed000.target.name not in body(message) and seed000.team.name not in body(message)  # nor names
     assert AuditEvent.objects.filter(action="rectification.reminders", actor_name="系统").count() == 1
 
 
@@ -190,7 +191,8 @@ def test_overdue_immediate_notices_are_reminded(demo: dict) -> None:
     import datetime as dt
 
     from xuncha.accounts.models import User
-    from xuncha.rectification.models import ImmediateNotice, Notification
+    from xuncha.notify.models import Notification
+    from xuncha.rectification.models import ImmediateNotice
     from xuncha.rectification.services import reminders_send
 
     seed = demo["seed000"]
