@@ -32,8 +32,8 @@ def user(name: str) -> User:
 
 
 def test_an_issued_notice_is_emailed_after_the_commit_with_numbers_and_links_only(
-        smtp: SMTPSink, seed000: Inspection, register: Any, django_capture_on_commit_callbacks: Any) -> None:
-    User.objects.filter(username__in=["liaison", "leader", "member"]).update(email="team@example.org")  # the team has addresses too, and gets no mail
+        smtp: SMTPSink, seed000: Inspection, register: Any, django_capture_on_commit_callbacks: Any) -> None:  # noqa: F811
+    User.objects.filter(username__in=["liaison", "leader", "member"]).update(email="team@example.org")
     User.objects.filter(username="liaison").update(email="liaison@example.org")
     report = register("学院副院长赵某在职称评审期间收受申报教师的购物卡。", [("赵某", "副院长", "leadership")])
     draft = rect.notice_create(actor=user("member"), inspection=seed000, reports=[report], data=rect.NoticeData(

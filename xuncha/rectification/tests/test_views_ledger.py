@@ -22,7 +22,7 @@ from xuncha.inspections.selectors import calendar_get
 from xuncha.rectification.models import Evidence, Feedback, ItemStatus, RectificationItem
 from xuncha.rectification.selectors import overdue_working_days
 
-from .test_services_ledger import PNG, make_finding, make_item, report_done, user
+from .test_services_ledger import PNG, make_finding, make_item, report_done
 
 pytestmark = pytest.mark.django_db
 
