@@ -9,6 +9,7 @@ urlpatterns = [
     path("session/keepalive/", web.keepalive, name="keepalive"),
     path("accounts/", include("xuncha.accounts.urls")),
     path("audit/", include("xuncha.audit.urls")),
+    path("notifications/", include("xuncha.notify.urls")),
     path("", include("xuncha.inspections.urls")),
     path("", include("xuncha.intake.urls")),
     path("triage/", include("xuncha.triage.urls")),

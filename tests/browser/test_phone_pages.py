@@ -57,7 +57,7 @@ def test_the_liaisons_pages_fit_a_phone(page: Any, live_server: Any, objects: No
     page.click(".topbar >> text=整改台账")
     page.wait_for_url("**/target/items/")
     page.click("#notifications-link")
-    page.wait_for_url("**/rectification/notifications/")
+    page.wait_for_url("**/notifications/")
     no_sideways_scroll(page)
 
 

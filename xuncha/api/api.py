@@ -226,3 +226,6 @@ api.add_router("/", search_router)
 from .todo import router as todo_router  # noqa: E402
 
 api.add_router("/", todo_router)
+from .notifications import router as notifications_router  # noqa: E402
+
+api.add_router("/", notifications_router)

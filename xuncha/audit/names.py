@@ -150,6 +150,7 @@ ACTION_NAMES: dict[str, str] = {
 # Kinds recorded by label that have no Chinese verbose_name of their own.
 _KIND_NAMES: dict[str, str] = {
     "rectification.notification": "提醒",
+    "notify.notification": "提醒",
 }
 
 

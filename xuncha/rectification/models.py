@@ -193,20 +193,3 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-
-
-class Notification(models.Model):
-    """An in-app reminder; `key` makes the daily run idempotent (one per user, subject and day)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=120)
-    text = models.CharField("内容", max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="uniq_notification_key")]
-        indexes = [models.Index(fields=["user", "read_at"])]

@@ -7,7 +7,7 @@ xuncha.rectification.access; a getter raises NotFound for what the user may not 
 - candidates for a notice: duplicate groups with many distinct reporters, in scope, without a notice;
 - the ledger: the office every inspection's, the team its own, the liaison their organisation's items
   only (never a finding's facts or evidence, a report or a reporter);
-- the overdue rules of items and notices, and the user's notifications.
+- the overdue rules of items and notices.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ from .models import (
     ImmediateNotice,
     ItemStatus,
     NoticeAnswer,
-    Notification,
     ProgressReport,
     RectificationItem,
 )
@@ -392,15 +391,3 @@ def feedback_get(*, inspection: Inspection) -> Feedback | None:
 def feedback_findings(*, inspection: Inspection, feedback: Feedback | None) -> list[Finding]:
     """The findings of the feedback, or (before it is recorded) the approved findings it would carry."""
     return list(feedback.findings.order_by("number") if feedback else approved_findings(inspection=inspection))
-
-
-# --- notifications ---------------------------------------------------------------------------------------
-
-def notifications_for(*, user: Reader | None) -> QuerySet[Notification]:
-    if user is None or not user.is_authenticated:
-        return Notification.objects.none()
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def unread_count(*, user: Reader | None) -> int:
-    return notifications_for(user=user).filter(read_at__isnull=True).count()

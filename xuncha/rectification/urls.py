@@ -2,6 +2,7 @@
 under /rectification/) and "liaison" (the inspected organisation's liaison, under /target/)."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from .views import findings, ledger, liaison, notices
 
@@ -36,7 +37,8 @@ team_patterns = [
     path("ledger-items/<int:pk>/return/", ledger.item_return, name="ledger_item_return"),
     path("evidence/<int:pk>/", ledger.evidence, name="ledger_evidence"),
     path("overdue/", ledger.overdue, name="overdue"),
-    path("notifications/", ledger.notifications, name="notifications"),
+    # 提醒 moved to /notifications/ (xuncha.notify); old bookmarks follow.
+    path("notifications/", RedirectView.as_view(pattern_name="notify:index"), name="notifications"),
 ]
 
 liaison_patterns = [

@@ -41,6 +41,7 @@ from xuncha.intake.models import ReplyExemption, ReplyKind, Report, ReportStatus
 from xuncha.intake.search import index_report
 from xuncha.keys import key_ring
 
+from . import events
 from .classifier import active_model, classifier_retrain_if_due
 from .dedup import DjangoBandStore
 from .models import (
@@ -335,6 +336,8 @@ def disposition_propose(*, actor: User, report: Report, kind: str, reason: str, 
                      data={"disposition": disposition.pk, "kind": kind, "body": body.pk if body else None})
         if approve:
             _decide(actor=actor, disposition=disposition, approve=True, note="", request=request)
+        else:
+            events.disposition_proposed(report, disposition)
     return disposition
 
 
@@ -364,6 +367,7 @@ def _decide(*, actor: User, disposition: Disposition, approve: bool, note: str, 
                          + (f"，意见：{note.strip()[:200]}" if note.strip() else ""),
                  data={"disposition": disposition.pk, "kind": disposition.kind})
     if not approve:
+        events.disposition_returned(report, disposition)
         return
     if report.status in FINAL_STATUSES:
         raise Invalid(f"该信访件已{report.get_status_display()}，不能再作处置。")
@@ -393,7 +397,8 @@ def _hand_over(disposition: Disposition, report: Report) -> None:
     if disposition.kind == DispositionKind.REFER:
         Inspection.objects.select_for_update().filter(pk=report.inspection_id).values_list("pk", flat=True).first()
         number = (Referral.objects.filter(report__inspection_id=report.inspection_id).aggregate(m=Max("number"))["m"] or 0) + 1
-        Referral.objects.create(number=number, **common)
+        referral = Referral.objects.create(number=number, **common)
+        events.referral_to_sign(report.inspection, referral)
     else:
         Clue.objects.create(**common)
 
@@ -431,6 +436,7 @@ def transfer_batch_create(*, actor: User, inspection: Inspection, body: Receivin
         Clue.objects.filter(pk__in=[c.pk for c in clues]).update(batch=batch)
         audit_record(actor=actor, action="transfer_batch.create", obj=batch, request=request,
                      summary=f"生成问题线索移交清单第{number}号：{body}，{len(clues)}件", data={"clues": sorted(clue_ids)})
+        events.batch_to_sign(inspection, batch, len(clues))
     return batch
 
 
@@ -501,4 +507,6 @@ def handover_result(*, actor: User, item: Referral | Clue, handling: str, result
         what = item.get_handling_display() if handling else ""
         audit_record(actor=actor, action=f"{model._meta.model_name}.result", obj=item, request=request,
                      summary=f"{model._meta.verbose_name}处置：{what or '—'}" + ("，已反馈办理结果" if result.strip() else ""))
+        if result.strip():
+            events.result_fed_back(item.report.inspection, item)
     return item

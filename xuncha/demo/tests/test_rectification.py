@@ -17,7 +17,8 @@ from xuncha.audit.selectors import audit_chain_verify
 from xuncha.demo.rectification import SEED_001_FEEDBACK_ON, load_demo_rectification
 from xuncha.demo.reports import load_demo_reports
 from xuncha.intake.models import Report, ReportStatus
-from xuncha.rectification.models import Evidence, Feedback, Finding, ImmediateNotice, ItemStatus, NoticeAnswer, Notification
+from xuncha.notify.models import Notification
+from xuncha.rectification.models import Evidence, Feedback, Finding, ImmediateNotice, ItemStatus, NoticeAnswer
 from xuncha.rectification.selectors import is_overdue
 from xuncha.replies.models import Reply
 from xuncha.triage.models import DuplicateGroup, Triage
@@ -109,7 +110,7 @@ def test_seed001_has_its_feedback_a_mixed_ledger_and_reminders(loaded: dict[str,
     assert {n.user.username for n in notes} >= {"liaison", "leader"}
     text = notes.filter(user=users["liaison"]).get().text
     assert "1项已逾期" in text and "1项将在" in text and not notes.filter(emailed=True).exists()
-    assert result.reminders == Notification.objects.count() > 0
+    assert result.reminders == Notification.objects.filter(key__startswith="ledger-reminder:").count() > 0
 
     assert (result.findings, result.approved, result.notices, result.items, result.signed_off, result.overdue) == (5, 4, 2, 5, 1, 1)
     assert "问题底稿 5 个" in result.summary() and "逾期 1 项" in result.summary()

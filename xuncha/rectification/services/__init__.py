@@ -47,7 +47,7 @@ from .reads import (
     notice_evidence_read,
     notice_viewed_by_liaison,
 )
-from .reminders import REMINDER_KEY, ReminderRun, notifications_mark_read, reminder_text, reminders_send
+from .reminders import REMINDER_KEY, ReminderRun, reminder_text, reminders_send
 
 __all__ = [
     "ANSWERABLE",
@@ -86,7 +86,6 @@ __all__ = [
     "notice_issue",
     "notice_update",
     "notice_viewed_by_liaison",
-    "notifications_mark_read",
     "progress_report",
     "reminder_text",
     "reminders_send",

@@ -32,6 +32,7 @@ from xuncha.uploads import removed_on_failure
 
 from ..access import can_read_ledger, can_sign_off, is_liaison_of, is_team_leader, team_inspection_get
 from ..models import Evidence, Feedback, Finding, ItemStatus, ProgressReport, RectificationItem
+from . import events
 from .common import evidence_save, files_checked, lock_inspection, next_number
 
 MAX_TEXT = 5000
@@ -192,6 +193,7 @@ def progress_report(*, actor: User, item: RectificationItem, text: str, status: 
         checked = []
     if problems:
         raise Invalid(problems)
+    inspection = item.inspection
     with removed_on_failure() as saved, transaction.atomic():
         item = RectificationItem.objects.select_for_update().get(pk=item.pk)
         if item.status == ItemStatus.SIGNED_OFF:
@@ -203,6 +205,7 @@ def progress_report(*, actor: User, item: RectificationItem, text: str, status: 
         audit_record(actor=actor, action="rectification_item.progress", obj=item, request=request,
                      summary=f"报送整改事项第{item.number}项进展：{item.get_status_display()}，佐证材料{len(checked)}个",
                      data={"progress": report.pk, "status": status, "evidence": [f.sha256 for f in checked]})
+        events.progress_reported(inspection, item, report)
     return report
 
 

@@ -29,6 +29,7 @@ from xuncha.uploads import removed_on_failure
 
 from ..access import is_liaison_of, team_inspection_get
 from ..models import Finding, ImmediateNotice, NoticeAnswer
+from . import events
 from .common import evidence_save, files_checked, leader_check, lock_inspection, next_number
 
 MAX_DEADLINE_DAYS = 60
@@ -136,6 +137,7 @@ def notice_issue(*, actor: User, notice: ImmediateNotice, request: HttpRequest |
                      summary=f"签发立行立改通知第{notice.number}号（{inspection.target.name}），"
                              f"整改期限 {notice.due_on:%Y-%m-%d}（{notice.deadline_days}个工作日）",
                      data={"due_on": notice.due_on.isoformat(), "deadline_days": notice.deadline_days})
+        events.notice_issued(inspection, notice)
     return notice
 
 
@@ -159,6 +161,7 @@ def notice_answer(*, actor: User, notice: ImmediateNotice, measures: str, files:
         audit_record(actor=actor, action="notice.answer", obj=notice, request=request,
                      summary=f"答复立行立改通知第{notice.number}号（{inspection.target.name}），附佐证材料{len(checked)}份",
                      data={"answer": answer.pk, "files": len(checked)})
+        events.notice_answered(inspection, notice, answer, len(checked))
     return answer
 
 
@@ -183,4 +186,6 @@ def notice_decide(*, actor: User, notice: ImmediateNotice, accept: bool, note: s
         audit_record(actor=actor, action="notice.accept" if accept else "notice.return", obj=notice, request=request,
                      summary=f"{'通过' if accept else '退回'}立行立改通知第{notice.number}号的答复" + (f"，意见：{note[:200]}" if note else ""),
                      data={"answer": answer.pk})
+        if not accept:
+            events.notice_returned(inspection, notice, answer)
     return answer

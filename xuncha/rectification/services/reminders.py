@@ -1,33 +1,27 @@
-"""Reminders (docs/architecture.md §5 rule 7): once a day, an in-app notification per inspection with ledger items due
-soon or overdue (and immediate-rectification notices past their deadline), to the target's liaisons and
-the team's leaders, emailed when EMAIL_HOST is set; and each user marking their notifications read.
+"""Reminders (docs/architecture.md §5 rule 7): once a day, a notification (xuncha.notify) per inspection with ledger
+items due soon or overdue (and immediate-rectification notices past their deadline), to the target's
+liaisons and the team's leaders, emailed when EMAIL_HOST is set. The text carries numbers only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.documents import cn_date
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import calendar_get
+from xuncha.notify.services import email_pending, notify
 
 from ..access import leaders_of, liaisons_of
-from ..models import Notification, RectificationItem
+from ..models import RectificationItem
 from ..selectors import due_soon_q, overdue_notices_all, overdue_q, overdue_working_days, reminder_cutoff
-
-logger = logging.getLogger(__name__)
 
 REMINDER_KEY = "ledger-reminder"
 
@@ -53,7 +47,8 @@ def reminder_text(inspection: Inspection, overdue: list[tuple[int, int]], due: l
         parts.append(f"{len(overdue)}项已逾期（{_numbers([n for n, _d in overdue])}，最长逾期{longest}个工作日）")
     if due:
         parts.append(f"{len(due)}项将在{settings.REMINDER_WORKING_DAYS}个工作日内到期（{_numbers(due)}）")
-    return f"【整改提醒】{inspection}：" + "，".join(parts) + "。请及时推进整改、报送进展和佐证材料。"
+    # Numbers only (the text may leave by email): the inspection by its number, not its names.
+    return f"【整改提醒】巡察任务（编号{inspection.pk}）：" + "，".join(parts) + "。请及时推进整改、报送进展和佐证材料。"
 
 
 def _recipients(inspection: Inspection) -> dict[int, str]:
@@ -92,47 +87,16 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderRun:
             key = f"{REMINDER_KEY}:{inspection.pk}:{today.isoformat()}"
             keys.append(key)
             text = reminder_text(inspection, *per_inspection[inspection.pk], notices.get(inspection.pk))[:300]
-            recipients = _recipients(inspection)
-            have = set(Notification.objects.filter(key=key, user_id__in=recipients).values_list("user_id", flat=True))
-            new = [Notification(user_id=pk, key=key, text=text, url=url) for pk, url in recipients.items() if pk not in have]
-            Notification.objects.bulk_create(new, ignore_conflicts=True)
-            run.created += len(new)
+            by_url: dict[str, list[int]] = {}
+            for pk, url in _recipients(inspection).items():
+                by_url.setdefault(url, []).append(pk)
+            for url, users in by_url.items():
+                run.created += len(notify(users=users, key=key, text=text, url=url, email=False))
         if run.created:
-            audit_record(actor="系统", action="rectification.reminders", object_type="rectification.notification",
+            audit_record(actor="系统", action="rectification.reminders", object_type="notify.notification",
                          summary=f"生成整改到期提醒{run.created}条（{cn_date(today)}）",
                          data={"day": today.isoformat(), "inspections": sorted(per_inspection), "created": run.created})
-    if settings.EMAIL_HOST and keys:
-        _email(keys, run)
+    # Today's reminders not emailed yet: the new ones, and any whose send failed on an earlier run of the day.
+    sent = email_pending(keys=keys)
+    run.emailed, run.failed = sent.emailed, sent.failed
     return run
-
-
-def _email(keys: list[str], run: ReminderRun) -> None:
-    """Email today's reminders not emailed yet. Each is claimed first (emailed=True), so concurrent runs never
-    send one twice; a failed send releases it for the next run. The mail carries no measures or findings."""
-    pending = Notification.objects.filter(key__in=keys, emailed=False).exclude(user__email="").select_related("user")
-    for note in pending:
-        if not Notification.objects.filter(pk=note.pk, emailed=False).update(emailed=True):
-            continue
-        body = f"{note.text}\n\n请登录巡察通查看：{settings.SITE_URL}{note.url}\n\n（本邮件由巡察通自动发送，请勿回复。）"
-        try:
-            send_mail("【巡察通】整改事项到期提醒", body, None, [note.user.email],
-                      connection=get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 30))
-        except (OSError, smtplib.SMTPException) as exc:
-            Notification.objects.filter(pk=note.pk).update(emailed=False)
-            run.failed += 1
-            logger.warning("reminder email to user %s failed: %s", note.user_id, exc)
-        else:
-            run.emailed += 1
-
-
-def notifications_mark_read(*, actor: User, ids: list[int] | None = None, request: HttpRequest | None = None) -> int:
-    """Mark the actor's notifications read (the given ones, or all unread); never another user's."""
-    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    with transaction.atomic():
-        count = qs.update(read_at=timezone.now())
-        if count:
-            audit_record(actor=actor, action="notification.read", object_type="rectification.notification",
-                         summary=f"标记{count}条提醒为已读", data={"ids": ids})
-    return count

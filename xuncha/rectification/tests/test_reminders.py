@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
-from xuncha.rectification.models import Notification
+from xuncha.notify.models import Notification
 from xuncha.rectification.services import reminders_send
 
 from .test_services_ledger import make_finding, make_item, report_done
@@ -25,7 +25,12 @@ from .test_services_ledger import make_finding, make_item, report_done
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2024, 10, 9)  # a Wednesday just after the National Day holiday
-SUBJECT = "【巡察通】整改事项到期提醒"
+SUBJECT = "【巡察通】整改提醒"
+
+
+def reminders() -> Any:
+    """The daily reminders (progress reported while making the items notifies the team too)."""
+    return Notification.objects.filter(key__startswith="ledger-reminder:")
 
 
 class SinkHandler(socketserver.StreamRequestHandler):
@@ -115,10 +120,10 @@ def body(message: email.message.Message) -> str:
 def test_reminders_reach_the_liaison_and_the_leaders_in_the_app_and_by_email(smtp: SMTPSink, items: dict, seed000: Any) -> None:
     run = reminders_send(today=TODAY)
     assert (run.created, run.emailed, run.failed) == (2, 2, 0)
-    notes = {n.user.username: n for n in Notification.objects.select_related("user")}
+    notes = {n.user.username: n for n in reminders().select_related("user")}
     assert set(notes) == {"liaison", "leader"}  # not the member, not other organisations' liaisons
     text = notes["liaison"].text
-    assert text == (f"【整改提醒】{seed000}：1项已逾期（第1项，最长逾期2个工作日），1项将在3个工作日内到期（第2项）。"
+    assert text == (f"【整改提醒】巡察任务（编号{seed000.pk}）：1项已逾期（第1项，最长逾期2个工作日），1项将在3个工作日内到期（第2项）。"
                     "请及时推进整改、报送进展和佐证材料。")
     assert notes["liaison"].url == "/target/items/" and notes["leader"].url == f"/rectification/inspections/{seed000.pk}/ledger/"
     assert all(n.emailed and n.read_at is None for n in notes.values())
@@ -127,6 +132,7 @@ def test_reminders_reach_the_liaison_and_the_leaders_in_the_app_and_by_email(smt
         assert subject(message) == SUBJECT
         assert "1项已逾期" in body(message) and "http://" in body(message)
         assert "清退礼品礼金" not in body(message)  # no measures or findings leave by mail
+        assert seed000.target.name not in body(message) and seed000.team.name not in body(message)  # nor names
     assert AuditEvent.objects.filter(action="rectification.reminders", actor_name="系统").count() == 1
 
 
@@ -134,7 +140,7 @@ def test_a_second_run_on_the_same_day_sends_nothing_new(smtp: SMTPSink, items: d
     reminders_send(today=TODAY)
     again = reminders_send(today=TODAY)
     assert (again.created, again.emailed) == (0, 0)
-    assert Notification.objects.count() == 2 and len(smtp.messages) == 2
+    assert reminders().count() == 2 and len(smtp.messages) == 2
     assert AuditEvent.objects.filter(action="rectification.reminders").count() == 1
     following = reminders_send(today=TODAY + dt.timedelta(days=1))
     assert (following.created, following.emailed) == (2, 2) and len(smtp.messages) == 4
@@ -144,7 +150,7 @@ def test_without_an_smtp_server_reminders_stay_in_the_app(items: dict, settings:
     settings.EMAIL_HOST = ""
     run = reminders_send(today=TODAY)
     assert (run.created, run.emailed) == (2, 0)
-    assert not Notification.objects.filter(emailed=True).exists()
+    assert not reminders().filter(emailed=True).exists()
 
 
 def test_a_failed_send_is_retried_by_the_next_run(items: dict, settings: Any, smtp: SMTPSink) -> None:
@@ -154,7 +160,7 @@ def test_a_failed_send_is_retried_by_the_next_run(items: dict, settings: Any, sm
         settings.EMAIL_PORT = closed.getsockname()[1]  # nothing listens there
         run = reminders_send(today=TODAY)
     assert (run.created, run.emailed, run.failed) == (2, 0, 2)
-    assert not Notification.objects.filter(emailed=True).exists()
+    assert not reminders().filter(emailed=True).exists()
     settings.EMAIL_PORT = port
     retry = reminders_send(today=TODAY)
     assert (retry.created, retry.emailed, retry.failed) == (0, 2, 0) and len(smtp.messages) == 2
@@ -170,7 +176,7 @@ def test_users_without_an_address_get_the_notification_only(smtp: SMTPSink, item
 def test_nothing_due_nothing_sent(smtp: SMTPSink, seed000: Any) -> None:
     make_item(make_finding(seed000), deadline=dt.date(2024, 12, 31))
     assert reminders_send(today=TODAY).created == 0
-    assert not Notification.objects.exists() and not AuditEvent.objects.filter(action="rectification.reminders").exists()
+    assert not reminders().exists() and not AuditEvent.objects.filter(action="rectification.reminders").exists()
 
 
 def test_command_and_task(items: dict, settings: Any) -> None:
@@ -182,7 +188,7 @@ def test_command_and_task(items: dict, settings: Any) -> None:
 
     assert reminders_send_task.name == "rectification.reminders_send"
     result = reminders_send_task.apply().get()  # today: the 2024 items are overdue, a new day's key
-    assert result["created"] == 2 and Notification.objects.count() == 4
+    assert result["created"] == 2 and reminders().count() == 4
 
 
 def test_overdue_immediate_notices_are_reminded(demo: dict) -> None:
@@ -190,7 +196,8 @@ def test_overdue_immediate_notices_are_reminded(demo: dict) -> None:
     import datetime as dt
 
     from xuncha.accounts.models import User
-    from xuncha.rectification.models import ImmediateNotice, Notification
+    from xuncha.notify.models import Notification
+    from xuncha.rectification.models import ImmediateNotice
     from xuncha.rectification.services import reminders_send
 
     seed = demo["seed000"]

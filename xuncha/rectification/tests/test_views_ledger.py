@@ -19,10 +19,10 @@ from pypdf import PdfReader
 from conftest import PERSONAS
 from xuncha.audit.models import AuditEvent
 from xuncha.inspections.selectors import calendar_get
-from xuncha.rectification.models import Evidence, Feedback, ItemStatus, Notification, RectificationItem
+from xuncha.rectification.models import Evidence, Feedback, ItemStatus, RectificationItem
 from xuncha.rectification.selectors import overdue_working_days
 
-from .test_services_ledger import PNG, make_finding, make_item, report_done, user
+from .test_services_ledger import PNG, make_finding, make_item, report_done
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_team_and_office_pages_only(clients: dict, ledger: dict, persona: str) -
 
 
 def test_anonymous_goes_to_login(clients: dict, ledger: dict) -> None:
-    for url in [*urls(ledger), reverse("rectification:notifications"), reverse("rectification:overdue")]:
+    for url in [*urls(ledger), reverse("notify:index"), reverse("rectification:overdue")]:
         r = clients["anonymous"].get(url)
         assert r.status_code == 302 and r["Location"].startswith(reverse("accounts:login")), url
 
@@ -202,21 +202,3 @@ def test_overdue_list(clients: dict, ledger: dict, seed001: Any) -> None:
     page = clients["office"].get(reverse("rectification:overdue")).content.decode()
     assert page.count('class="item-row"') == 2 and f'href="{reverse("rectification:ledger_item", args=[other.pk])}"' in page
     assert clients["other_leader"].get(reverse("rectification:overdue")).content.decode().count('class="item-row"') == 0
-
-
-def test_notifications_page_and_mark_read(clients: dict, demo: dict) -> None:
-    leader = user("leader")
-    first = Notification.objects.create(user=leader, key="k1", text="【整改提醒】第一条", url="/rectification/overdue/")
-    Notification.objects.create(user=leader, key="k2", text="【整改提醒】第二条")
-    Notification.objects.create(user=user("member"), key="k1", text="【整改提醒】组员的")
-    url = reverse("rectification:notifications")
-    page = clients["leader"].get(url).content.decode()
-    assert page.count('class="notification unread"') == 2 and "组员的" not in page
-    assert clients["leader"].post(url, {"ids": [first.pk]}).status_code == 302
-    assert Notification.objects.filter(user=leader, read_at__isnull=True).count() == 1
-    clients["leader"].post(url, {"ids": [Notification.objects.get(user__username="member").pk]})
-    assert Notification.objects.get(user__username="member").read_at is None  # never another user's
-    clients["leader"].post(url)
-    assert not Notification.objects.filter(user=leader, read_at__isnull=True).exists()
-    assert AuditEvent.objects.filter(action="notification.read", actor_name="leader").count() == 2
-    assert clients["norole"].get(url).status_code == 200

@@ -2,6 +2,6 @@
 
 - `views.findings`: the team's findings (问题底稿);
 - `views.notices`: the team's (and the office's) immediate-rectification notices (立行立改);
-- `views.ledger`: the team's and the office's feedback, ledger, exports, overdue list and notifications;
+- `views.ledger`: the team's and the office's feedback, ledger, exports, and overdue list;
 - `views.liaison`: the inspected organisation's liaison: their notices and ledger items (/target/).
 """

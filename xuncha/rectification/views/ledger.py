@@ -1,7 +1,7 @@
 """Team and office pages of the feedback and the rectification ledger: the feedback (date, .docx), the
 ledger of an inspection (filters, overdue flags in working days, the team's item form, sign-off and
 return for the office and the team leader), an item with its progress history and evidence, the
-.xlsx and PDF exports, the overdue list, and every user's notifications.
+.xlsx and PDF exports, and the overdue list.
 
 The team (leader, member) and the office only; the liaison has their own pages (views.liaison).
 Everyone else gets a 404. Downloads are audited.
@@ -38,7 +38,6 @@ from ..selectors import (
     item_history,
     ledger_items,
     ledger_status_counts,
-    notifications_for,
     overdue_items,
     staff_item_get,
 )
@@ -219,7 +218,7 @@ def ledger_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return attachment(content, documents.PDF, f"整改台账-{inspection.target.name}.pdf")
 
 
-# --- overdue list and notifications ------------------------------------------------------------------
+# --- overdue list ------------------------------------------------------------------
 
 
 @login_required
@@ -229,16 +228,3 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "rectification/ledger_overdue.html", {
         "page": page, "rows": flag_items(page.items, today, calendar_get()), "query": "", "today": today,
     })
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
-        act(request, ActionForm(request.POST),
-            lambda _d: services.notifications_mark_read(actor=user, ids=ids or None, request=request),
-            lambda count: f"已将{count}条提醒标记为已读。")
-        return redirect("rectification:notifications")
-    page = paginate(notifications_for(user=user), request.GET.get("page"), PAGE_SIZE)
-    return render(request, "rectification/notifications.html", {"page": page, "query": ""})

@@ -1,4 +1,4 @@
-"""What every page's template knows from rectification: the signed-in user's unread reminders."""
+"""What every page's template knows from notify: the signed-in user's unread notifications."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ from .selectors import unread_count
 
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    # Only an account holding a role receives reminders; anyone else costs no query (the role
+    # Only an account holding a role receives notifications; anyone else costs no query (the role
     # assignments are cached on the user for the request).
     unread = unread_count(user=user) if role_codes(user) else 0
     return {"unread_notifications": unread}
