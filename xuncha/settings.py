@@ -37,6 +37,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _secret_from_file("secret_key", 32)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies in front of the application (addresses or networks, comma separated, e.g.
+# "127.0.0.1,10.0.0.0/8"). Only a request from one of them is believed about the client's address
+# (X-Forwarded-For, xuncha.core.client) and about HTTPS (X-Forwarded-Proto). Empty: no proxy is trusted.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Other sites whose pages may call the public API from a browser (Origin header), besides SITE_URL.
+PUBLIC_API_ORIGINS = [o.strip().rstrip("/") for o in os.environ.get("PUBLIC_API_ORIGINS", "").split(",") if o.strip()]
 # Base URL used in generated documents (QR codes on letterbox notices).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -231,6 +237,16 @@ PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
 CSRF_FAILURE_VIEW = "xuncha.portal.views.csrf_failure"
 # Public form: minimum seconds between rendering and submitting (a bot trap).
 PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
+
+# HTTPS (docs/deploy.md): HSTS once the site is served over HTTPS only; the redirect to HTTPS is usually
+# the proxy's job, so it is off by default. The proxy's X-Forwarded-Proto is believed only when
+# TRUSTED_PROXIES is set (the proxy must then set the header itself, overwriting the client's).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.core.client import client_address
 
 from .chain import GENESIS, ChainReport, canonical, link_hash
 from .models import AuditChainHead, AuditEvent
@@ -18,9 +19,7 @@ from .selectors import audit_chain_verify, audit_require_auditor
 
 
 def client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+    return client_address(request)
 
 
 def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: models.Model | None = None, summary: str = "",
