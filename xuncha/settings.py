@@ -162,9 +162,15 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# Lock-out: after this many failed logins the account is locked for LOGIN_LOCK_MINUTES.
+# Login throttling (xuncha.accounts.throttle, docs/architecture.md): nothing is locked; after N failures
+# per username and address (LOGIN_MAX_FAILURES), or per address whatever the usernames
+# (LOGIN_ADDRESS_FAILURES), within LOGIN_WINDOW_SECONDS, that client waits LOGIN_DELAY_SECONDS before
+# its next attempt, doubling with every further failure, up to LOGIN_DELAY_MAX_SECONDS.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+LOGIN_ADDRESS_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FAILURES", "10"))
+LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", str(15 * 60)))
+LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "2"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", str(15 * 60)))
 # Idle timeout: the session expires after this many seconds without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -54,12 +54,16 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = services.throttle.wait_for(username=user.username, request=request)
+        if wait is not None:
+            form.add_error("code", wait.message)
+            return render(request, "accounts/login_totp.html", {"form": form})
         if totp.totp_verify(user=user, code=form.cleaned_data["code"], request=request):
             del request.session[PENDING_KEY]
             services.user_login_success(user=user, request=request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(pending.get("next") or "home")
-        services.user_login_failure(user=user)
+        services.user_login_failure(user=user, request=request)
         form.add_error("code", "动态口令错误或已使用过，请输入验证器上新的6位数字。")
     return render(request, "accounts/login_totp.html", {"form": form})
 
