@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xuncha.errors import Invalid, NotFound
 from xuncha.web import form_submit
 
-from . import passwords, services, totp
+from . import passwords, services, throttle, totp
 from .forms import LoginForm, PasswordChangeForm, RoleAssignForm, TotpForm, UserCreateForm
 from .http import AuthedRequest
 from .models import RoleAssignment, User
@@ -54,7 +54,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = services.throttle.wait_for(username=user.username, request=request)
+        wait = throttle.wait_for(username=user.username, request=request)
         if wait is not None:
             form.add_error("code", wait.message)
             return render(request, "accounts/login_totp.html", {"form": form})
