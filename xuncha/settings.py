@@ -235,6 +235,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Public rate limits: "count/seconds" per client address.
 RATE_LIMIT_SUBMIT = os.environ.get("RATE_LIMIT_SUBMIT", "10/3600")
 RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "30/600")
+# Public API submissions: proof of work (xuncha.portal.challenge), leading zero bits and challenge lifetime.
+# (Not switchable from the environment; only bench/minimal/settings.py turns the check off.)
+PUBLIC_API_CHALLENGE = True
+PUBLIC_API_POW_BITS = int(os.environ.get("PUBLIC_API_POW_BITS", "16"))
+PUBLIC_API_POW_SECONDS = int(os.environ.get("PUBLIC_API_POW_SECONDS", "600"))
 
 # Fonts for generated PDFs (a TrueType font with CJK glyphs, embedded in the PDF).
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
