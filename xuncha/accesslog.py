@@ -7,12 +7,12 @@ with a receipt code in a path replaced by "****", whatever --access-logformat as
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gunicorn.glogging import Logger
 
-RECEIPT_PATH = re.compile(r"(/api/v1/public/receipts/)[^/?\s]+")
+from xuncha.logfilters import mask
+
 HIDDEN = ("h", "{x-forwarded-for}i", "{x-real-ip}i", "{forwarded}i", "{remote_addr}e", "{http_x_forwarded_for}e",
           "{http_x_real_ip}e", "{http_forwarded}e")
 
@@ -23,7 +23,7 @@ def private_atoms(atoms: dict[str, Any]) -> dict[str, Any]:
             atoms[key] = "-"
     for key in ("r", "U", "{raw_uri}e", "{path_info}e", "{request_uri}e"):
         if isinstance(atoms.get(key), str):
-            atoms[key] = RECEIPT_PATH.sub(r"\1****", atoms[key])
+            atoms[key] = mask(atoms[key])
     return atoms
 
 

@@ -266,6 +266,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_receipt_codes": {"()": "xuncha.logfilters.HideReceiptCodes"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_receipt_codes"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
