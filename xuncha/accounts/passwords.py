@@ -76,7 +76,7 @@ def password_change(*, actor: User, old_password: str, new_password: str, reques
 def password_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
     """The sysadmin sets a random one-time password (returned, to be shown once, never stored in clear
     or audited). The account must change it at the next login; its sessions and API tokens end, and
-    a lock-out is lifted."""
+    its login failure counts are cleared."""
     if not has_role(actor, Role.SYSADMIN):
         raise NotAllowed
     if user.pk == actor.pk:
@@ -88,6 +88,7 @@ def password_reset(*, actor: User, user: User, request: HttpRequest | None = Non
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+        transaction.on_commit(lambda: throttle.forget(username=user.username))
         ApiToken.objects.filter(user=user).delete()
         ended = sessions_end(user=user)
         audit_record(actor=actor, action="accounts.password_reset", obj=user,

@@ -99,7 +99,7 @@ def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) 
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         transaction.on_commit(lambda: throttle.forget(username=user.username))
-        audit_record(actor=actor, action="accounts.user_unlock", obj=user, summary=f"解锁账号 {user.username}", request=request)
+        audit_record(actor=actor, action="accounts.user_unlock", obj=user, summary=f"清除账号 {user.username} 的登录失败计数", request=request)
 
 
 def user_set_active(*, actor: User, user: User, active: bool, request: HttpRequest | None = None) -> None:

@@ -10,6 +10,11 @@ second factor, a wrong old password when changing it) are counted in the shared 
 - per username *and* address: after settings.LOGIN_MAX_FAILURES failures on one username, the same
   growing wait, for that address and that username only.
 
+A browser in which an account has logged in fully (password and, if enrolled, second factor) keeps a
+signed "known device" cookie naming that account (by a keyed hash). Its attempts on that account are
+counted under the device instead of the address: people guessing from the same network (a campus NAT)
+cannot make the owner wait on the owner's own computer (OWASP "device cookies").
+
 The counts are keyed by the username as typed (normalised), whether or not such an account exists, so
 an unknown name and an existing one are answered alike, word for word. A wait applies to the failing
 client only: the owner, from another address, is not slowed by someone guessing from elsewhere. During
@@ -19,12 +24,14 @@ docs/architecture.md ("登录保护") gives the reasoning.
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from xuncha.core.client import client_address
 from xuncha.core.counters import hashed, window_hit
@@ -45,8 +52,48 @@ def _generation(username: str) -> str:
     return str(cache.get(f"xc:login-gen:{hashed('login-gen', _norm(username))}", 0))
 
 
+DEVICE_COOKIE = "xc_device"
+DEVICE_SALT = "xuncha.accounts.known-device"
+DEVICE_DAYS = 180
+DEVICE_MAX_ACCOUNTS = 5
+
+
+def _device(request: HttpRequest | None) -> dict[str, object]:
+    raw = request.COOKIES.get(DEVICE_COOKIE, "") if request is not None else ""
+    if not raw:
+        return {}
+    try:
+        data = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_DAYS * 86400)
+    except signing.BadSignature:
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("d"), str) or not isinstance(data.get("u"), list):
+        return {}
+    return data
+
+
+def _source(username: str, request: HttpRequest | None) -> str:
+    """Where the attempt is counted: the known device of this account, else the client's address."""
+    device = _device(request)
+    accounts = device.get("u")
+    if isinstance(accounts, list) and hashed("device-user", _norm(username)) in accounts:
+        return f"device:{device['d']}"
+    return client_address(request)
+
+
+def remember_device(*, request: HttpRequest, response: HttpResponse, username: str) -> None:
+    """After a complete login: this browser is a known device of the account."""
+    device = _device(request)
+    known = device.get("u")
+    accounts = [a for a in known if isinstance(a, str)] if isinstance(known, list) else []
+    mine = hashed("device-user", _norm(username))
+    accounts = ([mine] + [a for a in accounts if a != mine])[:DEVICE_MAX_ACCOUNTS]
+    value = signing.dumps({"d": device.get("d") or secrets.token_hex(16), "u": accounts}, salt=DEVICE_SALT, compress=False)
+    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
+
+
 def _keys(username: str, request: HttpRequest | None) -> tuple[str, str]:
-    address = client_address(request)
+    address = _source(username, request)
     return (f"login-addr:{hashed('login-addr', address)}",
             f"login-pair:{hashed('login-pair', _norm(username), _generation(username), address)}")
 

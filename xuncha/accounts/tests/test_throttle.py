@@ -96,3 +96,33 @@ def test_the_sysadmin_clears_the_counts(demo: dict[str, Any], settings: Any) -> 
         patch.setattr("django.db.transaction.on_commit", lambda fn, **kw: fn())
         user_unlock(actor=demo["users"]["sysadmin"], user=demo["users"]["leader"])
     assert _page("leader", DEMO_PASSWORD)[0] == 302
+
+
+def test_the_owners_known_browser_is_not_slowed_by_guessers_on_the_same_network(demo: dict[str, Any]) -> None:
+    owner = Client(REMOTE_ADDR=A)
+    assert owner.post(URL, {"username": "leader", "password": DEMO_PASSWORD}).status_code == 302
+    assert throttle.DEVICE_COOKIE in owner.cookies
+    owner.post("/accounts/logout/")
+    # Someone behind the same address (a campus NAT) guesses the leader's password and others'.
+    for i in range(12):
+        _page("leader", "wrong", address=A)
+        _page(f"guess{i}", "wrong", address=A)
+    assert "登录尝试过于频繁" in _page("leader", DEMO_PASSWORD, address=A)[1]
+    # The owner's own browser, with its known-device cookie, logs in at once.
+    assert owner.post(URL, {"username": "leader", "password": DEMO_PASSWORD}).status_code == 302
+    # The cookie is for the leader only, and cannot be forged.
+    assert "登录尝试过于频繁" in owner.post(URL, {"username": "member", "password": DEMO_PASSWORD}).content.decode()
+    forged = Client(REMOTE_ADDR=A)
+    forged.cookies[throttle.DEVICE_COOKIE] = owner.cookies[throttle.DEVICE_COOKIE].value[:-2] + "xx"
+    assert "登录尝试过于频繁" in forged.post(URL, {"username": "leader", "password": DEMO_PASSWORD}).content.decode()
+
+
+def test_a_known_browser_that_fails_waits_on_its_own(demo: dict[str, Any], settings: Any) -> None:
+    settings.LOGIN_MAX_FAILURES = 3
+    owner = Client(REMOTE_ADDR=A)
+    owner.post(URL, {"username": "leader", "password": DEMO_PASSWORD})
+    owner.post("/accounts/logout/")
+    for _ in range(3):
+        owner.post(URL, {"username": "leader", "password": "wrong"})
+    assert "登录尝试过于频繁" in owner.post(URL, {"username": "leader", "password": DEMO_PASSWORD}).content.decode()
+    assert Client(REMOTE_ADDR=B).post(URL, {"username": "leader", "password": DEMO_PASSWORD}).status_code == 302
