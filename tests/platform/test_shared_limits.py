@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +25,9 @@ import json, sys, django
 django.setup()
 from django.conf import settings
 from django.test import Client
-assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"), settings.CACHES
+import os
+expected = "RedisCache" if os.environ.get("REDIS_URL") else "DatabaseCache"
+assert settings.CACHES["default"]["BACKEND"].endswith(expected), settings.CACHES
 kind, n, remote, forwarded = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 client = Client(REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
 codes = []
@@ -33,12 +41,40 @@ print(json.dumps(codes))
 """
 
 
-def _env(var: Path) -> dict[str, str]:
+@pytest.fixture(params=["database", "redis"])
+def cache_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """'' for the database cache of the embedded deployment; a private redis-server's URL for the scaled one."""
+    if request.param == "database":
+        yield ""
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _env(var: Path, cache_url: str = "") -> dict[str, str]:
     env = {**os.environ, "XUNCHA_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "xuncha.settings",
            "SECRET_KEY": "shared-limits-test", "RATE_LIMIT_LOOKUP": "30/600", "RATE_LIMIT_SUBMIT": "10/3600",
            "TRUSTED_PROXIES": "10.0.0.1"}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
+    if cache_url:
+        env["REDIS_URL"] = cache_url
     return env
 
 
@@ -48,10 +84,21 @@ def _worker(env: dict[str, str], kind: str, n: int, remote: str = "198.51.100.7"
     return [int(c) for c in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
-def test_two_processes_share_the_public_api_limits(tmp_path: Path) -> None:
-    env = _env(tmp_path / "var")
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated embedded database (with the cache table), copied for each test."""
+    var = tmp_path_factory.mktemp("migrated") / "var"
+    env = _env(var)
     for command in (["migrate", "-v0"], ["createcachetable"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
+    return var / "xuncha.sqlite3"
+
+
+def test_two_processes_share_the_public_api_limits(tmp_path: Path, cache_url: str, migrated: Path) -> None:
+    var = tmp_path / "var"
+    var.mkdir(mode=0o700)
+    shutil.copy(migrated, var / "xuncha.sqlite3")
+    env = _env(var, cache_url)
 
     # 30 receipt look-ups per 10 minutes: 20 in one worker, 15 in another.
     first, second = _worker(env, "lookup", 20), _worker(env, "lookup", 15)
