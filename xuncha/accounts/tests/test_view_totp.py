@@ -59,6 +59,7 @@ def test_login_with_password_then_code(clients: dict) -> None:
 
 
 def test_wrong_codes_make_the_client_wait(clients: dict, settings: Any) -> None:
+    settings.LOGIN_DELAY_SECONDS = 60  # no wait runs out during the test
     enrol(clients["member"])
     client = password_step("member")
     for _ in range(settings.LOGIN_MAX_FAILURES):
@@ -110,6 +111,7 @@ def test_api_token_needs_the_code_once_enrolled(clients: dict) -> None:
 
 def test_correct_password_does_not_reset_failed_codes(clients: dict, settings: Any) -> None:
     """Alternating right passwords with wrong codes still makes the client wait."""
+    settings.LOGIN_DELAY_SECONDS = 60  # no wait runs out during the test
     enrol(clients["member"])
     for _ in range(settings.LOGIN_MAX_FAILURES):
         client = password_step("member")
