@@ -1,4 +1,5 @@
-"""The product's settings, unchanged except for the URLconf (which adds the minimal view).
+"""The product's settings, unchanged except for the URLconf (which adds the minimal view) and the public
+API's proof-of-work check (off: the load client replays one body).
 
 Used only by bench/intake.py: ``DJANGO_SETTINGS_MODULE=bench.minimal.settings gunicorn xuncha.wsgi``.
 Middleware, database, cache and everything else come from xuncha.settings and its environment, so
