@@ -30,7 +30,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo ""
 	@echo "巡察通已启动：http://$(HOST):$(PORT)/  （按 Ctrl+C 停止）"
-	$(BIN)/gunicorn -c gunicorn.conf.py xuncha.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 120 --access-logfile -
+	$(BIN)/gunicorn -c gunicorn.conf.py xuncha.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 120 --access-logfile - --logger-class xuncha.accesslog.PrivateAccessLogger
 
 # System packages the tests need (Chromium for the browser tests, a CJK font for PDFs, dovecot as the
 # IMAP server of the email-intake tests).

@@ -23,6 +23,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The public API's proof of work: a few bits, so that solving it costs tests nothing.
+    settings.PUBLIC_API_POW_BITS = 4
 
 
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member

@@ -10,7 +10,8 @@ sync workers (default 2 x cores), DEBUG off, PostgreSQL when one is reachable (e
 embedded deployment), Redis as the shared cache when one answers. The settings module is
 bench.minimal.settings: xuncha.settings unchanged except that its URLconf adds GET /bench/ping, so the
 minimal view runs through the same middleware in the same worker processes. Rate limits are lifted
-(RATE_LIMIT_SUBMIT=1000000000/1); everything else (audit chain, receipt-code HMAC, acceptance rules)
+(RATE_LIMIT_SUBMIT=1000000000/1) and the proof-of-work check is off (PUBLIC_API_CHALLENGE = False in
+bench.minimal.settings: the load client replays one body); everything else (audit chain, receipt-code HMAC, acceptance rules)
 is the full pipeline.
 
 Everything is throwaway: a temp data dir and key file, a fresh database xuncha_bench_<pid> (dropped at

@@ -37,6 +37,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _secret_from_file("secret_key", 32)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies in front of the application (addresses or networks, comma separated, e.g.
+# "127.0.0.1,10.0.0.0/8"). Only a request from one of them is believed about the client's address
+# (X-Forwarded-For, xuncha.core.client) and about HTTPS (X-Forwarded-Proto). Empty: no proxy is trusted.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Other sites whose pages may call the public API from a browser (Origin header), besides SITE_URL.
+PUBLIC_API_ORIGINS = [o.strip().rstrip("/") for o in os.environ.get("PUBLIC_API_ORIGINS", "").split(",") if o.strip()]
 # Base URL used in generated documents (QR codes on letterbox notices).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -165,9 +171,15 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# Lock-out: after this many failed logins the account is locked for LOGIN_LOCK_MINUTES.
+# Login throttling (xuncha.accounts.throttle, docs/architecture.md): nothing is locked; after N failures
+# per username and address (LOGIN_MAX_FAILURES), or per address whatever the usernames
+# (LOGIN_ADDRESS_FAILURES), within LOGIN_WINDOW_SECONDS, that client waits LOGIN_DELAY_SECONDS before
+# its next attempt, doubling with every further failure, up to LOGIN_DELAY_MAX_SECONDS.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+LOGIN_ADDRESS_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FAILURES", "10"))
+LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", str(15 * 60)))
+LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "2"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", str(15 * 60)))
 # Idle timeout: the session expires after this many seconds without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -237,6 +249,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Public rate limits: "count/seconds" per client address.
 RATE_LIMIT_SUBMIT = os.environ.get("RATE_LIMIT_SUBMIT", "10/3600")
 RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "30/600")
+# Public API submissions: proof of work (xuncha.portal.challenge), leading zero bits and challenge lifetime.
+# (Not switchable from the environment; only bench/minimal/settings.py turns the check off.)
+PUBLIC_API_CHALLENGE = True
+PUBLIC_API_POW_BITS = int(os.environ.get("PUBLIC_API_POW_BITS", "16"))
+PUBLIC_API_POW_SECONDS = int(os.environ.get("PUBLIC_API_POW_SECONDS", "600"))
 
 # Fonts for generated PDFs (a TrueType font with CJK glyphs, embedded in the PDF).
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
@@ -246,6 +263,16 @@ CSRF_FAILURE_VIEW = "xuncha.portal.views.csrf_failure"
 # Public form: minimum seconds between rendering and submitting (a bot trap).
 PORTAL_FORM_MIN_SECONDS = int(os.environ.get("PORTAL_FORM_MIN_SECONDS", "3"))
 
+# HTTPS (docs/deploy.md): HSTS once the site is served over HTTPS only; the redirect to HTTPS is usually
+# the proxy's job, so it is off by default. The proxy's X-Forwarded-Proto is believed only when
+# TRUSTED_PROXIES is set (the proxy must then set the header itself, overwriting the client's).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -253,6 +280,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_receipt_codes": {"()": "xuncha.logfilters.HideReceiptCodes"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_receipt_codes"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

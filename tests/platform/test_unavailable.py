@@ -9,6 +9,8 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
+from tests.publicapi import PublicClient
+
 pytestmark = pytest.mark.django_db
 
 
@@ -32,7 +34,7 @@ def test_pages_answer_503_when_the_database_is_down(demo: dict[str, Any], path: 
 
 
 def test_the_api_answers_503_json(demo: dict[str, Any]) -> None:
-    client = Client(raise_request_exception=False)
+    client = PublicClient(raise_request_exception=False)
     public_id = demo["practice"].public_id
     with mock.patch("django.db.models.sql.compiler.SQLCompiler.execute_sql", _down):
         response = client.post(f"/api/v1/public/inspections/{public_id}/reports", {"anonymous": True, "content": "反映食堂问题"},

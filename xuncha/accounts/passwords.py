@@ -14,11 +14,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from xuncha.audit.services import audit_record
 from xuncha.errors import Invalid, NotAllowed
 
+from . import throttle
 from .models import ApiToken, User
 from .roles import Role
 from .selectors import has_role
@@ -49,13 +49,13 @@ def _policy(password: str, user: User) -> None:
 
 def password_change(*, actor: User, old_password: str, new_password: str, request: HttpRequest | None = None) -> None:
     """The signed-in user changes their own password. A wrong old password counts toward the login
-    lock-out like a failed login; while the account is locked, no change is accepted."""
-    locked = User.objects.filter(pk=actor.pk).values_list("locked_until", flat=True).first()
-    if locked is not None and locked > timezone.now():
-        raise Invalid("登录失败次数过多，账号已锁定，请稍后再试或联系系统管理员。")
+    throttle like a failed login (xuncha.accounts.throttle); while this client must wait, nothing is checked."""
+    wait = throttle.wait_for(username=actor.username, request=request)
+    if wait is not None:
+        raise Invalid(wait.message)
     if not actor.check_password(old_password):
         with transaction.atomic():
-            user_login_failure(user=actor)
+            user_login_failure(user=actor, request=request)
             audit_record(actor=actor, action="accounts.password_change_failed", obj=actor,
                          summary=f"{actor.username} 修改密码时原密码错误", request=request)
         raise Invalid("原密码不正确。")
@@ -76,7 +76,7 @@ def password_change(*, actor: User, old_password: str, new_password: str, reques
 def password_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
     """The sysadmin sets a random one-time password (returned, to be shown once, never stored in clear
     or audited). The account must change it at the next login; its sessions and API tokens end, and
-    a lock-out is lifted."""
+    its login failure counts are cleared."""
     if not has_role(actor, Role.SYSADMIN):
         raise NotAllowed
     if user.pk == actor.pk:
@@ -88,6 +88,7 @@ def password_reset(*, actor: User, user: User, request: HttpRequest | None = Non
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+        transaction.on_commit(lambda: throttle.forget(username=user.username))
         ApiToken.objects.filter(user=user).delete()
         ended = sessions_end(user=user)
         audit_record(actor=actor, action="accounts.password_reset", obj=user,

@@ -22,6 +22,7 @@ from xuncha.audit.services import audit_record
 from xuncha.core.sm import sm3_hex
 from xuncha.errors import Invalid, NotAllowed
 
+from . import throttle
 from .models import ApiToken, RoleAssignment, User, scope_model
 from .roles import TEAM_ROLES, Role
 from .selectors import has_role
@@ -32,59 +33,43 @@ class LoginError(Exception):
 
 
 def user_login_check(*, username: str, password: str, request: HttpRequest | None = None) -> User:
-    """Authenticate with lock-out after repeated failures. Raises LoginError with a Chinese message.
-
-    The failure bookkeeping and its audit event are committed before the error is raised.
-    """
-    now = timezone.now()
-    error = ""
-    with transaction.atomic():
-        candidate = User.objects.select_for_update().filter(username=username).first()
-        if candidate is not None and candidate.locked_until and candidate.locked_until > now:
-            minutes = int((candidate.locked_until - now).total_seconds() // 60) + 1
-            audit_record(actor=None, action="auth.login_locked", obj=candidate, summary=f"账号 {username} 锁定期内尝试登录", request=request)
-            error = f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系系统管理员。"
-        else:
-            user = authenticate(request, username=username, password=password)
-            if user is None:
-                if candidate is not None:
-                    candidate.failed_logins += 1
-                    if candidate.failed_logins >= settings.LOGIN_MAX_FAILURES:
-                        candidate.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                        candidate.failed_logins = 0
-                    candidate.save(update_fields=["failed_logins", "locked_until"])
-                audit_record(actor=None, action="auth.login_failed", summary=f"用户名 {username[:60]} 登录失败", request=request,
-                             object_type="accounts.user", object_id=str(candidate.pk) if candidate else "")
-                error = "用户名或密码错误。"
-            else:
-                assert isinstance(user, User)
-                if user.totp_enabled:
-                    # The login completes (and the failure count resets) only after the second factor.
-                    audit_record(actor=None, action="auth.password_ok", obj=user,
-                                 summary=f"{user.username} 密码正确，待验证动态口令", request=request)
-                else:
-                    user_login_success(user=user, request=request)
-                return user
-    raise LoginError(error)
+    """Authenticate, throttled per client (xuncha.accounts.throttle). Raises LoginError with a Chinese
+    message that is the same for a wrong password, an unknown or inactive account: an answer never tells
+    whether an account exists. The failure's audit event is committed before the error is raised."""
+    wait = throttle.wait_for(username=username, request=request)
+    if wait is not None:
+        raise LoginError(wait.message)  # the password is not even checked; nothing is written
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        with transaction.atomic():
+            candidate = User.objects.filter(username=username).only("pk").first()
+            audit_record(actor=None, action="auth.login_failed", summary=f"用户名 {username[:60]} 登录失败", request=request,
+                         object_type="accounts.user", object_id=str(candidate.pk) if candidate else "")
+            if throttle.failure(username=username, request=request):
+                audit_record(actor=None, action="auth.login_throttled", request=request,
+                             summary=f"用户名 {username[:60]} 登录失败次数过多，该来源须等待后再试")
+        raise LoginError(throttle.FAILED_MESSAGE)
+    assert isinstance(user, User)
+    if user.totp_enabled:
+        # The login completes only after the second factor.
+        audit_record(actor=None, action="auth.password_ok", obj=user,
+                     summary=f"{user.username} 密码正确，待验证动态口令", request=request)
+    else:
+        user_login_success(user=user, request=request)
+    return user
 
 
 def user_login_success(*, user: User, request: HttpRequest | None = None) -> None:
-    """Both factors passed: reset the failure count and record the login."""
+    """Both factors passed: record the login."""
     with transaction.atomic():
-        if user.failed_logins or user.locked_until:
+        if user.failed_logins or user.locked_until:  # left over from the former lock-out
             User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit_record(actor=user, action="auth.login", obj=user, summary=f"{user.username} 登录", request=request)
 
 
-def user_login_failure(*, user: User) -> None:
-    """Count a failed second factor like a failed password (same lock-out)."""
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.failed_logins += 1
-        if locked.failed_logins >= settings.LOGIN_MAX_FAILURES:
-            locked.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            locked.failed_logins = 0
-        locked.save(update_fields=["failed_logins", "locked_until"])
+def user_login_failure(*, user: User, request: HttpRequest | None = None) -> None:
+    """Count a failed second factor (or a wrong old password) like a failed password: same throttle."""
+    throttle.failure(username=user.username, request=request)
 
 
 def _require_sysadmin(actor: User) -> None:
@@ -113,7 +98,8 @@ def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) 
     _require_sysadmin(actor)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        audit_record(actor=actor, action="accounts.user_unlock", obj=user, summary=f"解锁账号 {user.username}", request=request)
+        transaction.on_commit(lambda: throttle.forget(username=user.username))
+        audit_record(actor=actor, action="accounts.user_unlock", obj=user, summary=f"清除账号 {user.username} 的登录失败计数", request=request)
 
 
 def user_set_active(*, actor: User, user: User, active: bool, request: HttpRequest | None = None) -> None:

@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from xuncha.audit.services import audit_record
+from xuncha.core.client import client_address
 
 from .middleware import LOGIN_AT_KEY
 from .models import User, UserSession
@@ -67,7 +68,7 @@ def note_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
         live = _live_keys(known)
         UserSession.objects.filter(user=user).exclude(session_key__in=list(live)).delete()
         UserSession.objects.update_or_create(session_key=key, defaults={
-            "user": user, "address": str(request.META.get("REMOTE_ADDR", ""))[:64],
+            "user": user, "address": client_address(request),
             "user_agent": str(request.META.get("HTTP_USER_AGENT", ""))[:200]})
 
 
@@ -145,6 +146,6 @@ def session_list(request: HttpRequest, user: User) -> list[SessionRow]:
             rows.append(SessionRow(False, record.created_at, record.address, record.user_agent, expiry - idle if expiry else None))
     if not any(row.current for row in rows):
         # A session that signed in before sessions were recorded.
-        rows.append(SessionRow(True, _when(request.session.get(LOGIN_AT_KEY)), str(request.META.get("REMOTE_ADDR", "")), "",
+        rows.append(SessionRow(True, _when(request.session.get(LOGIN_AT_KEY)), client_address(request), "",
                                _when(getattr(request, "xuncha_previous_seen", None))))
     return sorted(rows, key=lambda row: not row.current)

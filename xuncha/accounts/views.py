@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xuncha.errors import Invalid, NotFound
 from xuncha.web import form_submit
 
-from . import passwords, services, totp
+from . import passwords, services, throttle, totp
 from .forms import LoginForm, PasswordChangeForm, RoleAssignForm, TotpForm, UserCreateForm
 from .http import AuthedRequest
 from .models import RoleAssignment, User
@@ -39,7 +39,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING_KEY] = {"user": user.pk, "next": next_url}
                 return redirect("accounts:login_totp")
             login(request, user)
-            return redirect(next_url or "home")
+            response = redirect(next_url or "home")
+            throttle.remember_device(request=request, response=response, username=user.username)
+            return response
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
@@ -54,12 +56,18 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = throttle.wait_for(username=user.username, request=request)
+        if wait is not None:
+            form.add_error("code", wait.message)
+            return render(request, "accounts/login_totp.html", {"form": form})
         if totp.totp_verify(user=user, code=form.cleaned_data["code"], request=request):
             del request.session[PENDING_KEY]
             services.user_login_success(user=user, request=request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(pending.get("next") or "home")
-        services.user_login_failure(user=user)
+            response = redirect(pending.get("next") or "home")
+            throttle.remember_device(request=request, response=response, username=user.username)
+            return response
+        services.user_login_failure(user=user, request=request)
         form.add_error("code", "动态口令错误或已使用过，请输入验证器上新的6位数字。")
     return render(request, "accounts/login_totp.html", {"form": form})
 
@@ -116,7 +124,7 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("accounts:user", pk=target.pk)
         if action == "unlock":
             services.user_unlock(actor=request.user, user=target, request=request)
-            messages.success(request, "已解锁。")
+            messages.success(request, "已清除该账号的登录失败计数，各处的等待随即解除。")
             return redirect("accounts:user", pk=target.pk)
         if action in ("activate", "deactivate"):
             try:

@@ -127,7 +127,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]
         return Status(401, {"detail": str(exc)})
     if user.totp_enabled:
         if not payload.otp or not totp_verify(user=user, code=payload.otp, request=request):
-            user_login_failure(user=user)
+            user_login_failure(user=user, request=request)
             return Status(401, {"detail": "该账号已启用动态口令，请在 otp 字段提供验证器上的6位数字。"})
         user_login_success(user=user, request=request)
     elif settings.TOTP_REQUIRED:

@@ -2,6 +2,10 @@
 
 No authentication and no CSRF token (JSON clients, no cookies involved); rate limited per client
 address exactly like the public web pages (settings.RATE_LIMIT_SUBMIT, settings.RATE_LIMIT_LOOKUP).
+At its edge: a request from a browser page of another site (an Origin header that is not this site's,
+settings.SITE_URL, or one of settings.PUBLIC_API_ORIGINS) is refused with 403; a submission must be
+application/json or multipart/form-data (else 415) and carry a solved proof-of-work challenge
+(xuncha.portal.challenge), the API's counterpart of the form's honeypot and stamp.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +27,7 @@ from xuncha.errors import Invalid
 from xuncha.inspections.models import Inspection
 from xuncha.intake.models import ReporterRole, SubjectCategory
 from xuncha.intake.services import MAX_CONTENT_CHARS, ReporterData, SubjectData
-from xuncha.portal import ratelimit
+from xuncha.portal import challenge, ratelimit
 from xuncha.portal.forms import MAX_SUBJECTS
 from xuncha.portal.selectors import receipt_status
 from xuncha.portal.services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
@@ -138,6 +143,12 @@ _MULTIPART = {
     "required": ["content"],
 }
 REPORT_OPENAPI = {
+    "parameters": [
+        {"name": challenge.HEADER, "in": "header", "required": True, "schema": {"type": "string"},
+         "description": "GET /api/v1/public/challenge 取得的挑战（一次有效）"},
+        {"name": challenge.NONCE_HEADER, "in": "header", "required": True, "schema": {"type": "string"},
+         "description": "使 sha256(挑战 + nonce) 的前 difficulty 个二进制位为 0 的字符串"},
+    ],
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": _BODY}, "multipart/form-data": {"schema": _MULTIPART}},
@@ -191,8 +202,8 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, list[UploadedFile[Any]], str]:
-    """(data, files, problem). JSON, or multipart/urlencoded with reporter/subjects as JSON text."""
-    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    """(data, files, problem). JSON, or multipart with reporter/subjects as JSON text."""
+    if request.content_type == "multipart/form-data":
         data: dict[str, Any] = {k: request.POST.get(k) for k in request.POST}
         for key, shape in (("reporter", dict), ("subjects", list)):
             if key in data:
@@ -237,13 +248,35 @@ def _not_open(exc: IntakeNotOpen) -> Status[dict[str, Any]]:
     return Status(403, {"detail": exc.detail})
 
 
+ACCEPTED_TYPES = ("application/json", "multipart/form-data")
+
+
+def _origin(url: str) -> str:
+    parts = url.split("/", 3)
+    return "/".join(parts[:3]).lower() if len(parts) >= 3 else url.lower()
+
+
+def _cross_origin(request: HttpRequest) -> Status[dict[str, str]] | None:
+    """A browser sends Origin with a cross-site request: only this site's own pages (and configured
+    sites) may call the public API from a browser. Clients that send no Origin (not browsers) pass."""
+    origin = str(request.META.get("HTTP_ORIGIN", "")).strip()
+    if not origin:
+        return None
+    allowed = {_origin(settings.SITE_URL), _origin(request.build_absolute_uri("/")),
+               *(_origin(o) for o in getattr(settings, "PUBLIC_API_ORIGINS", []))}
+    if origin.lower().rstrip("/") in allowed:
+        return None
+    return Status(403, {"detail": "不接受来自其他网站页面的请求。请直接打开本系统的网上反映页面提交。"})
+
+
 # --- endpoints --------------------------------------------------------------------------------------
 
 
 @public_router.post(
     "/inspections/{inspection_id}/reports",
     auth=None,
-    response={201: ReceiptOut, 400: BadRequestOut, 403: DetailOut, 404: DetailOut, 410: ClosedOut, 429: DetailOut, 503: DetailOut},
+    response={201: ReceiptOut, 400: BadRequestOut, 403: DetailOut, 404: DetailOut, 410: ClosedOut, 415: DetailOut, 429: DetailOut,
+              503: DetailOut},
     openapi_extra=REPORT_OPENAPI,
     summary="网上反映（无需登录）",
 )
@@ -255,14 +288,19 @@ def report_create(request: HttpRequest, inspection_id: str, response: HttpRespon
     实名反映：`anonymous` 为 false，并提供 `reporter`（`name` 必填，另需 `phone`、`email`、`address` 至少一项；
     `role` 为 teacher/student/staff/other）。
 
+    防滥用：先 `GET /api/v1/public/challenge` 取得挑战，找到一个 nonce 使 sha256(挑战 + nonce) 的前 `difficulty`
+    个二进制位为 0，然后在请求头 `X-Challenge`、`X-Challenge-Nonce` 中提交；每个挑战只能用一次，过期须重取。
+    缺少、无效、过期、已用过或计算不对时答复 **400**（`errors[0].field` 为 `X-Challenge`）。
+
     答复：
     - **201** `{"receipt_code": "<16位数字>", "received_at": …, "reference": …}`：查询码只返回这一次，服务器只保存其密钥散列；
     - **400** `{"detail": "<中文说明>", "errors": [{"field", "message"}]}`：请求内容有误（如附件类型与内容不符、缺少姓名）；
-    - **403**：信访受理期尚未开始；
+    - **403**：信访受理期尚未开始，或请求来自其他网站的页面（`Origin` 不是本站）；
     - **404**：巡察任务不存在；
     - **410**：信访受理期已结束，`detail` 为
       “本次巡察信访受理期已于YYYY年M月D日结束，网上反映已关闭，不再接收新的反映。如需反映问题，请通过纪检监察机关、组织部门、信访部门的常设渠道反映。”，
       `intake_end` 为受理截止日期；
+    - **415**：`Content-Type` 不是 application/json 或 multipart/form-data；
     - **429**：提交过于频繁，`Retry-After` 头给出需等待的秒数；
     - **503**：系统暂时无法保存，未登记任何内容，可稍后重试。
     """
@@ -270,6 +308,14 @@ def report_create(request: HttpRequest, inspection_id: str, response: HttpRespon
     verdict = ratelimit.hit("submit", request)
     if not verdict.allowed:
         return _rate_limited(response, verdict, "提交")
+    refused = _cross_origin(request)
+    if refused is not None:
+        return refused
+    if request.content_type not in ACCEPTED_TYPES:
+        return Status(415, {"detail": "请求内容类型不受支持。请使用 Content-Type: application/json 或 multipart/form-data。"})
+    problem = challenge.verify(str(request.headers.get(challenge.HEADER, "")), str(request.headers.get(challenge.NONCE_HEADER, "")))
+    if problem:
+        return _bad_request([(challenge.HEADER, problem)])
     inspection = _resolve(inspection_id)
     if inspection is None:
         return Status(404, {"detail": "未找到该巡察任务。"})
@@ -317,10 +363,28 @@ def report_create(request: HttpRequest, inspection_id: str, response: HttpRespon
     return Status(201, {"receipt_code": registered.receipt_code, "received_at": report.received_at, "reference": report.reference})
 
 
+class ChallengeOut(Schema):
+    challenge: str
+    difficulty: int = Field(..., description="sha256(challenge + nonce) 须以多少个 0 位开头")
+    expires_in: int = Field(..., description="挑战的有效秒数")
+    algorithm: str
+
+
+@public_router.get("/challenge", auth=None, response={200: ChallengeOut, 403: DetailOut}, summary="取得防滥用挑战（无需登录）")
+def challenge_get(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any]]:
+    """网上反映之前取得一个防滥用挑战：找到 nonce 使 sha256(challenge + nonce) 的前 `difficulty` 个二进制位为 0，
+    在提交反映时放入请求头 `X-Challenge`（挑战）与 `X-Challenge-Nonce`（nonce）。挑战一次有效，`expires_in` 秒后过期。"""
+    response["Cache-Control"] = NO_STORE
+    refused = _cross_origin(request)
+    if refused is not None:
+        return refused
+    return Status(200, challenge.issue())
+
+
 @public_router.get(
     "/receipts/{code}",
     auth=None,
-    response={200: ReceiptStatusOut, 404: DetailOut, 429: DetailOut},
+    response={200: ReceiptStatusOut, 403: DetailOut, 404: DetailOut, 429: DetailOut},
     summary="凭查询码查看办理情况（无需登录）",
 )
 def receipt_get(request: HttpRequest, code: str, response: HttpResponse) -> Status[dict[str, Any]]:
@@ -336,6 +400,9 @@ def receipt_get(request: HttpRequest, code: str, response: HttpResponse) -> Stat
     verdict = ratelimit.hit("lookup", request)
     if not verdict.allowed:
         return _rate_limited(response, verdict, "查询")
+    refused = _cross_origin(request)
+    if refused is not None:
+        return refused
     report = receipt_lookup(code=code, via="接口")
     if report is None:
         return Status(404, {"detail": "查询码不正确"})

@@ -64,6 +64,7 @@ ACTION_NAMES: dict[str, str] = {
     "auth.login": "登录",
     "auth.login_failed": "登录失败",
     "auth.login_locked": "账号被锁定",
+    "auth.login_throttled": "登录失败过多须等待",
     "auth.password_ok": "口令正确（待验证动态口令）",
     "auth.totp_enable": "启用动态口令",
     "auth.totp_failed": "动态口令错误",

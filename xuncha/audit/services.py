@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.core.client import client_address
 
 from .anchors import Anchor, append_anchor
 from .chain import GENESIS, ChainReport, canonical, link_hash
@@ -21,9 +22,7 @@ from .selectors import audit_anchor_get, audit_chain_verify, audit_require_audit
 
 
 def client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+    return client_address(request)
 
 
 def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: models.Model | None = None, summary: str = "",

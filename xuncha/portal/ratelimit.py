@@ -1,20 +1,20 @@
 """Per-client rate limits for the public pages and the public API (cache-based, fixed windows).
 
 A rate is "count/seconds" (settings.RATE_LIMIT_SUBMIT, settings.RATE_LIMIT_LOOKUP). The client is
-identified by REMOTE_ADDR; only a keyed hash of the address goes into the cache, so the cache never
-holds reporters' addresses.
+identified by its address (xuncha.core.client: REMOTE_ADDR, or X-Forwarded-For behind a trusted proxy);
+only a keyed hash of the address goes into the cache, so the cache never holds reporters' addresses.
+The counts live in the shared cache (xuncha.core.counters), so they hold across all server processes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from xuncha.core.client import client_address
+from xuncha.core.counters import hashed, window_hit
 
 SCOPES = {"submit": "RATE_LIMIT_SUBMIT", "lookup": "RATE_LIMIT_LOOKUP"}
 
@@ -37,20 +37,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_key(request: HttpRequest) -> str:
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return hashed("client", client_address(request))
 
 
 def hit(scope: str, request: HttpRequest) -> Verdict:
     """Count one attempt of this client in this scope; allowed is False once the limit is passed."""
     count, seconds = parse_rate(getattr(settings, SCOPES[scope]))
-    now = int(time.time())
-    window = now // seconds
-    key = f"portal:rate:{scope}:{client_key(request)}:{window}"
-    cache.add(key, 0, timeout=seconds + 1)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds + 1)
-        used = 1
-    return Verdict(used <= count, seconds - now % seconds)
+    used, left = window_hit(f"portal:{scope}:{client_key(request)}", seconds)
+    return Verdict(used <= count, left)

@@ -61,7 +61,6 @@ def test_wrong_password_is_refused_in_chinese_and_audited(demo: dict[str, Any]) 
     event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
     assert event.actor_name == "公众" and event.actor_id is None
     assert event.object_id == str(demo["users"]["office"].pk)
-    assert User.objects.get(username="office").failed_logins == 1
 
 
 def test_unknown_user_gets_the_same_message(demo: dict[str, Any]) -> None:
@@ -71,27 +70,12 @@ def test_unknown_user_gets_the_same_message(demo: dict[str, Any]) -> None:
     assert event.object_id == "" and "nobody" in event.summary
 
 
-def test_lock_out_after_max_failures_even_with_the_right_password(demo: dict[str, Any], settings: Any) -> None:
-    settings.LOGIN_MAX_FAILURES = 3
-    settings.LOGIN_LOCK_MINUTES = 15
+def test_an_old_lock_is_not_honoured_any_more(demo: dict[str, Any]) -> None:
+    """Nothing locks an account now (xuncha.accounts.throttle); a lock left from before does not keep its owner out."""
+    User.objects.filter(username="leader").update(locked_until=timezone.now() + dt.timedelta(minutes=10), failed_logins=4)
     client = Client()
-    for _ in range(2):
-        assert "用户名或密码错误。" in _login(client, "leader", "wrong").content.decode()
-    assert User.objects.get(username="leader").locked_until is None
-    _login(client, "leader", "wrong")  # the third failure locks
-    user = User.objects.get(username="leader")
-    assert user.locked_until is not None
-    assert user.locked_until - timezone.now() > dt.timedelta(minutes=14)
-
-    response = _login(client, "leader", DEMO_PASSWORD)
-
-    assert response.status_code == 200
-    assert "登录失败次数过多，账号已锁定，请 15 分钟后再试或联系系统管理员。" in response.content.decode()
-    assert not _logged_in(client)
-    assert AuditEvent.objects.filter(action="auth.login_locked", object_id=str(user.pk)).count() == 1
-    assert AuditEvent.objects.filter(action="auth.login_failed", object_id=str(user.pk)).count() == 3
-    # Other accounts are not affected.
-    assert _login(Client(), "member", DEMO_PASSWORD).status_code == 302
+    assert _login(client, "leader", DEMO_PASSWORD).status_code == 302
+    assert _logged_in(client)
 
 
 def test_the_lock_expires(demo: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from django.core import serializers
 from django.db import DatabaseError, connection
 from django.test import Client
 
+from tests.publicapi import PublicClient
 from xuncha.inspections.models import ChannelKind
 from xuncha.intake.models import Attachment, Report, ReportStatus, Subject
 from xuncha.intake.selectors import receipt_find
@@ -27,7 +28,7 @@ def _url(inspection_id: Any) -> str:
 
 
 def _post_json(body: Any, inspection_id: Any, client: Client | None = None, **extra: Any) -> Any:
-    return (client or Client()).post(_url(inspection_id), json.dumps(body, ensure_ascii=False), content_type="application/json", **extra)
+    return (client or PublicClient()).post(_url(inspection_id), json.dumps(body, ensure_ascii=False), content_type="application/json", **extra)
 
 
 # --- submitting -------------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ def _post_json(body: Any, inspection_id: Any, client: Client | None = None, **ex
 def test_smallest_body_gives_a_receipt_code(demo: dict[str, Any]) -> None:
     practice = demo["practice"]
     # No token, no session, and CSRF checks on: the public API needs none of them.
-    response = _post_json({"anonymous": True, "content": "反映食堂招标问题。"}, practice.pk, client=Client(enforce_csrf_checks=True))
+    response = _post_json({"anonymous": True, "content": "反映食堂招标问题。"}, practice.pk, client=PublicClient(enforce_csrf_checks=True))
     assert response.status_code == 201, response.content
     body = response.json()
     assert re.fullmatch(r"\d{16}", body["receipt_code"])
@@ -77,7 +78,7 @@ def test_real_name_report_is_sealed(demo: dict[str, Any]) -> None:
 
 
 def test_multipart_with_real_files(demo: dict[str, Any]) -> None:
-    response = Client().post(_url(demo["practice"].pk), {
+    response = PublicClient().post(_url(demo["practice"].pk), {
         "anonymous": "true", "content": "附上照片、PDF 和 Word 文件。",
         "subjects": json.dumps([{"name": "黄建国", "post": "财务处处长", "category": "key_post"}], ensure_ascii=False),
         "attachments": [files.png(), files.pdf(), files.docx()],
@@ -89,7 +90,7 @@ def test_multipart_with_real_files(demo: dict[str, Any]) -> None:
 
 
 def test_multipart_real_name(demo: dict[str, Any]) -> None:
-    response = Client().post(_url(demo["practice"].pk), {
+    response = PublicClient().post(_url(demo["practice"].pk), {
         "anonymous": "false", "content": "实名，带附件。",
         "reporter": json.dumps({"name": "陆春燕", "phone": "13877001111", "role": "teacher"}, ensure_ascii=False),
         "attachments": [files.png()],
@@ -103,7 +104,7 @@ def test_multipart_real_name(demo: dict[str, Any]) -> None:
     (files.png_as_pdf, "“截图.pdf”的扩展名与内容不符"),
 ])
 def test_a_disguised_file_is_refused(demo: dict[str, Any], make: Any, message: str) -> None:
-    response = Client().post(_url(demo["practice"].pk), {"anonymous": "true", "content": "内容", "attachments": [make()]})
+    response = PublicClient().post(_url(demo["practice"].pk), {"anonymous": "true", "content": "内容", "attachments": [make()]})
     assert response.status_code == 400
     body = response.json()
     assert message in body["detail"] and any(message in e["message"] for e in body["errors"])
@@ -112,7 +113,7 @@ def test_a_disguised_file_is_refused(demo: dict[str, Any], make: Any, message: s
 
 def test_too_many_files(demo: dict[str, Any], settings: Any) -> None:
     settings.ATTACHMENT_MAX_COUNT = 2
-    response = Client().post(_url(demo["practice"].pk), {"anonymous": "true", "content": "内容",
+    response = PublicClient().post(_url(demo["practice"].pk), {"anonymous": "true", "content": "内容",
                                                          "attachments": [files.png("1.png"), files.png("2.png"), files.png("3.png")]})
     assert response.status_code == 400 and "附件最多 2 个，本次选择了 3 个。" in response.json()["detail"]
 
@@ -145,7 +146,7 @@ def test_bad_input_is_a_400_in_chinese(demo: dict[str, Any], body: dict[str, Any
 
 @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\xff\xfe"])
 def test_a_body_that_is_not_a_json_object(demo: dict[str, Any], raw: bytes) -> None:
-    response = Client().post(_url(demo["practice"].pk), raw, content_type="application/json")
+    response = PublicClient().post(_url(demo["practice"].pk), raw, content_type="application/json")
     assert response.status_code == 400 and "JSON" in response.json()["detail"]
 
 
@@ -190,7 +191,7 @@ def test_database_error_is_503_and_leaves_nothing(demo: dict[str, Any], monkeypa
         raise DatabaseError("boom")
 
     monkeypatch.setattr("xuncha.intake.services.audit_record", broken)
-    response = Client().post(_url(demo["practice"].pk), {
+    response = PublicClient().post(_url(demo["practice"].pk), {
         "anonymous": "true", "content": "x", "subjects": json.dumps([{"name": "王五"}]), "attachments": [files.png()]})
     assert response.status_code == 503 and "系统暂时无法保存" in response.json()["detail"]
     assert (Report.objects.count(), Subject.objects.count(), Attachment.objects.count()) == (0, 0, 0)
