@@ -185,7 +185,7 @@ def input_edges(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable
             problem = "请求内容过大。"
         if problem is not None:
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": problem, "errors": [problem]}, status=400)
+                return JsonResponse({"detail": problem}, status=400)
             return render(request, "400.html", {"messages_list": [problem]}, status=400)
         response = get_response(request)
         user = getattr(request, "user", None)

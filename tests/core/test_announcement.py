@@ -246,8 +246,16 @@ def test_phone_numbers_are_not_hours() -> None:
 
 
 def test_hours_without_days_warn() -> None:
+    # One span without days: every day (tests/corpus/announcements_real/README.md, rule 6), with a warning.
     result = parse_announcement("县委第一巡察组对县林业局党组开展巡察。值班电话：0771-1234567，受理时间为8:00-12:00。")
-    assert result["inspections"][0]["channels"][0]["hours"][0]["days"] == "workdays"
+    assert result["inspections"][0]["channels"][0]["hours"][0]["days"] == "everyday"
+    assert "受理时间未注明适用于工作日还是每天，按每天处理" in result["warnings"]
+
+
+def test_office_hours_without_days_are_workdays() -> None:
+    result = parse_announcement("县委第一巡察组对县林业局党组开展巡察。值班电话：0771-1234567，"
+                                "受理时间为上午8:30-12:00，下午2:30-5:30。")
+    assert {h["days"] for h in result["inspections"][0]["channels"][0]["hours"]} == {"workdays"}
     assert "受理时间未注明适用于工作日还是每天，按工作日处理" in result["warnings"]
 
 

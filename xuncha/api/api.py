@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Status
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xuncha.accounts.http import AuthedRequest
@@ -23,10 +27,60 @@ from xuncha.inspections.selectors import calendar_get, can_plan, inspection_get,
 from xuncha.inspections.urls_public import public_url
 
 from .auth import staff_auth
-from .schemas import AddWorkingDaysOut, ErrorOut, InspectionOut, ParseIn, PasswordIn, TokenIn, TokenOut, WithinHoursOut
+from .problems import problems_text
+from .schemas import AddWorkingDaysOut, AddWorkingDaysQuery, ErrorOut, InspectionOut, ParseIn, PasswordIn, TokenIn, TokenOut, WithinHoursOut
 
-api = NinjaAPI(title="巡察通 API", version="1", description="巡察通的 REST 接口。除获取令牌外，均需 `Authorization: Bearer <token>` 或已登录的会话。",
-               auth=staff_auth, urls_namespace="api")
+
+def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The interactive docs and the schema are for signed-in staff (docs/api.md), not the public."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "未登录或令牌无效。"}, status=401, json_dumps_params={"ensure_ascii": False})
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
+
+# What every operation can answer besides its own results, added to the schema in one place so that no
+# operation forgets them: 400 when a parameter or the body does not validate, 401 without a caller,
+# 404 for an object the caller may not see (any operation with a path parameter), 503 while the
+# database is unreachable (xuncha.web.server_error).
+COMMON_ANSWERS = {
+    400: "请求参数有误（中文说明在 detail 中）。",
+    401: "未登录或令牌无效。",
+    404: "对象不存在，或当前用户无权查看（一律答 404，不区分两者）。",
+    503: "服务暂时不可用（数据库无法连接），稍后重试；带 Retry-After。",
+}
+
+
+class XunchaApi(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                params = operation.get("parameters", [])
+                wanted = [503]
+                if operation.get("security"):
+                    wanted.append(401)
+                if params or "requestBody" in operation:
+                    wanted.append(400)
+                if any(p.get("in") == "path" for p in params):
+                    wanted.append(404)
+                for code in wanted:
+                    answers.setdefault(code, {"description": COMMON_ANSWERS[code], **error_ref})
+        return schema
+
+
+api = XunchaApi(title="巡察通 API", version="1",
+                description="巡察通的 REST 接口。除获取令牌和公开接口外，均需 `Authorization: Bearer <token>` 或已登录的会话。"
+                            "错误一律答 `{\"detail\": \"中文说明\", \"errors\": [...]}`。",
+                auth=staff_auth, urls_namespace="api", docs_decorator=signed_in_only)
 api.add_router("/public/", "xuncha.api.public.public_router")
 
 
@@ -61,11 +115,8 @@ def on_not_allowed(request: HttpRequest, exc: PermissionError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = []
-    for err in exc.errors:
-        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "query", "path"))
-        problems.append(f"{where}：{err.get('msg', '')}")
-    return api.create_response(request, {"detail": "请求参数有误：" + "；".join(problems)}, status=422)
+    """A path, query or body that does not validate: 400 in Chinese (docs/api.md), naming each field."""
+    return api.create_response(request, {"detail": problems_text(exc.errors)}, status=400)
 
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["认证"])
@@ -126,7 +177,8 @@ def inspection_detail(request: AuthedRequest, inspection_id: int) -> dict[str, o
 
 
 @api.get("/calendar/add-working-days", response={200: AddWorkingDaysOut, 400: ErrorOut}, tags=["工作日历"])
-def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[str, object]:
+def add_working_days(request: HttpRequest, params: Query[AddWorkingDaysQuery]) -> dict[str, object]:
+    start, days = params.start, params.days
     if not 1 <= days <= 1000:
         raise HttpError(400, "工作日数应在 1 到 1000 之间。")
     cal = calendar_get()

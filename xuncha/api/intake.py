@@ -6,15 +6,17 @@ import datetime as dt
 from typing import cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core.crypto import format_receipt_code
 from xuncha.errors import Invalid
 from xuncha.intake import services
-from xuncha.intake.models import Report
+from xuncha.intake.models import Report, SubjectCategory
 from xuncha.intake.selectors import intake_inspection_get, report_get, reporter_masked
+
+from .schemas import enum_of
 
 router = Router(tags=["信访受理"])
 
@@ -32,7 +34,8 @@ class ReporterIn(Schema):
 class SubjectIn(Schema):
     name: str
     post: str = ""
-    category: str = "unsure"
+    category: str = Field("unsure", json_schema_extra=enum_of(SubjectCategory.values), description=(
+                          "被反映人类别：leadership 领导班子成员、subordinate_head 下属单位主要负责人、key_post 重点岗位、other 其他、unsure 不确定"))
 
 
 class StaffReportIn(Schema):

@@ -24,7 +24,7 @@ from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import Invalid, NotFound
 from xuncha.inspections.selectors import calendar_get
 from xuncha.paging import paginate
-from xuncha.rectification.models import ProgressReport, RectificationItem
+from xuncha.rectification.models import ItemStatus, ProgressReport, RectificationItem
 from xuncha.rectification.selectors import (
     LedgerFilters,
     is_overdue,
@@ -43,6 +43,7 @@ from xuncha.rectification.services import (
 )
 
 from .intake import ErrorsOut
+from .schemas import enum_of, range_of
 
 router = Router(tags=["整改台账"])
 
@@ -51,11 +52,12 @@ MAX_PAGE_SIZE = 200
 
 
 class LedgerQuery(Schema):
-    status: str = Field("", description="状态：not_started 未启动、in_progress 整改中、done 已完成、signed_off 已销号、long_term 长期坚持")
+    status: str = Field("", json_schema_extra=enum_of(["", *ItemStatus.values]), description=(
+        "状态：not_started 未启动、in_progress 整改中、done 已完成、signed_off 已销号、long_term 长期坚持"))
     overdue: bool = Field(False, description="true：只看逾期（超过完成时限、仍未启动或整改中）")
     dept: str = Field("", description="责任部门（包含该文字）")
-    page: int = Field(1, description="页码，从 1 开始")
-    page_size: int = Field(50, description=f"每页项数，1 到 {MAX_PAGE_SIZE}")
+    page: int = Field(1, description="页码，从 1 开始", json_schema_extra=range_of(1, MAX_PAGE))
+    page_size: int = Field(50, description=f"每页项数，1 到 {MAX_PAGE_SIZE}", json_schema_extra=range_of(1, MAX_PAGE_SIZE))
 
 
 class LedgerItemOut(Schema):

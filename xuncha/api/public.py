@@ -75,8 +75,11 @@ class ProblemOut(Schema):
 
 
 class BadRequestOut(Schema):
+    """`errors` lists the fields at fault; a request refused before it is read (a control character, a
+    body too large or nested too deep) has only `detail`."""
+
     detail: str
-    errors: list[ProblemOut]
+    errors: list[ProblemOut] = []
 
 
 class DetailOut(Schema):

@@ -1,8 +1,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+
+def enum_of(values: Iterable[str]) -> Any:
+    """`json_schema_extra` documenting the values a text field takes (checked by the endpoint, in Chinese)."""
+    return {"enum": list(values)}
+
+
+def range_of(minimum: int, maximum: int) -> Any:
+    """`json_schema_extra` documenting a number's range (checked by the endpoint, in Chinese)."""
+    return {"minimum": minimum, "maximum": maximum}
+
+
+class AddWorkingDaysQuery(Schema):
+    start: dt.date = Field(..., description="起始日（为工作日时计为第 1 天）")
+    days: int = Field(..., description="工作日数，1 到 1000", json_schema_extra=range_of(1, 1000))
 
 
 class TokenIn(Schema):
@@ -65,6 +82,8 @@ class WithinHoursOut(Schema):
 
 
 class ErrorOut(Schema):
+    """Every error answer carries the Chinese message in `detail`; a refused write adds `errors`, the list of reasons."""
+
     detail: str
 
 

@@ -21,12 +21,13 @@ from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.intake.models import Report
 from xuncha.intake.selectors import report_get
 from xuncha.paging import paginate
-from xuncha.triage.models import Disposition, Triage
+from xuncha.triage.models import Disposition, DispositionKind, Triage
 from xuncha.triage.selectors import QueueFilters, disposition_get, groups_for, queue, queue_rows
 from xuncha.triage.services import disposition_decide, disposition_propose, labels_confirm, triage_for
 
 from .intake import ErrorsOut, SubjectOut
 from .intake import router as intake_router
+from .schemas import enum_of, range_of
 
 TAGS = ["研判处置"]
 router = Router(tags=TAGS)
@@ -43,21 +44,27 @@ FILTER_NAMES = {
 # --- schemas ----------------------------------------------------------------------------------------
 
 
+def _choice(name: str, default: str, description: str) -> Any:
+    """A queue filter, documented with the values it takes ("" = no filter); a wrong value is a 400 naming it."""
+    values = QueueFilters.allowed_values(name) or []
+    return Field(default, description=description, json_schema_extra=enum_of(["", *values] if default == "" else values))
+
+
 class QueueQuery(Schema):
     q: str = Field("", description="全文检索（中文按双字切分，可多个词，空格分隔）")
-    discipline: str = Field("", description="违反纪律代码：political、organizational、integrity、mass、work、life")
-    focus: str = Field("", description="聚焦领域代码：policy、corruption、party_building、rectification")
-    status: str = Field("", description="状态：registered、accepted、referred、transferred、filed、closed")
-    channel: str = Field("", description="渠道类型，如 phone、email、post、letterbox、visit、online")
-    scope: str = Field("", description="受理范围：pending、in、out、out_of_window")
-    window: str = Field("", description="受理期：in 期内、out 期外")
-    real_name: str = Field("", description="yes 实名、no 匿名")
-    category: str = Field("", description="被反映人类别：leadership、subordinate_head、key_post、other、unsure")
+    discipline: str = _choice("discipline", "", "违反纪律代码：political、organizational、integrity、mass、work、life")
+    focus: str = _choice("focus", "", "聚焦领域代码：policy、corruption、party_building、rectification")
+    status: str = _choice("status", "", "状态：registered、accepted、referred、transferred、filed、closed")
+    channel: str = _choice("channel", "", "渠道类型，如 phone、email、post、letterbox、visit、online")
+    scope: str = _choice("scope", "", "受理范围：pending、in、out、out_of_window")
+    window: str = _choice("window", "", "受理期：in 期内、out 期外")
+    real_name: str = _choice("real_name", "", "yes 实名、no 匿名")
+    category: str = _choice("category", "", "被反映人类别：leadership、subordinate_head、key_post、other、unsure")
     group: str = Field("", description="重复组号，或 any（属于任一重复组）")
-    pending: str = Field("", description="yes：有待审批的处置意见")
-    sort: str = Field("new", description="new 最新在前、old 最早在前、number、-number")
-    page: int = Field(1, description="页码，从 1 开始")
-    page_size: int = Field(50, description=f"每页件数，1 到 {MAX_PAGE_SIZE}")
+    pending: str = _choice("pending", "", "yes：有待审批的处置意见")
+    sort: str = _choice("sort", "new", "new 最新在前、old 最早在前、number、-number")
+    page: int = Field(1, description="页码，从 1 开始", json_schema_extra=range_of(1, MAX_PAGE))
+    page_size: int = Field(50, description=f"每页件数，1 到 {MAX_PAGE_SIZE}", json_schema_extra=range_of(1, MAX_PAGE_SIZE))
 
 
 class QueueItemOut(Schema):
@@ -120,7 +127,8 @@ class BodyOut(Schema):
 
 
 class DispositionIn(Schema):
-    kind: str = Field(..., description="accept 受理、refer 转办、transfer 移交、file 存查、close 了结")
+    kind: str = Field(..., json_schema_extra=enum_of(DispositionKind.values), description=(
+        "accept 受理、refer 转办、transfer 移交、file 存查、close 了结"))
     reason: str = ""
     body_id: int | None = Field(None, description="接收单位编号（转办、移交时必填，见 /receiving-bodies）")
     approve: bool = Field(False, description="组长、副组长直接批准")

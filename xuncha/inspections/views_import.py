@@ -29,6 +29,30 @@ ITEM_FIELDS = ("round", "kind", "team", "targets", "start_date", "working_days",
                "intake_start", "intake_end", "postmark_counts", "scope")
 
 
+# Which field a parser warning is about (its first words); the rest go to the channels or the whole text.
+_WARNING_FIELDS = (
+    ("未找到巡察开始日期", "start_date"), ("进驻日期为区间", "start_date"), ("“即日起”", "start_date"),
+    ("巡察时间按“同期”", "start_date"), ("结束日期系根据", "end_date"), ("未能确定结束日期", "end_date"),
+    ("未能确定信访受理截止日期", "intake_end"), ("未找到巡察组", "team"), ("未找到被巡察党组织", "targets"),
+    ("未找到受理范围", "scope"),
+)
+# Fields shown empty with a note when the parser found nothing (nothing is guessed).
+_NOTE_WHEN_EMPTY = ("round", "kind", "team", "targets", "start_date", "end_date", "intake_start", "intake_end", "scope")
+
+
+def _field_warnings(insp: dict[str, Any], own: list[str]) -> dict[str, list[str]]:
+    """{field name: warnings to show next to it} for one inspection."""
+    out: dict[str, list[str]] = {}
+    for warning in own:
+        field = next((f for start, f in _WARNING_FIELDS if warning.startswith(start)), None)
+        if field:
+            out.setdefault(field, []).append(warning)
+    for field in _NOTE_WHEN_EMPTY:
+        if not insp.get(field) and field not in out and insp:
+            out[field] = ["原文中未找到，请据实填写或留空"]
+    return out
+
+
 def _item_initial(insp: dict[str, Any]) -> dict[str, Any]:
     initial = {k: insp.get(k) for k in ITEM_FIELDS if insp.get(k) is not None}
     initial["targets"] = "\n".join(insp.get("targets") or [])
@@ -51,10 +75,15 @@ def _blocks(parsed: dict[str, Any], data: QueryDict | None, count: int) -> list[
         form = ImportItemForm(data, prefix=f"i{n}", initial=_item_initial(insp))
         formset = ImportChannelFormSet(data, prefix=f"i{n}-ch", initial=[_channel_initial(c) for c in channels])
         sources = insp.get("sources", {})
-        rows = [(field, sources.get(field.name, "")) for field in form if field.name != "include"]
+        own = parsed.get("inspection_warnings") or []
+        notes = _field_warnings(insp if "sources" in insp else {}, own[n] if n < len(own) else [])
+        rows = [(field, sources.get(field.name, ""), notes.get(field.name, [])) for field in form
+                if field.name != "include"]
         channel_rows = [(f, channels[i].get("source", "") if i < len(channels) else "") for i, f in enumerate(formset.forms)]
+        channel_notes = [w for w in (own[n] if n < len(own) else []) if w.startswith(("未找到受理", "受理时间未注明"))
+                         and w != "未找到受理范围"]
         blocks.append({"n": n, "form": form, "formset": formset, "rows": rows, "channel_rows": channel_rows,
-                       "supervision_phones": insp.get("supervision_phones") or []})
+                       "channel_notes": channel_notes, "supervision_phones": insp.get("supervision_phones") or []})
     return blocks
 
 

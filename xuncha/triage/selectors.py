@@ -70,14 +70,20 @@ class QueueFilters:
         values = {f: str(params.get(f, "")).strip()[:100] for f in cls.__dataclass_fields__}
         return cls(**values)
 
-    def is_valid_value(self, name: str) -> bool:
-        value = getattr(self, name)
+    @staticmethod
+    def allowed_values(name: str) -> list[str] | None:
+        """The values a filter takes (None: free text or a number); the API documents them as enums."""
         allowed: dict[str, Any] = {
             "status": ReportStatus.values, "channel": ChannelKind.values, "discipline": DISCIPLINE_BITS,
             "focus": FOCUS_BITS, "category": SubjectCategory.values, "scope": Scope.values, "window": ("in", "out"),
             "real_name": ("yes", "no"), "pending": ("yes",), "sort": SORTS,
         }
-        return not value or name not in allowed or value in allowed[name]
+        return list(allowed[name]) if name in allowed else None
+
+    def is_valid_value(self, name: str) -> bool:
+        value = getattr(self, name)
+        allowed = self.allowed_values(name)
+        return not value or allowed is None or value in allowed
 
 
 def queue(*, user: User, inspection: Inspection, filters: QueueFilters) -> QuerySet[Report]:

@@ -55,9 +55,9 @@ def test_the_token_endpoint_honours_the_lock_out(demo: dict[str, Any], settings:
     assert not ApiToken.objects.exists()
 
 
-def test_a_malformed_token_request_is_422_in_chinese(demo: dict[str, Any]) -> None:
+def test_a_malformed_token_request_is_400_in_chinese(demo: dict[str, Any]) -> None:
     response = Client().post(TOKEN_URL, {"username": "leader"}, content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["detail"].startswith("请求参数有误：")
     assert "password" in response.json()["detail"]
 

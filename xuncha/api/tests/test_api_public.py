@@ -231,8 +231,8 @@ def test_receipt_lookups_are_rate_limited(demo: dict[str, Any], settings: Any) -
     assert response.status_code == 429 and "查询过于频繁" in response.json()["detail"] and int(response["Retry-After"]) > 0
 
 
-def test_openapi_documents_the_public_endpoints(demo: dict[str, Any]) -> None:
-    spec = Client().get("/api/v1/openapi.json").json()
+def test_openapi_documents_the_public_endpoints(clients: dict[str, Client]) -> None:
+    spec = clients["office"].get("/api/v1/openapi.json").json()
     post = spec["paths"]["/api/v1/public/inspections/{inspection_id}/reports"]["post"]
     assert {"201", "400", "403", "404", "410", "429"} <= set(post["responses"])
     assert "本次巡察信访受理期已于YYYY年M月D日结束" in post["description"] and "常设渠道反映" in post["description"]

@@ -199,6 +199,6 @@ def test_sign_off_and_return_checks(api: Api, ledger: dict) -> None:
         "只有报送为“已完成”或“长期坚持”的事项可以销号，该事项目前为“未启动”。", "该事项尚无佐证材料，不能销号。"]
     r = api.post("office", f"/api/v1/ledger-items/{ledger['long_term'].pk}/return", {"reason": " "})
     assert r.status_code == 400 and r.json()["detail"] == "退回时请写明原因。"
-    assert api.post("office", f"/api/v1/ledger-items/{late}/return", {}).status_code == 422
+    assert api.post("office", f"/api/v1/ledger-items/{late}/return", {}).status_code == 400
     assert api.post("office", "/api/v1/ledger-items/999999/sign-off").status_code == 404
     assert Evidence.objects.count() == 1

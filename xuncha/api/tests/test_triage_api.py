@@ -352,10 +352,10 @@ def test_a_second_proposal_waits_for_the_first(api: Api, register: Any) -> None:
     assert r.status_code == 400 and "待审批" in r.json()["detail"]
 
 
-def test_a_malformed_body_is_422_in_chinese(api: Api, register: Any) -> None:
+def test_a_malformed_body_is_400_in_chinese(api: Api, register: Any) -> None:
     report = register(CANTEEN)
     r = api.send("post", "member", f"/api/v1/reports/{report.pk}/disposition", {"reason": "缺少处置方式"})
-    assert r.status_code == 422 and r.json()["detail"].startswith("请求参数有误")
+    assert r.status_code == 400 and r.json()["detail"].startswith("请求参数有误")
 
 
 # --- receiving bodies -----------------------------------------------------------------------------

@@ -9,7 +9,8 @@
                       "channels": [{"kind", "value", "postcode", "location", "hours", "source"}],
                       "scope", "postmark_counts", "holiday_calls_paused",
                       "supervision_phones", "sources"}],
-     "warnings": [str]}
+     "warnings": [str],
+     "inspection_warnings": [[str]]}  # the warnings of each inspection, in the order of "inspections"
 """
 
 from .clean import clean_text

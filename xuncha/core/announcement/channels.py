@@ -105,6 +105,18 @@ def _phone_kinds(text: str, sentence: Span, pos: int) -> list[str]:
     return kinds
 
 
+def _column_kinds(text: str, pos: int) -> list[str]:
+    """A number in a table row under a header row naming "联系电话" (no blank line between)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if "，" not in text[line_start:pos]:
+        return []
+    block_start = text.rfind("\n\n", 0, line_start)
+    for header in reversed(text[block_start + 1 if block_start >= 0 else 0 : line_start].split("\n")[-8:]):
+        if "，" in header and re.search(r"电话|手机", header) and not re.search(r"\d{5,}", header):
+            return ["phone"]
+    return []
+
+
 def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for m in _PHONE.finditer(text):
         sentence = sentence_at(sents, m.start())
@@ -113,7 +125,7 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
         if phone is None:
             continue
         supervising = bool(_SUPERVISION_CLAUSE.search(clause) or _SUPERVISION_SENTENCE.search(sentence.text))
-        kinds = _phone_kinds(text, sentence, m.start())
+        kinds = _phone_kinds(text, sentence, m.start()) or _column_kinds(text, m.start())
         if not kinds:
             continue
         if "-" not in phone and len(phone) < 11:
@@ -126,8 +138,13 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
             continue
         if "sms" in kinds and not re.fullmatch(r"1\d{10}", phone):
             kinds = [k for k in kinds if k != "sms"] or ["phone"]
-        if kinds == ["phone"] and re.match(r"^\s*\((?:可|也可|亦可)?(?:接收|发送?|收)短信", text[m.end() :]):
+        after = text[m.end() : m.end() + 24]
+        if kinds == ["phone"] and re.match(r"^\s*[(，,]\s*(?:可|也可|亦可)?(?:接听和|接听及|接听、)?(?:接收|发送?|收)短信", after):
             kinds = ["phone", "sms"]
+        near = text[max(sentence.start, m.start() - 16) : m.start()]
+        sms_number = re.search(r"(?:接收|收|发送?)短信(?:的|用)?(?:手机)?(?:号码|号)[：:为是]?\s*$", near)
+        if re.fullmatch(r"1\d{10}", phone) and (sms_number or re.match(r"^\s*[(，,]\s*(?:只|仅)(?:接受|接收|收)短信", after)):
+            kinds = ["sms"]  # "手机(18615176771，只收短信)"
         for kind in kinds:
             scan.channels.append(Channel(kind, phone, m.start(), m.end(), sentence.text))
 
@@ -150,12 +167,17 @@ def _emails(text: str, sents: list[Span], scan: ChannelScan) -> None:
 
 
 def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    covered = 0
     for m in _POST_KEY.finditer(text):
+        if m.start() < covered:
+            continue  # "通信地址：…B30071邮政专用信箱区委专项巡察一组收": the key inside an address
         rest = text[m.end() :]
         end = _POST_END.search(rest)
         assert end is not None
         address = rest[: end.start()].strip()
         address = re.sub(r"^(?:寄至|寄到|至|到)", "", address)
+        if re.match(r"^[、和及]|^以及", address):
+            continue  # "设专门邮政信箱、电子信箱和…": a list of channel names, no address
         if len(address) < 4 or not re.search(r"[省市县区镇乡路街号室楼信箱院]", address):
             continue
         start = m.end() + rest.index(address)
@@ -170,6 +192,7 @@ def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
         scan.channels.append(
             Channel("post", address, start, start + len(address), sentence_at(sents, start).text, postcode=postcode)
         )
+        covered = start + len(address)
 
 
 # --- letterboxes and visit rooms ---------------------------------------------------------------
@@ -189,10 +212,18 @@ _LB_AFTER = re.compile(
     rf"(?P<locs2>[^。；，\n]{{2,160}})"
 )
 _VISIT = re.compile(
-    r"(?:(?:来访接待室|接待室|来访接待地点|接待来访地点|来访地点|接待地点|来访地址|接待地址)"
+    r"(?:(?:来访接待室|接待室|来访接待地点|信访接待地点|接待来访地点|来访地点|接访地点|来访接待点|接待地点|来访地址|接待地址)"
     r"(?:[，,]?(?:设在|设于|位于)|地址|在)?[：:为]?"
     r"|(?:来访接待|接待来访|来访)[：:](?:地点|地址)?[：:为]?)(?P<loc>[^，。；\n]{2,80})"
     r"|在(?P<loc2>[^。；：，\n]{2,60}?)(?:设立|设置|设有|开设)了?(?:专门的)?(?:来访)?接待室"
+)
+# "办公地点设在市委办公室202、213办公室", "来访受理：…", "在区人大设有举报信箱和信访接待室",
+# "行政楼409室设置了群众来访接待点".
+_VISIT_MORE = re.compile(
+    r"(?:巡[察视]组)?(?:办公地点|驻地)(?:设在|设于|位于|在|为)[：:]?(?P<loc>[^，。；\n]{2,60})"
+    r"|来访受理[：:](?P<loc2>[^，。；\n]{2,80})"
+    r"|在(?P<loc3>[^。；：，\n]{2,40}?)(?:设立|设置|设有|开设)了?[^。，；\n]{1,8}?(?:信访|来访)接待(?:室|点|窗口)"
+    r"|(?<=[，。；\n])(?P<loc4>[^。；：，、\n在]{2,40}?)(?:设立|设置|设有|开设)了?(?:群众)?(?:来访|信访)接待(?:室|点)"
 )
 _PLACE_END = re.compile(
     r"(?:楼|层|厅|口|室|处|旁|栏|门|道|廊|侧|前|内|外|边|中心|站|点|馆|堂|梯|间|所|院|局|部|会)$"
@@ -203,15 +234,17 @@ _FLOOR = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)(?:楼|层)")
 def _split_locations(locs: str) -> list[str]:
     parts: list[str] = []
     for piece in locs.split("、"):
-        # "A一楼大厅和B二楼": split on 和/及 only after a complete place ("住房和城乡建设局" stays).
-        while True:
+        # "A一楼大厅和B二楼": split on 和/及 only after a complete place ("住房和城乡建设局" stays),
+        # never in "A和B之间".
+        while not piece.endswith("之间"):
             m = re.search(r"以及|和|及", piece)
             if not m or not _PLACE_END.search(piece[: m.start()]):
                 break
             parts.append(piece[: m.start()])
             piece = piece[m.end() :]
         parts.append(piece)
-    parts = [p.strip(" ，,") for p in parts]
+    parts = [re.sub(r"(?:等)?(?:\d+|[一二三四五六七八九十]+)个(?:地方|地点|位置)$|^\d{1,2}[.、．]", "", p.strip(" ，,"))
+             for p in parts]
     parts = [re.sub(r"^(?:同时在|在|于)", "", p) for p in parts if p]
     return _distribute_suffix(_distribute_prefix([p for p in parts if len(p) >= 2]))
 
@@ -260,13 +293,20 @@ def _distribute_prefix(items: list[str]) -> list[str]:
     return out
 
 
+_NEXT_NUMBERED = re.compile(r"[；;，,\s]*\d{1,2}[.、．](?P<loc>[^。；;，,\n]{2,60})")
+
+
 def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for pattern in (_LB_BEFORE, _LB_AFTER):
         for m in pattern.finditer(text):
             group = next(g for g in ("locs", "each", "locs2") if m.groupdict().get(g))
             raw = m.group(group)
             locations = _split_locations(raw.rstrip("等"))
-            if group == "locs2" and not all(_PLACE_END.search(x) or _SPOT_END.search(x) for x in locations):
+            if re.search(r"、[^、]+等[^、\d]{1,8}(?:场所|地方|地点|位置|处)$", raw):
+                locations = [raw]  # "设在A、B、C等办公场所": the sentence's places as one location
+            bare = [re.sub(r"\([^)]*\)$", "", x) for x in locations]  # "西门大街156号(区医院南门)"
+            if group == "locs2" and not all(_PLACE_END.search(x) or _SPOT_END.search(x) or re.search(r"\d+号$", x)
+                                            for x in bare):
                 continue  # "意见箱：…" that is not followed by places
             count_text = m.groupdict().get("count")
             if count_text:
@@ -275,11 +315,18 @@ def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
                     scan.warnings.append(f"联系信箱数量（{count_text}处）与列出的地点数（{len(locations)}）不一致")
             pos = m.start(group)
             source = sentence_at(sents, pos).text
+            end = pos + len(raw)
+            # "意见箱设置地点：1.甲；2.乙；3.丙": the numbered places that follow
+            if re.match(r"\s*\d{1,2}[.、．]", text[pos : pos + 4]):
+                while more := _NEXT_NUMBERED.match(text, end):
+                    locations.append(more.group("loc").strip())
+                    end = more.end()
             for location in locations:
-                scan.channels.append(Channel("letterbox", None, pos, pos + len(raw), source, location=location))
+                scan.channels.append(Channel("letterbox", None, pos, end, source, location=location))
 
 
 def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    _more_visits(text, sents, scan)
     for m in _VISIT.finditer(text):
         group = "loc" if m.group("loc") else "loc2"
         location = re.sub(r"^(?:设在|设于|位于|在)", "", m.group(group)).strip()
@@ -289,6 +336,19 @@ def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
         pos = m.start(group)
         scan.channels.append(Channel("visit", None, pos, pos + len(location), sentence_at(sents, pos).text,
                                      location=location))
+
+
+def _more_visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    taken = {(c.start, c.location) for c in scan.channels if c.kind == "visit"}
+    for m in _VISIT_MORE.finditer(text):
+        group = next(g for g in ("loc", "loc2", "loc3", "loc4") if m.group(g))
+        location = m.group(group).strip()
+        if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天|各|巡察组|巡视组)", location):
+            continue
+        pos = m.start(group)
+        if (pos, location) not in taken and not any(c.kind == "visit" and c.start == pos for c in scan.channels):
+            scan.channels.append(Channel("visit", None, pos, pos + len(location), sentence_at(sents, pos).text,
+                                         location=location))
 
 
 # --- online -------------------------------------------------------------------------------------
@@ -317,6 +377,10 @@ def _online(text: str, sents: list[Span], scan: ChannelScan) -> None:
         scan.channels.append(Channel("online", value, pos, pos + len(hit.group(0)), sentence.text))
 
 
+# A news site's own tip-off lines ("爆料热线：…  电邮：news@…") are not the inspection's channels.
+_SITE_CHROME = re.compile(r"爆料|投稿邮箱|新闻热线|版权所有|联系我们")
+
+
 def find_channels(text: str, sents: list[Span]) -> ChannelScan:
     scan = ChannelScan()
     _phones(text, sents, scan)
@@ -325,19 +389,36 @@ def find_channels(text: str, sents: list[Span]) -> ChannelScan:
     _letterboxes(text, sents, scan)
     _visits(text, sents, scan)
     _online(text, sents, scan)
+    scan.channels = [c for c in scan.channels if not _SITE_CHROME.search(_line_at(text, c.start))]
+    # "在区人民来访接待室大门北侧、…设置举报信箱": a place named inside a letterbox location is no visit point.
+    boxes = [c for c in scan.channels if c.kind == "letterbox"]
+    scan.channels = [c for c in scan.channels
+                     if c.kind != "visit" or not any(b.start < c.start < b.end for b in boxes)]
     scan.channels.sort(key=lambda c: c.start)
     return scan
+
+
+def _line_at(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : len(text) if end < 0 else end]
 
 
 # --- hours ------------------------------------------------------------------------------------
 
 _HOURS_PHONE = re.compile(r"来电|电话|热线|接听")
-_HOURS_VISIT = re.compile(r"来访|接待|走访|面谈")
+_HOURS_VISIT = re.compile(r"来访|接待|接访|走访|面谈")
+
+
+def default_days(group: HoursGroup) -> str:
+    """Days of hours that do not say: office hours around a lunch break ("上午8:30-12:00，下午2:30-5:30")
+    are taken as workdays, one span ("8:00-18:00") as every day. The import warns either way."""
+    return "workdays" if len(group.ranges) > 1 else "everyday"
 
 
 def attach_hours(text: str, sents: list[Span], channels: list[Channel], group: HoursGroup) -> list[Channel]:
     """Attach an hours group to the channels it belongs to; return them."""
-    ranges = [{"days": group.days or "workdays", "start": s, "end": e} for s, e in group.ranges]
+    ranges = [{"days": group.days or default_days(group), "start": s, "end": e} for s, e in group.ranges]
     targets = _hours_targets(text, sents, channels, group)
     for channel in targets:
         for r in ranges:
@@ -367,12 +448,18 @@ def _hours_targets(text: str, sents: list[Span], channels: list[Channel], group:
     if paren >= 0 and ")" not in text[paren : group.start]:
         for k, channel in enumerate(timed):
             if channel.end <= paren and not text[channel.end : paren].strip():
-                return _joined_run(text, timed, k)
+                run = _joined_run(text, timed, k)
+                said = text[clause_start(text, group.start, paren, "，,；") : group.start]
+                if _HOURS_PHONE.search(said) and "短信" not in said:  # "(可接收短信，接听时间为…)"
+                    run = [c for c in run if c.kind != "sms"] or run
+                return run
     sentence = sentence_at(sents, group.start)
     clause = text[clause_start(text, group.start, sentence.start, "，。；\n") : group.start]
     kinds = set()
     if _HOURS_PHONE.search(clause):
         kinds.add("phone")
+    if "短信" in clause:  # "接听和收短信时间为…"
+        kinds.add("sms")
     if _HOURS_VISIT.search(clause):
         kinds.add("visit")
     if kinds:

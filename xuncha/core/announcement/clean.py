@@ -70,7 +70,7 @@ _DIGIT_DASH = re.compile(rf"(?<=\d)[ \t]*[{_DASHES}]{{1,2}}[ \t]*(?=\d)")
 _TIME_DASH = re.compile(
     rf"(?<=[\d分点时])[ \t]*[{_DASHES}]{{1,2}}[ \t]*(?=(?:上午|下午|中午|晚上)?\d{{1,2}}(?::\d{{2}}|[时点]))"
 )
-_FULLWIDTH_COLON_TIME = re.compile(r"(?<=\d)\s*：\s*(?=\d)")
+_FULLWIDTH_COLON_TIME = re.compile(r"(?<=\d)\s*[：∶]\s*(?=\d)")  # also the ratio sign: "8∶00"
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t]+|[ \t]+(?=[{_CJK}{_CJK_PUNCT}])")
@@ -163,8 +163,19 @@ _RULE_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?
 _TAB_CELL = re.compile(r"(?<=[^\s，,：:])[ \t]*\t[ \t]*(?=[^\s，,])")
 
 
+# Cells set apart by wide runs of spaces ("县委第一巡察组　　县财政局党组　　0771-1111111"): two or
+# more such gaps inside one line make it a table row.
+_SPACE_GAP = re.compile(r"(?<=\S)(?:[ \t]*\u3000[ \t\u3000]*\u3000|[ \t]*\u3000[ \t]{2,}|[ ]{3,})[ \t\u3000]*(?=\S)")
+
+
+def _gap_row(line: str) -> str:
+    return _SPACE_GAP.sub("，", line) if len(_SPACE_GAP.findall(line.strip())) >= 2 else line
+
+
 def _table_cells(text: str) -> str:
-    """Table cells ("…\t…", "| … | … |") are separated by "，" as rows of a .docx table are."""
+    """Table cells ("…\t…", "| … | … |", wide runs of spaces) are separated by "，" as rows of a .docx
+    table are."""
+    text = "\n".join(_gap_row(line) for line in text.split("\n"))
     text = _RULE_ROW.sub("", text)
     text = _PIPE_ROW.sub(lambda m: "，".join(c.strip() for c in m.group(1).split("|")), text)
     return _TAB_CELL.sub("，", text)

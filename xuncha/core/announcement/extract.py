@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .channels import Channel, ChannelScan, attach_hours, find_channels
+from .channels import Channel, ChannelScan, attach_hours, default_days, find_channels
 from .clean import clean_text
 from .dates import AddWorkingDays, DateMention, Duration, default_add_working_days, find_dates, find_durations
 from .hours import find_hours
 from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
+from .tables import team_records
+from .targets import generic_teams_only, kind_after, listed_targets, with_place
 from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
 
 __all__ = ["parse_announcement"]
@@ -32,8 +34,13 @@ _END_AFTER = re.compile(r"^\s*(?:止|结束|截止)")
 _ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,16}?(?:正式)?进驻")
 _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
-    r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
+    r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。\n]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
 )
+_DATE_GLITCH = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}年(?:\d{3,}日|\d{3,}月|\d{1,2}月\d{3,}日)|(?<![\d年])(?:1[3-9]|[2-9]\d)月\d{1,2}日"
+    r"|(?<!\d)\d{1,2}月(?:3[2-9]|[4-9]\d)日"
+)
+_SCOPE_ANY = re.compile(r"主要受理(?:反映)?[^。]{4,}?(?:来信|来电|来访|举报|反映|问题)[^。]*。?")
 _POSTMARK = re.compile(r"以(?:当地)?(?:寄出)?邮戳(?:时间|日期)?为准")
 _HOLIDAY = re.compile(
     r"节假日[^。，；]{0,8}(?:不|暂停|停止)(?:受理|接听|接待|值班)|(?:法定)?节(?:假日)?(?:假日)?除外|节假日(?:期间)?休息"
@@ -154,7 +161,9 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         if re.search(r"即日起?(?:至|到)$", before):
             record("intake_start" if intake else "start", ctx.published, d.start)
             record("intake_end" if intake else "end", value, d.start)
-        elif intake and (re.search(r"截至|截止|止$", context) or _END_AFTER.match(after)):
+        elif (intake and (re.search(r"截至|截止|止$", context) or _END_AFTER.match(after))) or (
+            after.startswith("前") and _INTAKE_WORDS.search(after[:24] + context)  # "可在5月31日前来信反映"
+        ):
             record("intake_end", value, d.start)
         elif _END_AFTER.match(after) or re.search(r"(?:工作|巡[察视])(?:至|到)$", before):
             record("end", value, d.start)
@@ -237,12 +246,29 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
             targets.append(target)
             target_sentences.append(_sentence_of(ctx, pos))
             target_clauses.append(_own_part_of_sentence(ctx, pos))
+    listed_kinds: list[str | None] = []
+    if not targets:  # "对A、B、C等3个单位开展常规巡察": an enumeration the team is not named with
+        for listed in listed_targets(text):
+            if _applies(ctx, listed.start, index) and (listed.name, listed.kind) not in zip(targets, listed_kinds, strict=True):
+                targets.append(listed.name)
+                listed_kinds.append(listed.kind)
+                target_sentences.append(_sentence_of(ctx, listed.start))
+                target_clauses.append(_own_part_of_sentence(ctx, listed.start))
+    elif team:  # "…组对A开展常规巡察，对B、C等开展专项巡察": more targets in the team's sentence, another kind
+        _more_in_sentence(ctx, index, targets, listed_kinds, target_sentences, target_clauses)
+    targets = with_place(targets)  # "西天尾镇洞湖村、澄渚村": the second village is in the same town
     if target_sentences:
         sources["targets"] = target_sentences[0]
 
-    kind_texts = [team.name] if team else []
-    kind_texts += target_clauses + ([round_name] if round_name else []) + [own]
+    # The kind said with the targets first: "提级巡察组…开展专项巡察" is special (the team's name does
+    # not change what it does; real corpus rule 2).
+    clauses = [_without_team(c, team) for c in target_clauses]
+    kind_texts = clauses + ([team.name] if team else []) + ([round_name] if round_name else []) + [own]
     kind = kind_of(kind_texts)
+    if kind and kind[1] in clauses:
+        kind = (kind[0], target_clauses[clauses.index(kind[1])])
+    if listed_kinds and listed_kinds[0] is not None:
+        kind = (listed_kinds[0], target_clauses[0])
     if kind:
         by_clause = dict(zip(target_clauses, target_sentences, strict=True))
         sources["kind"] = by_clause.get(kind[1], kind[1]) if kind[1] is not own else _kind_sentence(ctx, index, kind[0])
@@ -268,8 +294,12 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     if end is None:
         warnings.append("未能确定结束日期")
 
-    intake_start = period.intake_start[0] if period.intake_start else start
-    intake_end = period.intake_end[0] if period.intake_end else end
+    channels = _channels_for(ctx, scan, index)
+    # Without any channel and without an intake date of its own, an announcement (often a news
+    # report) says nothing about accepting reports: the intake period stays empty.
+    silent = not channels and not period.intake_start and not period.intake_end
+    intake_start = period.intake_start[0] if period.intake_start else (None if silent else start)
+    intake_end = period.intake_end[0] if period.intake_end else (None if silent else end)
     if period.intake_start:
         sources["intake_start"] = period.intake_start[1]
     if period.intake_end:
@@ -277,13 +307,15 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     if intake_end is None:
         warnings.append("未能确定信访受理截止日期")
 
-    channels = _channels_for(ctx, scan, index)
     timed = [c for c in channels if c.kind in ("phone", "visit", "sms")]
     for group in find_hours(text):
         if not _applies(ctx, group.start, index):
             continue
         if attach_hours(text, ctx.sents, timed, group) and group.days is None:
-            warnings.append("受理时间未注明适用于工作日还是每天，按工作日处理")
+            treated = "工作日" if default_days(group) == "workdays" else "每天"
+            warning = f"受理时间未注明适用于工作日还是每天，按{treated}处理"
+            if warning not in warnings:
+                warnings.append(warning)
     if not channels:
         warnings.append("未找到受理渠道")
     elif any(c.kind == "phone" for c in channels) and not any(c.hours for c in channels):
@@ -296,10 +328,14 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
             sources.setdefault("supervision_phones", sentence)
 
     scope = None
-    for m in _SCOPE.finditer(text):
-        if _applies(ctx, m.start(), index):
-            scope = m.group(0)
-            sources["scope"] = _sentence_of(ctx, m.start())
+    for pattern in (_SCOPE, _SCOPE_ANY):  # the second: "主要受理反映巡察对象的来信来电来访"
+        for m in pattern.finditer(text):
+            if _applies(ctx, m.start(), index):
+                scope = m.group(0)
+                # The sentence, without a heading run into it ("信访受理范围：根据…").
+                sources["scope"] = re.sub(r"^[\u4e00-\u9fff]{0,6}范围[：:]", "", _sentence_of(ctx, m.start()))
+                break
+        if scope:
             break
     postmark = _flag(ctx, index, _POSTMARK, sources, "postmark_counts")
     holiday = _flag(ctx, index, _HOLIDAY, sources, "holiday_calls_paused", r"电话|来电|接听|热线")
@@ -327,7 +363,32 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
         "holiday_calls_paused": holiday,
         "supervision_phones": supervision,
         "sources": sources,
+        "_kinds": listed_kinds,
     }, warnings
+
+
+def _without_team(clause: str, team: Team | None) -> str:
+    for mention in team.mentions if team else []:
+        clause = clause.replace(mention.text, "")
+    return clause
+
+
+def _more_in_sentence(ctx: _Ctx, index: int, targets: list[str], kinds: list[str | None],
+                      sentences_: list[str], clauses: list[str]) -> None:
+    extra = [t for t in listed_targets(ctx.text) if _applies(ctx, t.start, index) and t.name not in targets
+             and _sentence_of(ctx, t.start) in sentences_ and t.kind is not None]
+    own: list[str | None] = []
+    for target, sentence in zip(targets, sentences_, strict=True):
+        at = ctx.text.find(target, ctx.text.find(sentence))
+        own.append(kind_after(ctx.text, at + len(target)) if at >= 0 else None)
+    if not extra or {t.kind for t in extra} <= set(own):
+        return  # nothing more, or only more of the same kind
+    kinds.extend(own)
+    for t in extra:
+        targets.append(t.name)
+        kinds.append(t.kind)
+        sentences_.append(_sentence_of(ctx, t.start))
+        clauses.append(_own_part_of_sentence(ctx, t.start))
 
 
 def _own_part_of_sentence(ctx: _Ctx, pos: int) -> str:
@@ -378,6 +439,51 @@ def _inherit_period(inspection: dict[str, Any], previous: dict[str, Any],
     return inspection, warnings
 
 
+def _by_kind(inspection: dict[str, Any]) -> list[dict[str, Any]]:
+    """Targets of one enumeration with different kinds ("对A开展常规巡察，对B开展巡察“回头看”")
+    become one inspection per kind."""
+    kinds: list[str | None] = inspection.pop("_kinds")
+    if len({k for k in kinds if k}) < 2:
+        return [inspection]
+    groups: dict[str | None, list[str]] = {}
+    for target, kind in zip(inspection["targets"], kinds, strict=True):
+        groups.setdefault(kind, []).append(target)
+    return [{**inspection, "kind": kind, "targets": names, "sources": dict(inspection["sources"])}
+            for kind, names in groups.items()]
+
+
+_MISSING = {"start_date": "未找到巡察开始日期", "end_date": "未能确定结束日期", "intake_end": "未能确定信访受理截止日期"}
+
+
+def _pair_respectively(ctx: _Ctx, teams: list[Team], inspections: list[dict[str, Any]]) -> list[tuple[int, set[str]]]:
+    """"第一巡察组、第二巡察组分别于3月6日进驻甲局党组、乙局党组": the k-th team takes the k-th target."""
+    if len(teams) < 2 or len(inspections) != len(teams):
+        return []
+    for holder, inspection in enumerate(inspections):
+        names = inspection["targets"]
+        sentence = sentence_at(ctx.sents, teams[holder].mentions[0].start)
+        if len(names) < 2 or "分别" not in sentence.text:
+            continue
+        order = sorted({i for i, t in enumerate(teams) for m in t.mentions
+                        if sentence.start <= m.start < sentence.end})
+        if len(order) != len(names) or any(inspections[i]["targets"] for i in order if i != holder):
+            continue
+        paired: list[tuple[int, set[str]]] = []
+        for k, i in enumerate(order):
+            other = inspections[i]
+            other["targets"] = [names[k]]
+            filled = set()
+            for name in ("kind", *_PERIOD_FIELDS):
+                if other[name] is None and inspection[name] is not None:
+                    other[name] = inspection[name]
+                    filled.add(name)
+                    if name in inspection["sources"]:
+                        other["sources"][name] = inspection["sources"][name]
+            paired.append((i, filled))
+        return paired
+    return []
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -389,7 +495,7 @@ def parse_announcement(
     add_working_days: AddWorkingDays | None = None,
 ) -> dict[str, Any]:
     """Extract the inspections an announcement publishes (see the package docstring for the shape)."""
-    clean = clean_text(text)
+    clean = clean_text(team_records(text))
     sents = sentences(clean) or [Span(0, 0, "")]
     dates = find_dates(clean)
     warnings: list[str] = []
@@ -398,20 +504,32 @@ def parse_announcement(
         published, year = _publication(clean, sents, dates)
     if year is None:
         warnings.append("文中未注明年份，无法确定日期")
+    for glitch in _DATE_GLITCH.finditer(clean):  # "2025年1021日": flagged, not guessed
+        warnings.append(f"日期“{glitch.group(0)}”有误，未采用，请核对原文")
     teams = find_teams(clean)
+    if teams and generic_teams_only(clean, any(t.key[0] is not None for t in teams)):
+        teams = []
     ctx = _Ctx(clean, sents, split_pieces(clean, teams), published, year,
                add_working_days or default_add_working_days)
     scan = find_channels(clean, sents)
     round_info = find_round(clean)
     inspections: list[dict[str, Any]] = []
+    per_inspection: list[list[str]] = []
     for index in range(max(1, len(teams))):
         inspection, own_warnings = _inspection(ctx, teams, index, scan, round_info)
         if inspections and inspection["start_date"] is None and _same_period(clean, teams[index]):
             inspection, own_warnings = _inherit_period(inspection, inspections[-1], own_warnings)
-        inspections.append(inspection)
+        split = _by_kind(inspection)
+        inspections.extend(split)
+        per_inspection.extend([list(own_warnings) for _ in split])
         prefix = f"{teams[index].name}：" if len(teams) > 1 else ""
         warnings.extend(prefix + w for w in own_warnings)
+    for i, filled in _pair_respectively(ctx, teams, inspections):
+        stale = {"未找到被巡察党组织"} | {w for f, w in _MISSING.items() if f in filled}
+        per_inspection[i] = [w for w in per_inspection[i] if w not in stale]
+        warnings = [w for w in warnings if w not in {f"{teams[i].name}：{x}" for x in stale}]
     for w in scan.warnings:
         if w not in warnings:
             warnings.append(w)
-    return {"clean_text": clean, "inspections": inspections, "warnings": warnings}
+    return {"clean_text": clean, "inspections": inspections, "warnings": warnings,
+            "inspection_warnings": per_inspection}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["HoursGroup", "find_hours"]
 
-_PERIOD = r"(?:上午|下午|中午|晚上|早上)"
+_PERIOD = r"(?:上午|下午|中午|晚上|早上|早晨|傍晚|早|晚)"
 _TIME = (
     r"(?<![\d.])(?P<h{n}>\d{{1,2}})"
     r"(?:(?P<c{n}>:)(?P<m{n}>\d{{2}})|(?P<t{n}>[时点])(?:(?P<mm{n}>\d{{1,2}})分?|(?P<half{n}>半))?)?"
@@ -33,7 +33,7 @@ def _to_hhmm(m: re.Match[str], n: int, period: str | None) -> str | None:
     hour = int(m.group(f"h{n}"))
     minute_text = m.group(f"m{n}") or m.group(f"mm{n}")
     minute = int(minute_text) if minute_text else (30 if m.group(f"half{n}") else 0)
-    afternoon = period in ("下午", "晚上") and hour < 12
+    afternoon = period in ("下午", "晚上", "傍晚", "晚") and hour < 12
     after_noon = period == "中午" and hour < 6  # "中午1点"
     if afternoon or after_noon:
         hour += 12
@@ -68,7 +68,7 @@ def find_hours(text: str) -> list[HoursGroup]:
             continue
         p1 = m.group("p1")
         p2 = m.group("p2") or p1
-        if p1 is None and p2 in ("下午", "晚上"):
+        if p1 is None and p2 in ("下午", "晚上", "傍晚", "晚"):
             p1 = None  # "8:30至下午5:30": only the end is afternoon
         start, end = _to_hhmm(m, 1, p1), _to_hhmm(m, 2, p2)
         if start is None or end is None or start >= end:

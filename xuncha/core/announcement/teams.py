@@ -12,18 +12,20 @@ __all__ = ["Team", "TeamMention", "drop_generic", "find_round", "find_targets", 
 
 _ORD = r"[一二三四五六七八九十\d]+"
 _TEAM_CORE = re.compile(
-    rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?巡(?P<sv>[察视])(?:工作)?(?P<ord2>{_ORD})?组(?!织)"
+    rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?(?:交叉)?巡(?P<sv>[察视])(?:工作)?(?P<ord2>{_ORD})?组(?!织)"
 )
 _COMMITTEE = (
     r"(?:省委|市委|州委|盟委|县委|区委|旗委|校党委|学校党委|医院党委|学院党委|大学党委|院党委|集团党委|公司党委"
-    r"|镇党委|乡党委|街道党工委|党委|党组)"
+    r"|镇党委|乡党委|街道党工委|自治区党委|党委|党组)"
 )
 _TEAM_PREFIX = re.compile(
     rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}(?:教育工委)?|{_COMMITTEE}(?:教育工委)?|教育工委)$"
 )
-_ROUND_CORE = re.compile(rf"第{_ORD}轮(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视]")
+_ROUND_CORE = re.compile(rf"第{_ORD}轮(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视](?:第{_ORD}批)?")
+_ROUND_COMMITTEE = rf"(?:{_COMMITTEE}|中央)"
 _ROUND_PREFIX = re.compile(
-    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}|{_COMMITTEE})?(?:{_ORD}届)?(?:\d{{4}}年度?)?$"
+    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_ROUND_COMMITTEE}|(?P<place>(?<=届)[\u4e00-\u9fff]{{2,3}}?)?{_ROUND_COMMITTEE})?"
+    rf"(?:{_ORD}届)?(?:\d{{4}}年度?)?$"
 )
 
 _KINDS = (
@@ -60,6 +62,8 @@ def find_teams(text: str) -> list[Team]:
         prefix_text = prefix.group(0) if prefix else ""
         if not ordinal_text and not prefix_text:
             continue  # "巡察组", "各巡察组": not a team name
+        if text.startswith("收", m.end()):
+            continue  # "常州邮政184号专用信箱第三巡察组收": the addressee of a post box
         ordinal = cn_number(ordinal_text) if ordinal_text else None
         start = m.start() - len(prefix_text)
         mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv")), prefix_text))
@@ -91,12 +95,16 @@ def _share_prefix(teams: list[Team]) -> None:
 def find_round(text: str) -> tuple[str, int] | None:
     """``七届市委第六轮常规巡察`` and its offset (the most complete mention)."""
     best: tuple[str, int] | None = None
+    best_size = 0
     for m in _ROUND_CORE.finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
         prefix = _ROUND_PREFIX.search(before)
         prefix_text = prefix.group(0) if prefix else ""
-        if best is None or len(prefix_text + m.group(0)) > len(best[0]):
+        # A place name after 届 ("十三届某县委") does not make a mention more complete than the first.
+        size = len(prefix_text + m.group(0)) - (len(prefix.group("place") or "") if prefix else 0)
+        if best is None or size > best_size:
             best = (prefix_text + m.group(0), m.start() - len(prefix_text))
+            best_size = size
     return best
 
 
@@ -114,8 +122,9 @@ _TARGET_AFTER_TEAM = re.compile(
     r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
     r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
 )
+_COLON_TARGETS = re.compile(r"[：:]\s*(?P<t>[^。；\n：:]{2,200})(?=[。；\n]|$)")
 _THEN_TARGET = re.compile(
-    r"^[，,](?:并)?对(?P<t>[^，。；：“”\n]{2,90}?)(?=(?:开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|[，。；\n]|$))"
+    r"^[，,](?:并|开始|随即|随后)?对(?P<t>[^，。；：“”\n]{2,90}?)(?=(?:开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|[，。；\n]|$))"
 )
 _TARGET_LABEL = re.compile(
     r"(?:被巡[察视](?:单位|党组织|对象|单位党组织|党组)|巡[察视]对象|巡[察视]单位)(?:名称)?"
@@ -159,7 +168,17 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
             row = _ROW_TARGET.match(text[mention.end : mention.end + 60])
             line_start = mention.start == 0 or text[mention.start - 1] == "\n"
             if row and line_start and _ORG_END.search(row.group("t")):
-                found.append((row.group("t"), mention.start))
+                parts = row.group("t").split("、")  # "县委第一巡察组，甲局党组、乙局党委，…"
+                if not all(_ORG_END.search(p) for p in parts):
+                    parts = [row.group("t")]
+                found.extend((p, mention.start) for p in parts)
+                continue
+            # "县委第一巡察组：甲局党组、乙局党委。" (a line per team)
+            colon = _COLON_TARGETS.match(text, mention.end)
+            if colon and line_start:
+                parts = [p.strip() for p in re.split(r"[、，]", colon.group("t")) if p.strip()]
+                if parts and all(_ORG_END.search(p) for p in parts):
+                    found.extend((p, mention.start) for p in parts)
             continue
         raw = m.group("t")
         # "进驻大坪镇，对红星村党支部…开展巡察": the organisation after 对 is the target.
@@ -189,6 +208,13 @@ def labelled_targets(text: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for m in _TARGET_LABEL.finditer(text):
         raw = m.group("t")
+        line_end = text.find("\n", m.start())
+        line = text[m.start("t") : len(text) if line_end < 0 else line_end]
+        if m.group("sep") in ("：", ":") and (m.start() == 0 or text[m.start() - 1] == "\n") and "、" in line \
+                and not re.search(r"[。；]", line):  # a record line "被巡察单位：甲村、乙村，丙镇丁村"
+            names = [n.strip() for n in re.split(r"[、，](?![^()]*\))", line) if len(n.strip()) >= 2]
+            out.extend((t, m.start()) for t in names)
+            continue
         following = _NEXT_LABEL.search(raw)  # "省林业局党组巡视时间：…" (a cell run into the next)
         if following and _ORG_END.search(raw[: following.start()]):
             raw = raw[: following.start()]

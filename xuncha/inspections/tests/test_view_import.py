@@ -153,3 +153,18 @@ def test_demo_seeds_are_the_source_announcements() -> None:
     for seed in SEEDS.glob("*.txt"):
         copies = list(corpus.glob(seed.name[:4] + "*.txt"))
         assert copies and copies[0].read_bytes() == seed.read_bytes()
+
+
+def test_review_shows_each_warning_next_to_its_field(clients: dict) -> None:
+    # No end date, no intake deadline, no scope: those inputs stay empty, each with what the parser says.
+    text = "县委第一巡察组于2024年5月6日进驻县林业局党组开展常规巡察。值班电话：0771-1234567，受理时间为8:00-12:00。"
+    r = clients["office"].post(URL, {"text": text, "parse": "1"})
+    page = r.content.decode()
+    assert r.status_code == 200
+    form = post_form(r, having="parsed_json").data({})
+    assert form["i0-end_date"] == "" and form["i0-scope"] == ""
+    assert '<span class="field-warning">未能确定结束日期</span>' in page
+    assert '<span class="field-warning">未找到受理范围</span>' in page
+    assert '<p class="field-warning">受理时间未注明适用于工作日还是每天，按每天处理</p>' in page
+    # A field found has no note; its sentence is shown.
+    assert "县委第一巡察组于2024年5月6日进驻县林业局党组开展常规巡察。" in page

@@ -1,0 +1,265 @@
+"""Forms seen in real published announcements (issue 16), one class per test, with snippets written here.
+
+The conventions are those of tests/corpus/announcements_real/README.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from xuncha.core.announcement import clean_text, parse_announcement
+from xuncha.core.announcement.hours import find_hours
+
+
+def _channels(result: dict[str, Any], index: int = 0) -> list[tuple[Any, ...]]:
+    return [(c["kind"], c["value"], c["location"]) for c in result["inspections"][index]["channels"]]
+
+
+# --- targets enumerated in prose --------------------------------------------------------------
+
+
+def test_unassigned_list_gives_every_target_and_no_team() -> None:
+    text = ("根据县委统一部署，县委4个巡察组于2024年5月6日起，对县水务局、县文旅局、县图书馆等3个单位党组织"
+            "开展常规巡察。巡察组主要受理反映被巡察党组织领导班子问题的来信来电来访。")
+    result = parse_announcement(text)
+    (inspection,) = result["inspections"]
+    assert inspection["team"] is None
+    assert inspection["targets"] == ["县水务局", "县文旅局", "县图书馆"]
+    assert inspection["kind"] == "regular"
+
+
+def test_list_with_two_kinds_gives_one_inspection_per_kind() -> None:
+    text = ("县委2个巡察组于2024年5月6日起，对县气象局、县档案馆等2个党组织开展常规巡察，"
+            "对县供销社、县粮食局2个党组织开展巡察“回头看”。")
+    result = parse_announcement(text)
+    assert [(i["kind"], i["targets"]) for i in result["inspections"]] == [
+        ("regular", ["县气象局", "县档案馆"]),
+        ("followup", ["县供销社", "县粮食局"]),
+    ]
+
+
+def test_list_keeps_parenthesised_notes_and_towns_of_villages() -> None:
+    text = "区委3个巡察组对东山镇甲村、乙村，南湖街道丙社区、区委党校(行政学院)开展专项巡察。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["targets"] == ["东山镇甲村", "东山镇乙村", "南湖街道丙社区", "区委党校(行政学院)"]
+
+
+def test_list_of_duties_is_not_a_list_of_targets() -> None:
+    text = "县委第一巡察组对县林业局党组开展巡察。巡察组将对政治纪律、组织纪律、廉洁纪律执行情况进行监督。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["targets"] == ["县林业局党组"]
+
+
+def test_post_box_addressee_is_not_a_team() -> None:
+    text = ("近日，区委专项巡察组完成进驻，对区人民医院、区中医院开展专项巡察。"
+            "专门邮政信箱：某市邮政88号专用信箱第二巡察组收。")
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["team"] == "区委专项巡察组"
+
+
+# --- tables of several teams flattened into text ------------------------------------------------------
+
+
+def test_pipe_table_with_a_column_per_team() -> None:
+    text = ("区委两个巡察组从8月1日开始开展专项巡察。\n"
+            "组 别 | 区委巡察一组 | 区委巡察二组 |\n"
+            "被巡察单位 | 东山镇甲村、乙村 | 西湖镇丙村 |\n"
+            "专门值班电话 | 13900000001 (工作日8:00-18:00) | 13900000002 (工作日8:00-18:00) |\n")
+    result = parse_announcement(text, dt.date(2024, 8, 1))
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("区委巡察一组", ["东山镇甲村", "东山镇乙村"]),
+        ("区委巡察二组", ["西湖镇丙村"]),
+    ]
+    assert [c["value"] for c in result["inspections"][1]["channels"]] == ["13900000002"]
+
+
+def test_stacked_records_one_per_team() -> None:
+    text = ("市委巡察组对以下单位开展巡察。\n市委巡察一组\n组长：张三\n被巡察单位\n甲街道、乙集团党委\n"
+            "专门值班电话\n13900000011\n市委巡察二组\n组长：李四\n被巡察单位\n丙街道\n专门值班电话\n13900000012\n")
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        ("市委巡察一组", ["甲街道", "乙集团党委"], ["13900000011"]),
+        ("市委巡察二组", ["丙街道"], ["13900000012"]),
+    ]
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+def test_round_of_the_centre_and_of_a_named_county() -> None:
+    assert parse_announcement("二十届中央第九轮巡视将对某部党组开展常规巡视。")["inspections"][0]["round"] == \
+        "二十届中央第九轮巡视"
+    county = parse_announcement("十三届某某县委第十轮巡察对县统计局党组开展常规巡察。")
+    assert county["inspections"][0]["round"] == "十三届某某县委第十轮巡察"
+
+
+# --- hours --------------------------------------------------------------------------------------
+
+
+def test_hours_forms() -> None:
+    def ranges(text: str) -> list[tuple[str, str]]:
+        return [r for g in find_hours(clean_text(text)) for r in g.ranges]
+
+    assert ranges("接听时间为工作日早8点至晚6点") == [("08:00", "18:00")]
+    assert ranges("受理时间为8∶00 至18∶00") == [("08:00", "18:00")]
+    assert ranges("上午9:00至下午5:00") == [("09:00", "17:00")]
+    assert ranges("9时至17时") == [("09:00", "17:00")]
+    assert ranges("8:30—12:00") == [("08:30", "12:00")]
+    assert ranges("8:30～12:00") == [("08:30", "12:00")]
+
+
+def test_one_span_without_days_is_every_day() -> None:
+    result = parse_announcement("市委第一巡察组对市林业局党组开展巡察。值班电话：13900000021，每天受理电话的时间为8∶00至18∶00。")
+    assert result["inspections"][0]["channels"][0]["hours"] == [{"days": "everyday", "start": "08:00", "end": "18:00"}]
+
+
+# --- phones -------------------------------------------------------------------------------------
+
+
+def test_sms_only_mobile() -> None:
+    result = parse_announcement("省委巡视组对某区开展专项巡视。固定电话(0532-12345678)、手机(13900000031，只收短信)。")
+    assert _channels(result) == [("phone", "0532-12345678", None), ("sms", "13900000031", None)]
+
+
+def test_phone_that_also_takes_sms_hours_only_for_calls() -> None:
+    result = parse_announcement("区委巡察组对区人民医院开展巡察。值班电话：13900000041(可接收短信，接听时间为工作日9:00-17:00)。")
+    channels = result["inspections"][0]["channels"]
+    assert [(c["kind"], bool(c["hours"])) for c in channels] == [("phone", True), ("sms", False)]
+
+
+def test_calls_and_sms_hours_said_together() -> None:
+    result = parse_announcement("区委第一巡察组对区文联开展巡察。举报电话：13900000051，接听和收短信时间为工作日早8点至晚6点。")
+    channels = result["inspections"][0]["channels"]
+    assert [(c["kind"], c["hours"]) for c in channels] == [
+        ("phone", [{"days": "workdays", "start": "08:00", "end": "18:00"}]),
+        ("sms", [{"days": "workdays", "start": "08:00", "end": "18:00"}]),
+    ]
+
+
+# --- posts, letterboxes, visit points ------------------------------------------------------------------
+
+
+def test_list_of_channel_names_is_not_a_post_address() -> None:
+    result = parse_announcement("县委第一巡察组对县农业局开展巡察，设专门值班电话、邮政信箱、电子信箱和网上举报平台。")
+    assert not [c for c in result["inspections"][0]["channels"] if c["kind"] == "post"]
+
+
+def test_visit_points() -> None:
+    offices = parse_announcement("市委第三巡察组对市委办公室开展巡察。巡察组办公地点设在市委办公室202、213办公室。")
+    assert ("visit", None, "市委办公室202、213办公室") in _channels(offices)
+    reception = parse_announcement("党委第二巡察组对外语学院党委开展巡察。行政楼409室设置了群众来访接待点。")
+    assert ("visit", None, "行政楼409室") in _channels(reception)
+    accepted = parse_announcement("市委第四巡察组对市医院党委开展巡察。来访受理：某区某路1号行政楼102办公室；")
+    assert ("visit", None, "某区某路1号行政楼102办公室") in _channels(accepted)
+    beside = parse_announcement("区委第一巡察组对区人大机关开展巡察，在区人大设有举报信箱和信访接待室。")
+    assert ("visit", None, "区人大") in _channels(beside) and ("letterbox", None, "区人大") in _channels(beside)
+
+
+def test_letterbox_places_without_counts_or_numbering() -> None:
+    result = parse_announcement("省委巡视组对某区开展巡视，在甲路1号门口、乙公园南门东侧2个地方设置了举报信箱。")
+    assert [c["location"] for c in result["inspections"][0]["channels"] if c["kind"] == "letterbox"] == [
+        "甲路1号门口", "乙公园南门东侧"]
+
+
+def test_team_sentence_with_targets_of_two_kinds() -> None:
+    text = "区委第三巡察组于2025年8月14日至10月17日对区教育局党组开展常规巡察，对市二中、市三中等中学开展“校园餐”专项巡察。"
+    result = parse_announcement(text)
+    assert [(i["team"], i["kind"], i["targets"]) for i in result["inspections"]] == [
+        ("区委第三巡察组", "regular", ["区教育局党组"]),
+        ("区委第三巡察组", "special", ["市二中", "市三中"]),
+    ]
+
+
+def test_sms_number_named_by_its_keyword() -> None:
+    result = parse_announcement("市委第三巡察组对某镇开展巡察。设专门值班电话：0512-12345678；接收短信手机号码为13900000061。")
+    assert _channels(result) == [("phone", "0512-12345678", None), ("sms", "13900000061", None)]
+
+
+def test_letterbox_between_two_buildings_and_visit_hours_by_接访() -> None:
+    result = parse_announcement("党委第二巡察组对外语学院党委开展巡察。在甲校区第一教学楼和第二行政楼之间设置巡察意见箱，"
+                                "行政楼409室设置了群众来访接待点。巡察组工作日受理、接访电话时间为：上午9:00-12:00。")
+    channels = result["inspections"][0]["channels"]
+    assert [(c["kind"], c["location"], bool(c["hours"])) for c in channels] == [
+        ("letterbox", "甲校区第一教学楼和第二行政楼之间", False),
+        ("visit", "行政楼409室", True),
+    ]
+
+
+def test_no_intake_period_without_any_channel() -> None:
+    (inspection,) = parse_announcement("市委第一巡察组于2022年3月21日进驻市林业局党组开展常规巡察。")["inspections"]
+    assert inspection["start_date"] == "2022-03-21"
+    assert (inspection["intake_start"], inspection["intake_end"]) == (None, None)
+
+
+def test_news_site_tip_off_lines_are_not_channels() -> None:
+    result = parse_announcement("市委第一巡察组对市林业局党组开展巡察，值班电话：0771-1234567。\n"
+                                "爆料热线：(852) 3600 3600 电邮：news@example.com\n")
+    assert _channels(result) == [("phone", "0771-1234567", None)]
+
+
+def test_date_glitch_is_flagged_not_guessed() -> None:
+    result = parse_announcement("区委第一巡察组于2025年1021日进驻区卫健局开展巡察。")
+    assert result["inspections"][0]["start_date"] is None
+    assert "日期“2025年1021日”有误，未采用，请核对原文" in result["warnings"]
+
+
+def test_numbered_letterbox_places_and_other_visit_words() -> None:
+    result = parse_announcement("区委第一巡察组对区卫健局开展巡察。意见箱设置地点：1.甲楼大厅；2.乙楼门口；3.丙院门口。"
+                                "接访地点：区政府大院5号楼。")
+    assert _channels(result) == [("letterbox", None, "甲楼大厅"), ("letterbox", None, "乙楼门口"),
+                                 ("letterbox", None, "丙院门口"), ("visit", None, "区政府大院5号楼")]
+
+
+def test_a_line_per_team_with_its_targets_after_a_colon() -> None:
+    text = ("县委2个巡察组于2024年4月8日至5月31日开展常规巡察。\n县委第一巡察组：县财政局党组、县税务局党委。\n"
+            "县委第二巡察组：县教育局党组。\n各巡察组值班电话受理时间为工作日8:00-12:00。")
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县财政局党组", "县税务局党委"]), ("县委第二巡察组", ["县教育局党组"])]
+
+
+def test_table_of_cells_set_apart_by_wide_spaces() -> None:
+    assert clean_text("巡察组　　被巡察单位　　联系电话\n县委第一巡察组　　县财政局党组　　0771-1111111") == \
+        "巡察组，被巡察单位，联系电话\n县委第一巡察组，县财政局党组，0771-1111111"
+    result = parse_announcement("巡察组　　被巡察单位　　联系电话\n县委第一巡察组　　县财政局党组、县税务局党委　　0771-1111111\n"
+                                "县委第二巡察组　　县教育局党组　　0771-2222222")
+    assert [(i["team"], i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县财政局党组", "县税务局党委"], ["0771-1111111"]),
+        ("县委第二巡察组", ["县教育局党组"], ["0771-2222222"]),
+    ]
+
+
+def test_kind_is_what_the_team_does_not_its_name() -> None:
+    (inspection,) = parse_announcement("区委提级巡察组对某镇党委开展专项巡察。")["inspections"]
+    assert inspection["kind"] == "special"
+    (cross,) = parse_announcement("区委提级交叉巡察组对某镇党委开展专项巡察。")["inspections"]
+    assert (cross["team"], cross["kind"], cross["targets"]) == ("区委提级交叉巡察组", "special", ["某镇党委"])
+
+
+def test_whole_groups_stay_one_target() -> None:
+    (inspection,) = parse_announcement("市委2个巡察组对全市18个乡镇、4个街道、某片区、20个行业扶贫部门开展专项巡察。")["inspections"]
+    assert inspection["targets"] == ["全市18个乡镇", "4个街道", "某片区", "20个行业扶贫部门"]
+
+
+def test_letterboxes_in_several_offices_said_once_are_one_location() -> None:
+    result = parse_announcement("县委第一巡察组对县林业局党组开展巡察，在县林业局、县苗圃、县林场等办公场所设置意见箱。")
+    assert _channels(result) == [("letterbox", None, "县林业局、县苗圃、县林场等办公场所")]
+
+
+def test_teams_and_targets_paired_respectively() -> None:
+    text = ("市委第一巡察组、第二巡察组分别于3月6日进驻市财政局党组、市教育局党组开展常规巡察。"
+            "第一巡察组值班电话：0771-1111111；第二巡察组值班电话：0771-2222222。")
+    result = parse_announcement(text, dt.date(2024, 3, 7))
+    assert [(i["team"], i["targets"], i["start_date"], [c["value"] for c in i["channels"]])
+            for i in result["inspections"]] == [
+        ("市委第一巡察组", ["市财政局党组"], "2024-03-06", ["0771-1111111"]),
+        ("市委第二巡察组", ["市教育局党组"], "2024-03-06", ["0771-2222222"]),
+    ]
+    assert not any("未找到被巡察党组织" in w or "未找到巡察开始日期" in w for w in result["warnings"])
+
+
+def test_intake_deadline_said_with_前() -> None:
+    result = parse_announcement("市委第一巡察组对市林业局党组开展巡察。干部群众可在5月31日前向巡察组来信反映问题，"
+                                "值班电话：0771-1234567。", dt.date(2024, 4, 1))
+    assert result["inspections"][0]["intake_end"] == "2024-05-31"
