@@ -92,7 +92,7 @@ def test_an_irreversible_act_asks_first_and_a_no_changes_nothing(page: Any, live
     page.decline_dialogs = True
     login(page, live_server, "office", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/inspections/{inspection.pk}/")
-    page.click("form[data-confirm] button[type=submit] >> nth=0")
+    page.click("form[data-confirm][action*='/channels/'] button[type=submit] >> nth=0")
     page.wait_for_timeout(500)
     assert page.dialogs and "删除受理渠道" in page.dialogs[0]
     assert inspection.channels.count() == channels

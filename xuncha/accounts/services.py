@@ -147,8 +147,10 @@ def role_assign(*, actor: User, user: User, role: str, team: Any = None, org: An
     return assignment
 
 
-def role_revoke(*, actor: User, assignment: RoleAssignment, request: HttpRequest | None = None) -> None:
-    _require_sysadmin(actor)
+def role_revoke(*, actor: User, assignment: RoleAssignment, request: HttpRequest | None = None, system: bool = False) -> None:
+    """Take a role back; `system` as in role_assign (a member leaving a team, a liaison removed by the office)."""
+    if not system:
+        _require_sysadmin(actor)
     with transaction.atomic():
         audit_record(actor=actor, action="accounts.role_revoke", obj=assignment.user,
                      summary=f"撤销角色：{assignment}", request=request)

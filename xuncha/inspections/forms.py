@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from xuncha.accounts.models import User
+from xuncha.web import ChineseErrorsMixin
 
 from .models import AcceptanceHours, CalendarDay, ChannelKind, Round, RoundKind, TargetOrg, Team, TeamMember
 
@@ -42,6 +43,27 @@ class ConflictForm(forms.Form):
         self.fields["member"].queryset = team.members.all()  # type: ignore[attr-defined]
 
 
+class MemberEditForm(ChineseErrorsMixin, forms.Form):
+    name = forms.CharField(label="姓名", max_length=64)
+    position = forms.ChoiceField(label="职务", choices=TeamMember.Position.choices)
+    title = forms.CharField(label="职级/单位", max_length=120, required=False)
+
+
+class AccountForm(ChineseErrorsMixin, forms.Form):
+    """An account named by its user name (a select of every account would not scale)."""
+
+    username = forms.CharField(label="账号（用户名）", max_length=150)
+
+    def clean_username(self) -> User:
+        name = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=name).first()
+        if user is None:
+            raise forms.ValidationError(f"没有用户名为“{name}”的账号。请先请系统管理员创建账号。")
+        if not user.is_active:
+            raise forms.ValidationError(f"账号“{name}”已停用。")
+        return user
+
+
 class TargetForm(forms.Form):
     name = forms.CharField(label="党组织名称", max_length=120, help_text="如：防城港职业技术学院党委")
     short_name = forms.CharField(label="简称", max_length=40, required=False)
@@ -49,10 +71,40 @@ class TargetForm(forms.Form):
     address = forms.CharField(label="地址", max_length=200, required=False)
 
 
+class TargetNameField(forms.CharField):
+    """The target of an inspection, typed by name: hundreds of targets make a bare <select> unusable.
+    The input has a <datalist> that static/js/target_search.js fills from the search endpoint; without
+    JavaScript the typed name is matched on the server (a full name, a short name, or a part of exactly
+    one name). Archived targets are not offered."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 120)
+        kwargs.setdefault("widget", forms.TextInput(attrs={
+            "list": "target-options", "autocomplete": "off", "class": "target-search", "placeholder": "输入名称中的几个字查找",
+        }))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> TargetOrg:
+        text = str(super().clean(value)).strip()
+        live = TargetOrg.objects.filter(archived_at__isnull=True)
+        exact = list(live.filter(name=text)) or list(live.filter(short_name=text))
+        if len(exact) == 1:
+            return exact[0]
+        found = list(live.filter(name__icontains=text).order_by("name")[:6])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(f"找不到名称含“{text}”的被巡察党组织（已归档的不在其中）。请检查名称，或先在“被巡察党组织”中登记。")
+        more = "等" if len(found) > 5 else ""
+        names = "、".join(t.name for t in found[:5])
+        raise forms.ValidationError(f"名称含“{text}”的党组织不止一个：{names}{more}。请输入完整名称，或从候选中选择。")
+
+
 class InspectionForm(forms.Form):
-    round = forms.ModelChoiceField(label="巡察轮次", queryset=Round.objects.all())
-    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.select_related("round"))
-    target = forms.ModelChoiceField(label="被巡察党组织", queryset=TargetOrg.objects.all())
+    round = forms.ModelChoiceField(label="巡察轮次", queryset=Round.objects.filter(closed_at__isnull=True))
+    team = forms.ModelChoiceField(label="巡察组", queryset=Team.objects.filter(archived_at__isnull=True, round__closed_at__isnull=True)
+                                  .select_related("round"))
+    target = TargetNameField(label="被巡察党组织", help_text="输入名称中的几个字，从候选中选择；也可直接输入完整名称")
     start_date = forms.DateField(label="进驻日期", widget=DATE)
     working_days = forms.IntegerField(label="工作日数", min_value=1, max_value=400, required=False,
                                       help_text="按“N个工作日”安排时填写，结束日期按法定工作日（含调休）自动计算，进驻当天计为第1天")

@@ -24,6 +24,9 @@ class Round(models.Model):
     year = models.PositiveIntegerField("年度")
     description = models.TextField("说明", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Closed: no new teams or inspections in the round. Archived: also hidden from the default lists.
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "巡察轮次"
@@ -40,6 +43,8 @@ class Team(models.Model):
     name = models.CharField("巡察组名称", max_length=120)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="teams", verbose_name="巡察轮次")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived (撤销): no new members or inspections; hidden from the default lists, kept for the record.
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "巡察组"
@@ -52,7 +57,7 @@ class Team(models.Model):
 
     @property
     def leader(self) -> TeamMember | None:
-        return next((m for m in self.members.all() if m.position == TeamMember.Position.LEADER), None)
+        return next((m for m in self.members.all() if m.position == TeamMember.Position.LEADER and m.left_at is None), None)
 
 
 class TeamMember(models.Model):
@@ -67,6 +72,8 @@ class TeamMember(models.Model):
     title = models.CharField("职级/单位", max_length=120, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="team_memberships", verbose_name="系统账号")
+    # Left the team (离组): the team role of the account is revoked; the row stays for the record.
+    left_at = models.DateTimeField("离组时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "巡察组成员"
@@ -84,6 +91,8 @@ class TargetOrg(models.Model):
     short_name = models.CharField("简称", max_length=40, blank=True)
     parent = models.CharField("上级单位", max_length=120, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
+    # Archived: no new inspections; hidden from the default lists and the target search, kept for the record.
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "被巡察党组织"
@@ -153,6 +162,10 @@ class Inspection(models.Model):
     public_id = models.UUIDField("公开编号", default=uuid.uuid4, unique=True, editable=False)
     is_practice = models.BooleanField("演练任务", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Closed: the public intake stops whatever the intake window says. Archived: also hidden from the
+    # default list (never deleted: cases refer to it).
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "巡察任务"
@@ -167,7 +180,7 @@ class Inspection(models.Model):
         return str(self)
 
     def intake_open_on(self, day: dt.date) -> bool:
-        return self.intake_start <= day <= self.intake_end
+        return self.closed_at is None and self.intake_start <= day <= self.intake_end
 
 
 class ChannelKind(models.TextChoices):

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from xuncha.access import Kind, Purpose, Standing, actor_of, scope, standings
+from xuncha.accounts.models import RoleAssignment, User
 from xuncha.accounts.selectors import Someone
 from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import NotFound
 
-from .models import AcceptanceHours, CalendarDay, Channel, Inspection, Round, TargetOrg, Team, TeamMember
+from .models import AcceptanceHours, CalendarDay, Channel, Inspection, ReceivingBody, Round, TargetOrg, Team, TeamMember
 
 CALENDAR_CACHE_KEY = "xuncha:calendar-overrides"
 
@@ -124,3 +126,87 @@ def intake_status(inspection: Inspection, today: dt.date) -> str:
     if today > inspection.intake_end:
         return "受理期已结束"
     return "受理中"
+
+
+# --- master data lists (the office's): a name filter `q`, archived objects only when asked for -----
+
+def _named(qs: QuerySet[Any], q: str, *fields: str) -> QuerySet[Any]:
+    q = q.strip()[:60]
+    if not q:
+        return qs
+    cond = Q()
+    for field in fields:
+        cond |= Q(**{f"{field}__icontains": q})
+    return qs.filter(cond)
+
+
+def round_search(*, user: Someone, q: str = "", archived: bool = False) -> QuerySet[Round]:
+    qs = _named(round_list(user=user), q, "name", "organizer")
+    return qs.exclude(archived_at__isnull=True) if archived else qs.filter(archived_at__isnull=True)
+
+
+def team_search(*, user: Someone, q: str = "", archived: bool = False) -> QuerySet[Team]:
+    if not can_plan(user):
+        raise NotFound
+    qs = _named(Team.objects.select_related("round"), q, "name", "round__name")
+    return qs.exclude(archived_at__isnull=True) if archived else qs.filter(archived_at__isnull=True)
+
+
+def member_search(*, user: Someone, q: str = "", left: bool = False) -> QuerySet[TeamMember]:
+    """The people on teams (巡察组成员), by name; those who left only when asked for."""
+    if not can_plan(user):
+        raise NotFound
+    qs = _named(TeamMember.objects.select_related("team__round", "user"), q, "name", "title").order_by("name", "id")
+    return qs.exclude(left_at__isnull=True) if left else qs.filter(left_at__isnull=True)
+
+
+def member_get(*, user: Someone, team: Team, pk: int) -> TeamMember:
+    if not can_plan(user):
+        raise NotFound
+    member = TeamMember.objects.select_related("team", "user").filter(team=team, pk=pk).first()
+    if member is None:
+        raise NotFound
+    return member
+
+
+def target_search(*, user: Someone, q: str = "", archived: bool = False) -> QuerySet[TargetOrg]:
+    qs = _named(target_list(user=user), q, "name", "short_name", "parent")
+    return qs.exclude(archived_at__isnull=True) if archived else qs.filter(archived_at__isnull=True)
+
+
+def target_get(*, user: Someone, pk: int) -> TargetOrg:
+    obj = target_list(user=user).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound
+    return obj
+
+
+def target_choices(*, user: Someone, q: str, limit: int = 20) -> list[TargetOrg]:
+    """Targets a new inspection may be of (not archived) whose name contains q: full-name matches first."""
+    q = q.strip()[:60]
+    if not q:
+        return []
+    qs = target_search(user=user, q=q)
+    exact = list(qs.filter(Q(name=q) | Q(short_name=q)))
+    rest = list(qs.exclude(pk__in=[t.pk for t in exact]).order_by("name")[:limit])
+    return (exact + rest)[:limit]
+
+
+def body_search(*, user: Someone, q: str = "") -> QuerySet[ReceivingBody]:
+    if not can_plan(user):
+        raise NotFound
+    return _named(ReceivingBody.objects.all(), q, "name")
+
+
+def body_get(*, user: Someone, pk: int) -> ReceivingBody:
+    obj = body_search(user=user).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound
+    return obj
+
+
+def role_holders(*, role: str, org: TargetOrg | None = None, body: ReceivingBody | None = None) -> list[User]:
+    """The accounts holding a liaison role for org, or a recipient role for body."""
+    qs = RoleAssignment.objects.filter(role=role).select_related("user").order_by("user__username")
+    qs = qs.filter(org=org) if org is not None else qs.filter(body=body)
+    return [a.user for a in qs]

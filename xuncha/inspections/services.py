@@ -19,7 +19,7 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.audit.services import audit_record
-from xuncha.errors import Invalid, NotAllowed
+from xuncha.errors import Conflict, Invalid, NotAllowed
 
 from .models import (
     DEFAULT_SCOPE,
@@ -57,6 +57,8 @@ def round_create(*, actor: User, name: str, kind: str, year: int, organizer: str
 
 def team_create(*, actor: User, round: Round, name: str, request: HttpRequest | None = None) -> Team:
     require_planner(actor)
+    if round.closed_at is not None:
+        raise Conflict(f"巡察轮次“{round.name}”已关闭，不能再组建巡察组。")
     if Team.objects.filter(round=round, name=name).exists():
         raise Invalid(f"本轮次已有“{name}”。")
     with transaction.atomic():
@@ -80,6 +82,8 @@ def team_member_add(*, actor: User, team: Team, name: str, position: str, title:
                     user: User | None = None, request: HttpRequest | None = None) -> TeamMember:
     """Add someone to a team; with a user account, they get the matching team role."""
     require_planner(actor)
+    if team.archived_at is not None:
+        raise Conflict(f"{team.name}已撤销，不能再增加成员。")
     if user is not None:
         blocked = _conflicted_targets(user, None, team)
         if blocked:
@@ -150,6 +154,29 @@ def _check_team_conflicts(team: Team, target: TargetOrg) -> None:
         raise Invalid(f"{'、'.join(names)}已申报与{target.name}存在利益冲突，需回避：请先将其调离{team.name}，再安排本次巡察。")
 
 
+def _check_open_for_inspection(round: Round, team: Team, target: TargetOrg) -> None:
+    """A closed round, a dissolved team or an archived target takes no new inspection."""
+    if round.closed_at is not None:
+        raise Conflict(f"巡察轮次“{round.name}”已关闭，不能再安排巡察任务。")
+    if team.archived_at is not None:
+        raise Conflict(f"{team.name}已撤销，不能再安排巡察任务。")
+    if target.archived_at is not None:
+        raise Conflict(f"“{target.name}”已归档，不能再安排巡察任务。")
+
+
+def _check_duplicate(team: Team, target: TargetOrg, period: Period, exclude: int | None = None) -> None:
+    """The natural key of an inspection: one team at one target, at overlapping dates (the round is the
+    team's). An archived inspection does not count (it was a mistake or is over and put away)."""
+    same = Inspection.objects.filter(team=team, target=target, archived_at__isnull=True,
+                                     start_date__lte=period.end_date, end_date__gte=period.start_date)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    other = same.order_by("start_date").first()
+    if other is not None:
+        raise Invalid(f"{team.name}巡察{target.name}已有巡察任务（{other.start_date:%Y年%m月%d日}至{other.end_date:%Y年%m月%d日}），"
+                      "与本次安排的日期重叠，不能重复创建。请打开原有的巡察任务修改。")
+
+
 INSPECTION_FIELDS = ("duration_text", "postmark_counts", "scope_text", "is_practice")
 
 
@@ -161,9 +188,11 @@ def inspection_create(*, actor: User, round: Round, team: Team, target: TargetOr
     require_planner(actor)
     if team.round_id != round.pk:
         raise Invalid("所选巡察组不属于该巡察轮次。")
+    _check_open_for_inspection(round, team, target)
     _check_team_conflicts(team, target)
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
                                intake_start=intake_start, intake_end=intake_end)
+    _check_duplicate(team, target, period)
     with transaction.atomic():
         obj = Inspection.objects.create(
             round=round, team=team, target=target, start_date=period.start_date, end_date=period.end_date,
@@ -181,8 +210,11 @@ def inspection_update(*, actor: User, inspection: Inspection, start_date: dt.dat
                       duration_text: str, postmark_counts: bool, scope_text: str, is_practice: bool = False,
                       request: HttpRequest | None = None) -> Inspection:
     require_planner(actor)
+    if inspection.archived_at is not None:
+        raise Conflict("该巡察任务已归档，不能再修改。")
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
                                intake_start=intake_start, intake_end=intake_end)
+    _check_duplicate(inspection.team, inspection.target, period, exclude=inspection.pk)
     before = {f: str(getattr(inspection, f)) for f in ("start_date", "end_date", "working_days", "intake_start", "intake_end", *INSPECTION_FIELDS)}
     inspection.start_date, inspection.end_date = period.start_date, period.end_date
     inspection.working_days = period.working_days

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_planning
+from . import views, views_import, views_master, views_planning
 
 app_name = "inspections"
 
@@ -17,10 +17,29 @@ urlpatterns = [
     path("inspections/<int:pk>/announcement/", views.announcement_view, name="announcement"),
     path("inspections/<int:pk>/announcement.docx", views.announcement_docx, name="announcement_docx"),
     path("inspections/<int:pk>/letterbox-notice.pdf", views.letterbox_notice_pdf, name="letterbox_notice"),
+    path("inspections/<int:pk>/close/", views_master.inspection_close, name="close"),
+    path("inspections/<int:pk>/archive/", views_master.inspection_archive, name="archive"),
     path("rounds/", views_planning.rounds, name="rounds"),
     path("rounds/<int:pk>/", views_planning.round_detail, name="round"),
+    path("rounds/<int:pk>/edit/", views_master.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/close/", views_master.round_close, name="round_close"),
+    path("rounds/<int:pk>/archive/", views_master.round_archive, name="round_archive"),
+    path("teams/", views_master.teams, name="teams"),
     path("teams/<int:pk>/", views_planning.team_detail, name="team"),
+    path("teams/<int:pk>/edit/", views_master.team_edit, name="team_edit"),
+    path("teams/<int:pk>/archive/", views_master.team_archive, name="team_archive"),
+    path("teams/<int:pk>/members/<int:member_id>/edit/", views_master.member_edit, name="member_edit"),
+    path("teams/<int:pk>/members/<int:member_id>/leave/", views_master.member_leave, name="member_leave"),
+    path("people/", views_master.people, name="people"),
     path("targets/", views_planning.targets, name="targets"),
+    path("targets/search.json", views_master.target_search_json, name="target_search"),
+    path("targets/<int:pk>/", views_master.target_detail, name="target"),
+    path("targets/<int:pk>/edit/", views_master.target_edit, name="target_edit"),
+    path("targets/<int:pk>/archive/", views_master.target_archive, name="target_archive"),
+    path("targets/<int:pk>/liaisons/<int:user_id>/remove/", views_master.target_liaison_remove, name="target_liaison_remove"),
+    path("bodies/", views_master.bodies, name="bodies"),
+    path("bodies/<int:pk>/", views_master.body_detail, name="body"),
+    path("bodies/<int:pk>/recipients/<int:user_id>/remove/", views_master.body_recipient_remove, name="body_recipient_remove"),
     path("calendar/", views_planning.calendar_view, name="calendar"),
     path("calendar/<int:pk>/delete/", views_planning.calendar_delete, name="calendar_delete"),
 ]

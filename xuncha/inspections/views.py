@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,17 @@ from xuncha.web import attachment, form_submit
 
 from . import documents, services
 from .forms import ChannelForm, HoursFormSet, InspectionEditForm, InspectionForm, MeetingForm, SpeakerFormSet
-from .models import Channel, Inspection
-from .selectors import calendar_get, can_plan, inspection_get, inspection_list, inspection_period_status, inspection_role, intake_status
+from .models import Channel, Inspection, TargetOrg
+from .selectors import (
+    calendar_get,
+    can_plan,
+    inspection_get,
+    inspection_list,
+    inspection_period_status,
+    inspection_role,
+    intake_status,
+    target_choices,
+)
 from .urls_public import public_path, public_url
 
 
@@ -47,8 +57,11 @@ def _require_planner(request: AuthedRequest) -> None:
 @login_required
 def inspection_list_view(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = [(i, inspection_period_status(i, today), intake_status(i, today)) for i in inspection_list(user=request.user)]
-    return render(request, "inspections/list.html", {"rows": rows, "can_plan": can_plan(request.user)})
+    archived = request.GET.get("archived") == "1"
+    # Archived inspections only when asked for (they are kept with their cases, not deleted).
+    qs = inspection_list(user=request.user).filter(archived_at__isnull=not archived)
+    rows = [(i, inspection_period_status(i, today), intake_status(i, today)) for i in qs]
+    return render(request, "inspections/list.html", {"rows": rows, "can_plan": can_plan(request.user), "archived": archived})
 
 
 @login_required
@@ -70,6 +83,7 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "speakers": list(meeting.speakers.all()) if meeting else [],
         "public_url": public_url(inspection),
         "public_path": public_path(inspection),
+        "crumbs": [("巡察任务", reverse("inspections:list"))],
     }
     return render(request, "inspections/detail.html", context)
 
@@ -77,13 +91,23 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def inspection_create(request: AuthedRequest) -> HttpResponse:
     _require_planner(request)
-    form = InspectionForm(request.POST or None)
+    initial: dict[str, Any] = {}
+    prefill = request.GET.get("target", "")
+    if prefill.isdigit():
+        chosen = TargetOrg.objects.filter(pk=int(prefill), archived_at__isnull=True).first()
+        initial["target"] = chosen.name if chosen else ""
+    form = InspectionForm(request.POST or None, initial=initial)
     if request.method == "POST":
         obj = form_submit(form, lambda data: services.inspection_create(actor=request.user, request=request, **data))
         if obj is not None:
             messages.success(request, f"已创建巡察任务，结束日期为 {obj.end_date:%Y年%m月%d日}。请继续添加受理渠道。")
             return redirect("inspections:detail", pk=obj.pk)
-    return render(request, "inspections/form.html", {"form": form, "title": "新建巡察任务"})
+    # Without JavaScript the datalist still offers the matches of what was typed (after a submit).
+    typed = request.POST.get("target", "") if request.method == "POST" else ""
+    options = target_choices(user=request.user, q=typed) if typed else []
+    return render(request, "inspections/form.html", {
+        "form": form, "title": "新建巡察任务", "target_options": options, "target_search": True,
+        "crumbs": [("巡察任务", reverse("inspections:list"))]})
 
 
 @login_required
@@ -97,7 +121,9 @@ def inspection_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             form, lambda data: services.inspection_update(actor=request.user, inspection=inspection, request=request, **data)) is not None:
         messages.success(request, "已保存。")
         return redirect("inspections:detail", pk=inspection.pk)
-    return render(request, "inspections/form.html", {"form": form, "title": f"修改：{inspection}", "inspection": inspection})
+    return render(request, "inspections/form.html", {
+        "form": form, "title": f"修改：{inspection}", "inspection": inspection,
+        "crumbs": [("巡察任务", reverse("inspections:list")), (str(inspection), reverse("inspections:detail", args=[inspection.pk]))]})
 
 
 def _hours_from(formset: Any) -> list[tuple[str, Any, Any]]:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xuncha.accounts.http import AuthedRequest
@@ -15,31 +16,35 @@ from xuncha.web import form_submit
 from . import services
 from .forms import CalendarDayForm, ConflictForm, RoundForm, TargetForm, TeamForm, TeamMemberForm, WorkdayCalcForm
 from .models import CalendarDay
-from .selectors import calendar_day_list, calendar_get, can_plan, inspection_list, round_get, round_list, target_list, team_get
+from .selectors import calendar_day_list, calendar_get, can_plan, inspection_list, round_get, team_get
+from .views_master import rounds_listing, targets_listing
 
 
 @login_required
 def rounds(request: AuthedRequest) -> HttpResponse:
-    items = round_list(user=request.user)
+    listing = rounds_listing(request)  # NotFound for anyone but the office
     form = RoundForm(request.POST or None)
     if request.method == "POST":
         obj = form_submit(form, lambda data: services.round_create(actor=request.user, request=request, **data))
         if obj is not None:
             messages.success(request, f"已创建巡察轮次：{obj.name}")
             return redirect("inspections:round", pk=obj.pk)
-    return render(request, "inspections/rounds.html", {"rounds": items, "form": form})
+    return render(request, "inspections/rounds.html", {**listing, "form": form})
 
 
 @login_required
 def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = round_get(user=request.user, pk=pk)
+    archived = request.GET.get("archived") == "1"
     form = TeamForm(request.POST or None)
     if request.method == "POST":
         team = form_submit(form, lambda data: services.team_create(actor=request.user, round=obj, name=data["name"], request=request))
         if team is not None:
             messages.success(request, f"已组建{team.name}，请添加成员。")
             return redirect("inspections:team", pk=team.pk)
-    return render(request, "inspections/round_detail.html", {"round": obj, "form": form})
+    return render(request, "inspections/round_detail.html", {
+        "round": obj, "form": form, "teams": [t for t in obj.teams.all() if archived or t.archived_at is None], "archived": archived,
+        "crumbs": [("轮次与巡察组", reverse("inspections:rounds"))]})
 
 
 @login_required
@@ -64,20 +69,21 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("inspections:team", pk=team.pk)
     # Only the inspections this user may see (a member who declared a conflict does not see that one).
     visible = inspection_list(user=request.user).filter(team=team).select_related("target")
+    crumbs = [("轮次与巡察组", reverse("inspections:rounds")), (team.round.name, reverse("inspections:round", args=[team.round_id]))]
     return render(request, "inspections/team_detail.html",
                   {"team": team, "planner": planner, "member_form": member_form, "conflict_form": conflict_form,
-                   "inspections": visible})
+                   "inspections": visible, "crumbs": crumbs if planner else []})
 
 
 @login_required
 def targets(request: AuthedRequest) -> HttpResponse:
-    items = target_list(user=request.user)
+    listing = targets_listing(request)  # NotFound for anyone but the office
     form = TargetForm(request.POST or None)
     if request.method == "POST" and form_submit(
             form, lambda data: services.target_create(actor=request.user, request=request, **data)) is not None:
         messages.success(request, "已登记。")
         return redirect("inspections:targets")
-    return render(request, "inspections/targets.html", {"targets": items, "form": form})
+    return render(request, "inspections/targets.html", {**listing, "form": form})
 
 
 @login_required

@@ -28,6 +28,11 @@ def closed_notice(inspection: Inspection) -> str:
             "如需反映问题，请通过纪检监察机关、组织部门、信访部门的常设渠道反映。")
 
 
+def inspection_closed_notice(inspection: Inspection) -> str:
+    return ("本次巡察任务已由巡察办关闭，网上反映已停止受理，不再接收新的反映。"
+            "如需反映问题，请通过纪检监察机关、组织部门、信访部门的常设渠道反映。")
+
+
 def not_yet_notice(inspection: Inspection) -> str:
     return f"本次巡察将于{cn_date(inspection.intake_start)}开始受理，网上反映届时开放。在此之前提交的内容不会被受理。"
 
@@ -39,15 +44,19 @@ class IntakeNotOpen(NotAllowed):
     def __init__(self, inspection: Inspection, *, closed: bool) -> None:
         self.closed = closed
         self.intake_end = inspection.intake_end
-        super().__init__(closed_notice(inspection) if closed else not_yet_notice(inspection))
+        if inspection.closed_at is not None:
+            message = inspection_closed_notice(inspection)
+        else:
+            message = closed_notice(inspection) if closed else not_yet_notice(inspection)
+        super().__init__(message)
 
 
 def public_intake_check(*, inspection: Inspection, today: dt.date | None = None) -> None:
     """Raise IntakeNotOpen unless the inspection takes online reports today. The callers ask first (a
     closed window answers before anything typed is looked at); public_report_submit asks again."""
     today = today or timezone.localdate()
-    if not inspection.intake_open_on(today):
-        raise IntakeNotOpen(inspection, closed=today > inspection.intake_end)
+    if not inspection.intake_open_on(today):  # False too once the office closed the inspection
+        raise IntakeNotOpen(inspection, closed=inspection.closed_at is not None or today > inspection.intake_end)
 
 
 def public_report_submit(*, inspection: Inspection, content: str, reporter: ReporterData | None = None,

@@ -80,7 +80,7 @@ def _render_page(request: HttpRequest, inspection: Inspection, *, form: ReportFo
         "announcement": announcement_text(inspection),
         "channels": list(inspection.channels.all()),
         "accepting": accepting,
-        "not_yet": today < inspection.intake_start,
+        "not_yet": inspection.closed_at is None and today < inspection.intake_start,
         "today": today,
         "form": form or ReportForm(),
         "subjects": subjects if subjects is not None else SubjectFormSet(prefix="subjects"),

@@ -215,7 +215,7 @@ def _unsafe_request(name: str, demo: dict[str, Any]) -> tuple[str, dict[str, Any
     if name == "create":
         target = services.target_create(actor=office, name="新的被巡察单位党委")
         return reverse("inspections:create"), {
-            "round": seed000.round_id, "team": seed000.team_id, "target": target.pk, "start_date": "2024-11-04", "working_days": "10"}
+            "round": seed000.round_id, "team": seed000.team_id, "target": target.name, "start_date": "2024-11-04", "working_days": "10"}
     if name == "rounds":
         return reverse("inspections:rounds"), {"name": "新的轮次", "kind": "regular", "year": "2025"}
     if name == "round":

@@ -33,7 +33,7 @@ def _form(client: Any, **values: Any) -> dict[str, Any]:
 def test_create_with_working_days_computes_the_end_and_is_audited(clients: Any, demo: dict[str, Any], target: Any) -> None:
     seed000 = demo["seed000"]
     office = clients["office"]
-    data = _form(office, round=seed000.round_id, team=seed000.team_id, target=target.pk, start_date="2024-09-25",
+    data = _form(office, round=seed000.round_id, team=seed000.team_id, target=target.name, start_date="2024-09-25",
                  working_days=15, duration_text="15个工作日左右")
 
     response = office.post(URL, data, follow=True)
@@ -58,7 +58,7 @@ def test_create_with_working_days_computes_the_end_and_is_audited(clients: Any, 
 
 def test_create_with_explicit_end_and_early_intake_end(clients: Any, demo: dict[str, Any], target: Any) -> None:
     seed001 = demo["seed001"]
-    data = _form(clients["office"], round=seed001.round_id, team=seed001.team_id, target=target.pk, start_date="2024-03-06",
+    data = _form(clients["office"], round=seed001.round_id, team=seed001.team_id, target=target.name, start_date="2024-03-06",
                  end_date="2024-06-21", intake_end="2024-06-14", duration_text="3个半月", postmark_counts="on")
 
     response = clients["office"].post(URL, data)
@@ -73,7 +73,7 @@ def test_create_with_explicit_end_and_early_intake_end(clients: Any, demo: dict[
 def test_missing_end_and_working_days_is_explained_in_chinese_and_keeps_the_typed_data(
         clients: Any, demo: dict[str, Any], target: Any) -> None:
     seed000 = demo["seed000"]
-    data = _form(clients["office"], round=seed000.round_id, team=seed000.team_id, target=target.pk, start_date="2024-09-25",
+    data = _form(clients["office"], round=seed000.round_id, team=seed000.team_id, target=target.name, start_date="2024-09-25",
                  duration_text="大约三周", scope_text="自定义的受理范围")
     count = Inspection.objects.count()
 
@@ -85,7 +85,7 @@ def test_missing_end_and_working_days_is_explained_in_chinese_and_keeps_the_type
     assert 'value="大约三周"' in html
     assert 'value="2024-09-25"' in html
     assert "自定义的受理范围</textarea>" in html
-    assert f'<option value="{target.pk}" selected>' in html
+    assert f'value="{target.name}"' in html
     assert Inspection.objects.count() == count
     assert not AuditEvent.objects.filter(action="inspection.create", object_id__gt=str(count)).exclude(
         object_id__in=[str(pk) for pk in Inspection.objects.values_list("pk", flat=True)]).exists()
@@ -110,7 +110,7 @@ def test_required_fields_are_reported_in_chinese(clients: Any, demo: dict[str, A
 def test_invalid_period_is_refused_in_chinese(clients: Any, demo: dict[str, Any], target: Any, values: dict[str, str],
                                              message: str) -> None:
     seed000 = demo["seed000"]
-    data = _form(clients["office"], round=seed000.round_id, team=seed000.team_id, target=target.pk, start_date="2024-09-25",
+    data = _form(clients["office"], round=seed000.round_id, team=seed000.team_id, target=target.name, start_date="2024-09-25",
                  duration_text="保留的表述", **values)
     count = Inspection.objects.count()
 
@@ -124,7 +124,7 @@ def test_invalid_period_is_refused_in_chinese(clients: Any, demo: dict[str, Any]
 
 
 def test_team_of_another_round_is_refused(clients: Any, demo: dict[str, Any], target: Any) -> None:
-    data = _form(clients["office"], round=demo["seed000"].round_id, team=demo["seed001"].team_id, target=target.pk,
+    data = _form(clients["office"], round=demo["seed000"].round_id, team=demo["seed001"].team_id, target=target.name,
                  start_date="2024-09-25", working_days=15)
     response = clients["office"].post(URL, data)
     assert response.status_code == 200
@@ -137,7 +137,7 @@ def test_team_with_a_conflicted_member_cannot_be_sent_to_that_target(clients: An
     seed000 = demo["seed000"]
     member = services.team_member_add(actor=office, team=seed000.team, name="回避人", position=TeamMember.Position.MEMBER)
     services.conflict_declare(actor=office, member=member, org=target, reason="配偶在该学院任职")
-    data = _form(clients["office"], round=seed000.round_id, team=seed000.team_id, target=target.pk,
+    data = _form(clients["office"], round=seed000.round_id, team=seed000.team_id, target=target.name,
                  start_date="2024-09-25", working_days=15)
 
     response = clients["office"].post(URL, data)
