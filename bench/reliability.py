@@ -49,7 +49,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live import Deployment, TcpProxy, free_port, fresh_postgres, postgres_url, request  # noqa: E402
+from tests.live import Deployment, TcpProxy, free_port, fresh_postgres, postgres_url, public_submit, request  # noqa: E402
 
 CUT_LEAD_SECONDS = 3.0
 
@@ -100,8 +100,8 @@ def stream(dep: Deployment, public_id: str, phase: Phase, *, total: int, clients
             marker = f"rb-{phase.name}-{i:05d}"
             started = time.monotonic()
             try:
-                status, _, body = request("POST", f"{dep.url}/api/v1/public/inspections/{public_id}/reports",
-                                          {"anonymous": True, "content": f"学校食堂账目不公开，饭菜价格高。{marker}"}, timeout=30)
+                status, _, body = public_submit(dep.url, public_id, {"anonymous": True, "content": f"学校食堂账目不公开，饭菜价格高。{marker}"},
+                                                timeout=30)
                 code = json.loads(body).get("receipt_code", "") if status == 201 else ""
             except (OSError, ValueError):
                 status, code = 0, ""

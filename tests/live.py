@@ -89,6 +89,7 @@ class Deployment:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
             "LOG_LEVEL": "WARNING",
+            "PUBLIC_API_POW_BITS": "4",  # the public API's proof of work, kept cheap for the clients here
         })
         if database_url:
             self.env["DATABASE_URL"] = database_url
@@ -189,7 +190,7 @@ class Deployment:
 
 
 def request(method: str, url: str, body: dict[str, Any] | None = None, timeout: float = 15,
-            source: str | None = None) -> tuple[int, dict[str, str], bytes]:
+            source: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     """One HTTP request on a new connection, optionally from another loopback address (`source`, e.g.
     127.0.0.2: another client as far as the rate limits can tell)."""
     parts = urlsplit(url)
@@ -197,12 +198,26 @@ def request(method: str, url: str, body: dict[str, Any] | None = None, timeout: 
     conn = http.client.HTTPConnection(parts.hostname or HOST, parts.port, timeout=timeout,
                                       source_address=(source, 0) if source else None)
     try:
-        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=data,
-                     headers={"Content-Type": "application/json"} if data else {})
+        sent = {"Content-Type": "application/json"} if data else {}
+        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=data, headers={**sent, **(headers or {})})
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
         conn.close()
+
+
+def public_submit(base_url: str, public_id: str, body: dict[str, Any], timeout: float = 15,
+                  source: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A public API submission as a client makes it: fetch a challenge, do the work, submit with both headers."""
+    from xuncha.portal.challenge import HEADER, NONCE_HEADER, solve
+
+    status, _, raw = request("GET", f"{base_url}/api/v1/public/challenge", timeout=timeout, source=source)
+    if status != 200:
+        return status, {}, raw
+    issued = json.loads(raw)
+    headers = {HEADER: issued["challenge"], NONCE_HEADER: solve(issued["challenge"], int(issued["difficulty"]))}
+    return request("POST", f"{base_url}/api/v1/public/inspections/{public_id}/reports", body, timeout=timeout,
+                   source=source, headers=headers)
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests import imapserver
-from tests.live import Deployment, fresh_postgres, postgres_url, redis_server, request
+from tests.live import Deployment, fresh_postgres, postgres_url, public_submit, redis_server
 
 imap_server = imapserver.imap_server
 
@@ -65,8 +65,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory, imap_server: imapserver.Ima
 
 
 def _submit(dep: Deployment, public_id: str, text: str, source: str) -> tuple[int, dict[str, str], bytes]:
-    return request("POST", f"{dep.url}/api/v1/public/inspections/{public_id}/reports",
-                   {"anonymous": True, "content": text}, source=source)
+    return public_submit(dep.url, public_id, {"anonymous": True, "content": text}, source=source)
 
 
 def test_a_public_submission_is_triaged_by_the_worker(scaled: Deployment) -> None:
