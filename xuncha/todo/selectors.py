@@ -21,12 +21,11 @@ from xuncha.access import Kind, Purpose, actor_of, scope
 from xuncha.accounts.models import User
 from xuncha.inspections.models import Channel, Inspection
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.models import ReportStatus
 from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem
 from xuncha.rectification.selectors import OPEN_STATUSES, due_soon_q, overdue_q, reminder_cutoff
 from xuncha.replies.selectors import reply_counts
 from xuncha.triage.models import Disposition, Referral, TransferBatch, Triage
-from xuncha.triage.selectors import overdue_cutoff
+from xuncha.triage.selectors import OPEN_FOR_TRIAGE, overdue_cutoff, returned_dispositions
 from xuncha.triage.selectors import overdue_q as result_overdue_q
 
 
@@ -47,8 +46,10 @@ class Line:
         return "最久不到 1 天" if days <= 0 else f"最久 {days} 天"
 
 
-def _per_inspection(qs: QuerySet[Any], via: str, oldest: str) -> list[dict[str, Any]]:
-    rows = qs.values(ins=F(f"{via}_id")).annotate(n=Count("pk"), oldest=Min(oldest)).order_by("ins")
+def _per_inspection(qs: QuerySet[Any], via: str, oldest: str, count: str = "pk") -> list[dict[str, Any]]:
+    """Per inspection: how many (distinct `count`: the line's page lists them) and the oldest."""
+    n = Count(count) if count == "pk" else Count(count, distinct=True)
+    rows = qs.values(ins=F(f"{via}_id")).annotate(n=n, oldest=Min(oldest)).order_by("ins")
     return [{"inspection_id": r["ins"], "n": r["n"], "oldest": r["oldest"]} for r in rows]
 
 
@@ -71,13 +72,14 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
         out.append(("notice_check", "待核查的立行立改答复", "rectification:notices", row, {}))
     work = scope(user, Kind.CASE, Purpose.WORK, via="report__inspection")
     # Labels not confirmed on a report still in the team's hands (one referred or filed needs no more triage).
-    untriaged = Triage.objects.filter(work, labels_confirmed=False, report__status__in=[ReportStatus.REGISTERED, ReportStatus.ACCEPTED])
+    # The queue's filter todo=triage lists exactly these reports (xuncha.triage.selectors.queue).
+    untriaged = Triage.objects.filter(work, labels_confirmed=False, report__status__in=OPEN_FOR_TRIAGE)
     for row in _per_inspection(untriaged, "report__inspection", "triaged_at"):
-        out.append(("report_triage", "待研判的信访件（分类未确认）", "triage:queue", row, {}))
-    later = Disposition.objects.filter(report=OuterRef("report"), state__in=[Disposition.State.PROPOSED, Disposition.State.APPROVED])
-    returned = Disposition.objects.filter(work, state=Disposition.State.RETURNED, proposed_by=user).filter(~Exists(later))
-    for row in _per_inspection(returned, "report__inspection", "decided_at"):
-        out.append(("disposition_returned", "被退回的处置意见", "triage:queue", row, {}))
+        out.append(("report_triage", "待研判的信访件（分类未确认）", "triage:queue", row, {"todo": "triage"}))
+    # Counted by report, as the queue's filter todo=returned lists them (one row per report).
+    returned = returned_dispositions(user).filter(work)
+    for row in _per_inspection(returned, "report__inspection", "decided_at", count="report"):
+        out.append(("disposition_returned", "被退回的处置意见", "triage:queue", row, {"todo": "returned", "sort": "old"}))
     findings = Finding.objects.filter(scope(user, Kind.CASE, Purpose.WORK), state=Finding.State.RETURNED, created_by=user)
     for row in _per_inspection(findings, "inspection", "created_at"):
         out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row, {}))
