@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
+from xuncha.access import Kind, Purpose, allows
 from xuncha.accounts.models import User
 from xuncha.errors import DomainError, Invalid, NotFound
 from xuncha.inspections.models import Inspection, ReceivingBody
@@ -85,6 +86,8 @@ def reports_bulk(*, actor: User, inspection: Inspection, report_ids: Sequence[in
         raise Invalid("请先勾选信访件。")
     if len(ids) > MAX_SELECTED:
         raise Invalid(f"一次最多处理 {MAX_SELECTED} 件，请分批操作。")
+    if not allows(actor, Kind.CASE, Purpose.WORK, inspection):
+        raise NotFound
     bulk = ACTIONS[action]
     problems = bulk.check(params)
     if problems:
