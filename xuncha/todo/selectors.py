@@ -91,13 +91,14 @@ def _reply_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[s
     out: list[tuple[str, str, str, dict[str, Any], dict[str, str]]] = []
     if not ids:
         return out
+    # One line per tab of the replies page (due, and overdue apart), so that a line's count is its tab's rows.
     for pk, counts in sorted(reply_counts(inspection_ids=ids).items()):
-        for kind, title, due, overdue in (("reply_receipt", "待告知受理情况", "receipt_due", "receipt_overdue"),
-                                          ("reply_result", "待告知办理结果", "result_due", "result_overdue")):
-            n = counts[due] + counts[overdue]
-            if n:
-                tab = overdue if counts[overdue] else due
-                out.append((kind, title, "replies:replies", {"inspection_id": pk, "n": n, "oldest": None}, {"tab": tab}))
+        for kind, title, tab in (("reply_receipt", "待告知受理情况（已逾期）", "receipt_overdue"),
+                                 ("reply_receipt", "待告知受理情况", "receipt_due"),
+                                 ("reply_result", "待告知办理结果（已逾期）", "result_overdue"),
+                                 ("reply_result", "待告知办理结果", "result_due")):
+            if counts[tab]:
+                out.append((kind, title, "replies:replies", {"inspection_id": pk, "n": counts[tab], "oldest": None}, {"tab": tab}))
     return out
 
 
