@@ -66,7 +66,7 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
         out.append(("disposition_approve", "待审批的处置意见", "triage:approvals", row, {}))
     for row in _per_inspection(Finding.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=Finding.State.SUBMITTED),
                                "inspection", "created_at"):
-        out.append(("finding_approve", "待审定的问题底稿", "rectification:findings", row, {}))
+        out.append(("finding_approve", "待审定的问题底稿", "rectification:findings", row, {"state": Finding.State.SUBMITTED}))
     for row in _per_inspection(ImmediateNotice.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=ImmediateNotice.State.ANSWERED),
                                "inspection", "issued_at"):
         out.append(("notice_check", "待核查的立行立改答复", "rectification:notices", row, {}))
@@ -82,7 +82,8 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
         out.append(("disposition_returned", "被退回的处置意见", "triage:queue", row, {"todo": "returned", "sort": "old"}))
     findings = Finding.objects.filter(scope(user, Kind.CASE, Purpose.WORK), state=Finding.State.RETURNED, created_by=user)
     for row in _per_inspection(findings, "inspection", "created_at"):
-        out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row, {}))
+        out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row,
+                    {"state": Finding.State.RETURNED, "mine": "1"}))
     return out
 
 
@@ -128,7 +129,7 @@ def _liaison_lines(user: User, today: dt.date) -> list[Line]:
                                              state__in=[ImmediateNotice.State.ISSUED, ImmediateNotice.State.RETURNED])
     n, oldest = _agg(notices, "issued_at")
     if n:
-        lines.append(Line("notice_answer", "待答复的立行立改通知", n, reverse("liaison:notices"), oldest))
+        lines.append(Line("notice_answer", "待答复的立行立改通知", n, reverse("liaison:notices") + "?state=waiting", oldest))
     items = RectificationItem.objects.filter(scope(user, Kind.TARGET, Purpose.WORK))
     n, oldest = _agg(items.filter(overdue_q(today)), "deadline")
     if n:
@@ -164,13 +165,13 @@ def _recipient_lines(user: User) -> list[Line]:
     work = scope(user, Kind.HANDOVER, Purpose.WORK)
     n, oldest = _agg(TransferBatch.objects.filter(work, signed_at__isnull=True), "created_at")
     if n:
-        lines.append(Line("batch_sign", "待签收的移交清单", n, home + "?state=unsigned", oldest))
+        lines.append(Line("batch_sign", "待签收的移交清单", n, home + "?state=unsigned#batches", oldest))
     n, oldest = _agg(Referral.objects.filter(work, acknowledged_at__isnull=True), "created_at")
     if n:
-        lines.append(Line("referral_acknowledge", "待签收的转办件", n, home + "?state=unsigned", oldest))
+        lines.append(Line("referral_acknowledge", "待签收的转办件", n, home + "?state=unsigned#batches", oldest))
     n, oldest = _agg(Referral.objects.filter(work).filter(result_overdue_q(overdue_cutoff())), "acknowledged_at")
     if n:
-        lines.append(Line("result_overdue", "逾期未反馈办理结果的转办件", n, home + "?state=overdue", oldest))
+        lines.append(Line("result_overdue", "逾期未反馈办理结果的转办件", n, home + "?state=overdue#referrals", oldest))
     return lines
 
 
