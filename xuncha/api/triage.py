@@ -21,8 +21,8 @@ from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.intake.models import Report
 from xuncha.intake.selectors import report_get
 from xuncha.paging import paginate
-from xuncha.triage.models import Disposition, Triage
 from xuncha.triage.bulk import reports_bulk
+from xuncha.triage.models import Disposition, Triage
 from xuncha.triage.selectors import QueueFilters, disposition_get, first_line, groups_for, queue, queue_rows
 from xuncha.triage.services import disposition_decide, disposition_propose, labels_confirm, triage_for
 
