@@ -569,7 +569,7 @@ def missing_columns() -> list[str]:
 
     missing = []
     with connection.cursor() as cur:
-        for label in ("intake.Report", "intake.Subject", "triage.Triage", "triage.ReportSearch", "triage.Disposition",
+        for label in ("intake.Report", "intake.Subject", "triage.Triage", "intake.ReportSearch", "triage.Disposition",
                       "triage.Referral", "triage.Clue", "triage.TransferBatch", "triage.DuplicateGroup"):
             model = apps.get_model(label)
             table = model._meta.db_table
@@ -587,6 +587,7 @@ def child(vendor: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     from xuncha.inspections.models import Inspection
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the embedded deployment caches in the database
     if Inspection.objects.filter(target__name__startswith=BUILDING).exists():
         print(f"    [{vendor}] an interrupted build is in the database: starting over", file=sys.stderr, flush=True)
         raise SystemExit(INCOMPLETE)
