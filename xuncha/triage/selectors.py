@@ -151,17 +151,21 @@ def first_line(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def _keyset(report: Report, order: tuple[str, ...], *, after: bool) -> Q:
-    """Rows strictly after (or before) `report` in `order`: (a, b) > (x, y) as a = x AND b > y OR a > x."""
+    """Rows strictly after (or before) `report` in `order`: (a, b) > (x, y) as a >= x AND (a > x OR b > y).
+    The leading a >= x gives the index a plain range to start from (SQLite does not read an OR as a range)."""
     condition = Q(pk__in=[])
     equal = Q()
-    for term in order:
+    bound = Q()
+    for i, term in enumerate(order):
         name = term.lstrip("-")
         descending = term.startswith("-")
         value = getattr(report, "pk" if name == "id" else name)
         op = "lt" if descending == after else "gt"
+        if i == 0:
+            bound = Q(**{f"{name}__{op}e": value})
         condition |= equal & Q(**{f"{name}__{op}": value})
         equal &= Q(**{name: value})
-    return condition
+    return bound & condition
 
 
 def queue_neighbours(*, user: User, report: Report, filters: QueueFilters) -> tuple[Report | None, Report | None]:

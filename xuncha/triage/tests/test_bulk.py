@@ -252,3 +252,14 @@ def test_only_the_team_may_act_in_bulk(clients, three, seed000, persona) -> None
         if page.status_code == 302:  # not logged in: to the login page
             assert "login" in page["Location"]
         assert not confirmed
+
+
+def test_previous_and_next_break_ties_on_the_same_time_by_id(clients, register, seed000) -> None:
+    import datetime as dt
+
+    at = dt.datetime(2024, 9, 27, 2, tzinfo=dt.UTC)
+    a, b, c = (register(text, received_at=at) for text in (GIFT, CANTEEN, LIBRARY))
+    r = clients["member"].get(reverse("triage:report", args=[b.pk]))  # newest first: higher id first on a tie
+    assert (r.context["previous"].pk, r.context["following"].pk) == (c.pk, a.pk)
+    r = clients["member"].get(reverse("triage:report", args=[b.pk]) + "?sort=old")
+    assert (r.context["previous"].pk, r.context["following"].pk) == (a.pk, c.pk)
