@@ -242,6 +242,9 @@ def test_the_api_queue_has_the_excerpt(clients, three, seed000) -> None:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_only_the_team_may_act_in_bulk(clients, three, seed000, persona) -> None:
     ids = [str(three[0].pk)]
+    preview = clients[persona].post(bulk_url(seed000), {"action": "labels", "ids": ids})  # the confirmation page
+    assert (three[0].reference in preview.content.decode()) == (persona in TEAM)
+    assert preview.status_code == (200 if persona in TEAM else 404) or "login" in preview.get("Location", "")
     page = clients[persona].post(bulk_url(seed000), {"action": "labels", "ids": ids, "confirmed": "on"})
     api = clients[persona].post(api_url(seed000), {"action": "labels", "report_ids": [three[0].pk]}, content_type="application/json")
     confirmed = Triage.objects.get(pk=three[0].pk).labels_confirmed
