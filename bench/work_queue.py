@@ -475,7 +475,7 @@ def measure(n: int, repeat: int, budget: float, slow_ms: float, do_explain: bool
     from xuncha.inspections.models import Inspection
     from xuncha.intake.models import Report
     from xuncha.paging import paginate
-    from xuncha.triage.selectors import QueueFilters, cache_key, groups_for, queue, queue_rows, team_statistics
+    from xuncha.triage.selectors import QueueFilters, cache_key, groups_for, queue, queue_neighbours, queue_rows, team_statistics
 
     inspection = Inspection.objects.select_related("team").get(target__name=marker(n))
     leader = User.objects.filter(roles__team=inspection.team, roles__role="team_leader").first()
@@ -514,6 +514,20 @@ def measure(n: int, repeat: int, budget: float, slow_ms: float, do_explain: bool
             return result
 
         run(label, page, lambda p: f"{len(p.items)} rows, {p.count}{'+' if p.capped else ''} matching")
+
+    # Previous / next from a report's page (keyset on the queue's ordering), from a report in the middle of
+    # the inspection's reports: unfiltered, and within a filter.
+    middle = Report.objects.filter(inspection=inspection).order_by("received_at", "id")[reports // 2]
+    for label, params in (("previous/next, no filter", {}), ("previous/next, status+channel, sort old",
+                                                             {"status": "registered", "channel": "online", "sort": "old"}),
+                          ("previous/next, q=食堂", {"q": "食堂"})):
+        step_filters = QueueFilters.from_query(params)
+
+        def step(filters: QueueFilters = step_filters) -> Any:
+            return queue_neighbours(user=leader, report=middle, filters=filters)
+
+        run(label, step, lambda pair: " / ".join(r.reference if r else "—" for r in pair))
+
     def statistics() -> Any:
         cache.delete(cache_key(inspection))  # computed, not the minute's cached figures
         return team_statistics(user=leader, inspection=inspection)
@@ -555,7 +569,7 @@ def missing_columns() -> list[str]:
 
     missing = []
     with connection.cursor() as cur:
-        for label in ("intake.Report", "intake.Subject", "triage.Triage", "triage.ReportSearch", "triage.Disposition",
+        for label in ("intake.Report", "intake.Subject", "triage.Triage", "intake.ReportSearch", "triage.Disposition",
                       "triage.Referral", "triage.Clue", "triage.TransferBatch", "triage.DuplicateGroup"):
             model = apps.get_model(label)
             table = model._meta.db_table
@@ -573,6 +587,7 @@ def child(vendor: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     from xuncha.inspections.models import Inspection
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the embedded deployment caches in the database
     if Inspection.objects.filter(target__name__startswith=BUILDING).exists():
         print(f"    [{vendor}] an interrupted build is in the database: starting over", file=sys.stderr, flush=True)
         raise SystemExit(INCOMPLETE)

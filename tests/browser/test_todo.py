@@ -26,5 +26,6 @@ def test_the_member_lands_on_the_todo_list_and_follows_a_line(page: Any, live_se
     box = line.bounding_box()
     assert box is not None and box["x"] + box["width"] <= width  # the line fits the screen
     line.locator("a").click()
-    page.wait_for_url(f"**/triage/inspections/{demo['seed000'].pk}/")
+    page.wait_for_url(f"**/triage/inspections/{demo['seed000'].pk}/?todo=triage")
     assert page.locator(f"a:has-text('{report.reference}')").count() == 1
+    assert page.locator("#queue .report-row").count() == 1  # exactly the line's 1 件

@@ -49,7 +49,7 @@ def test_member_triages_to_a_referral_and_leader_approves_and_downloads_the_lett
     page.wait_for_selector("#queue .report-row >> nth=0")
     assert page.locator("#queue .report-row").count() == 1
     page.click(f"text={report.reference}")
-    page.wait_for_url(f"{live_server.url}/triage/reports/{report.pk}/")
+    page.wait_for_url(f"{live_server.url}/triage/reports/{report.pk}/?q=*")  # the queue's filters come along
     assert "李实名" not in page.inner_text("main")  # the reporter is never shown on the triage page
 
     # The subject is an ordinary employee of the contractor: out of scope.

@@ -21,8 +21,9 @@ from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.intake.models import Report
 from xuncha.intake.selectors import report_get
 from xuncha.paging import paginate
+from xuncha.triage.bulk import reports_bulk
 from xuncha.triage.models import Disposition, DispositionKind, Triage
-from xuncha.triage.selectors import QueueFilters, disposition_get, groups_for, queue, queue_rows
+from xuncha.triage.selectors import QueueFilters, disposition_get, first_line, groups_for, queue, queue_rows
 from xuncha.triage.services import disposition_decide, disposition_propose, labels_confirm, triage_for
 
 from .intake import ErrorsOut, SubjectOut
@@ -38,6 +39,7 @@ MAX_PAGE_SIZE = 200
 FILTER_NAMES = {
     "status": "状态", "channel": "渠道", "discipline": "违反纪律", "focus": "聚焦领域", "category": "被反映人类别",
     "scope": "受理范围", "window": "受理期", "real_name": "实名", "pending": "待审批", "sort": "排序", "group": "重复组",
+    "todo": "待办",
 }
 
 
@@ -62,6 +64,7 @@ class QueueQuery(Schema):
     category: str = _choice("category", "", "被反映人类别：leadership、subordinate_head、key_post、other、unsure")
     group: str = Field("", description="重复组号，或 any（属于任一重复组）")
     pending: str = _choice("pending", "", "yes：有待审批的处置意见")
+    todo: str = Field("", description="待办事项的筛选：triage 分类未确认、returned 本人被退回的处置意见", json_schema_extra=enum_of(["", "triage", "returned"]))
     sort: str = _choice("sort", "new", "new 最新在前、old 最早在前、number、-number")
     page: int = Field(1, description="页码，从 1 开始", json_schema_extra=range_of(1, MAX_PAGE))
     page_size: int = Field(50, description=f"每页件数，1 到 {MAX_PAGE_SIZE}", json_schema_extra=range_of(1, MAX_PAGE_SIZE))
@@ -70,6 +73,7 @@ class QueueQuery(Schema):
 class QueueItemOut(Schema):
     id: int
     reference: str
+    excerpt: str = Field(..., description="反映内容的第一行（截断，不含反映人身份）")
     received_at: dt.datetime
     channel_kind: str
     status: str
@@ -134,6 +138,29 @@ class DispositionIn(Schema):
     approve: bool = Field(False, description="组长、副组长直接批准")
 
 
+class BulkIn(Schema):
+    action: str = Field(..., description="labels 按建议确认问题类别、scope 确认受理范围、disposition 提出处置意见、no_reply 标记无需答复")
+    report_ids: list[int] = Field(..., description="信访件编号（id），一次最多 200 件")
+    scope: str = Field("", description="scope 时必填：in、out、out_of_window")
+    kind: str = Field("", description="disposition 时必填：accept、refer、transfer、file、close")
+    body_id: int | None = Field(None, description="转办、移交时的接收单位")
+    exempt: str = Field("", description="no_reply 时必填：无需答复原因代码")
+    reason: str = Field("", description="理由或说明（scope、disposition 必填）")
+
+
+class RefusedOut(Schema):
+    id: int
+    reference: str
+    reason: str
+
+
+class BulkOut(Schema):
+    action: str
+    done: list[int]
+    refused: list[RefusedOut]
+    message: str
+
+
 class DecisionIn(Schema):
     approve: bool
     note: str = ""
@@ -176,7 +203,8 @@ def _item_out(report: Report, group_sizes: dict[int, int]) -> dict[str, object]:
     triage: Triage | None = getattr(report, "triage", None)  # None: not triaged yet
     key = triage.group_key if triage is not None else None
     return {
-        "id": report.pk, "reference": report.reference, "received_at": report.received_at, "channel_kind": report.channel_kind,
+        "id": report.pk, "reference": report.reference, "excerpt": first_line(getattr(report, "excerpt_head", "")),
+        "received_at": report.received_at, "channel_kind": report.channel_kind,
         "status": report.status, "anonymous": report.anonymous, "in_window": report.in_window,
         "subjects": [{"name": s.name, "post": s.post, "category": s.category} for s in report.subjects.all()],
         "disciplines": triage.discipline_codes if triage else [], "focuses": triage.focus_codes if triage else [],
@@ -286,6 +314,29 @@ def disposition_decision(request: AuthedRequest, disposition_id: int, payload: D
     disposition = disposition_decide(actor=request.user, disposition=disposition, approve=payload.approve, note=payload.note,
                                      request=request)
     return disposition_out(disposition)
+
+
+@router.post("/inspections/{inspection_id}/reports/bulk", response={200: BulkOut, 400: ErrorsOut, 404: ErrorsOut})
+def reports_bulk_action(request: AuthedRequest, inspection_id: int, payload: BulkIn) -> dict[str, object]:
+    """One action on several reports of the inspection, as on the workbench: each report is checked and
+    audited on its own; those refused are listed with the reason (in `refused`), the others are done."""
+    inspection = Inspection.objects.filter(pk=inspection_id).select_related("team", "target").first()
+    if inspection is None:
+        raise NotFound
+    queue(user=request.user, inspection=inspection, filters=QueueFilters())  # 404 unless the caller's team holds it
+    body = None
+    if payload.body_id is not None:
+        body = ReceivingBody.objects.filter(pk=payload.body_id).first()
+        if body is None:
+            raise Invalid("接收单位不存在。")
+    if payload.action == "no_reply":
+        params: dict[str, Any] = {"reason": payload.exempt, "note": payload.reason}
+    else:
+        params = {"scope": payload.scope, "kind": payload.kind, "body": body, "reason": payload.reason}
+    result = reports_bulk(actor=request.user, inspection=inspection, report_ids=payload.report_ids,
+                          action=payload.action, params=params, request=request)
+    return {"action": result.action, "done": result.done, "message": result.message,
+            "refused": [{"id": r.report_id, "reference": r.reference, "reason": r.reason} for r in result.refused]}
 
 
 @router.get("/receiving-bodies", response=list[BodyOut])

@@ -21,12 +21,11 @@ from xuncha.access import Kind, Purpose, actor_of, scope
 from xuncha.accounts.models import User
 from xuncha.inspections.models import Channel, Inspection
 from xuncha.inspections.selectors import calendar_get
-from xuncha.intake.models import ReportStatus
 from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem
 from xuncha.rectification.selectors import OPEN_STATUSES, due_soon_q, overdue_q, reminder_cutoff
 from xuncha.replies.selectors import reply_counts
 from xuncha.triage.models import Disposition, Referral, TransferBatch, Triage
-from xuncha.triage.selectors import overdue_cutoff
+from xuncha.triage.selectors import OPEN_FOR_TRIAGE, overdue_cutoff, returned_dispositions
 from xuncha.triage.selectors import overdue_q as result_overdue_q
 
 
@@ -47,8 +46,10 @@ class Line:
         return "最久不到 1 天" if days <= 0 else f"最久 {days} 天"
 
 
-def _per_inspection(qs: QuerySet[Any], via: str, oldest: str) -> list[dict[str, Any]]:
-    rows = qs.values(ins=F(f"{via}_id")).annotate(n=Count("pk"), oldest=Min(oldest)).order_by("ins")
+def _per_inspection(qs: QuerySet[Any], via: str, oldest: str, count: str = "pk") -> list[dict[str, Any]]:
+    """Per inspection: how many (distinct `count`: the line's page lists them) and the oldest."""
+    n = Count(count) if count == "pk" else Count(count, distinct=True)
+    rows = qs.values(ins=F(f"{via}_id")).annotate(n=n, oldest=Min(oldest)).order_by("ins")
     return [{"inspection_id": r["ins"], "n": r["n"], "oldest": r["oldest"]} for r in rows]
 
 
@@ -65,22 +66,24 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
         out.append(("disposition_approve", "待审批的处置意见", "triage:approvals", row, {}))
     for row in _per_inspection(Finding.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=Finding.State.SUBMITTED),
                                "inspection", "created_at"):
-        out.append(("finding_approve", "待审定的问题底稿", "rectification:findings", row, {}))
+        out.append(("finding_approve", "待审定的问题底稿", "rectification:findings", row, {"state": Finding.State.SUBMITTED}))
     for row in _per_inspection(ImmediateNotice.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=ImmediateNotice.State.ANSWERED),
                                "inspection", "issued_at"):
         out.append(("notice_check", "待核查的立行立改答复", "rectification:notices", row, {}))
     work = scope(user, Kind.CASE, Purpose.WORK, via="report__inspection")
     # Labels not confirmed on a report still in the team's hands (one referred or filed needs no more triage).
-    untriaged = Triage.objects.filter(work, labels_confirmed=False, report__status__in=[ReportStatus.REGISTERED, ReportStatus.ACCEPTED])
+    # The queue's filter todo=triage lists exactly these reports (xuncha.triage.selectors.queue).
+    untriaged = Triage.objects.filter(work, labels_confirmed=False, report__status__in=OPEN_FOR_TRIAGE)
     for row in _per_inspection(untriaged, "report__inspection", "triaged_at"):
-        out.append(("report_triage", "待研判的信访件（分类未确认）", "triage:queue", row, {}))
-    later = Disposition.objects.filter(report=OuterRef("report"), state__in=[Disposition.State.PROPOSED, Disposition.State.APPROVED])
-    returned = Disposition.objects.filter(work, state=Disposition.State.RETURNED, proposed_by=user).filter(~Exists(later))
-    for row in _per_inspection(returned, "report__inspection", "decided_at"):
-        out.append(("disposition_returned", "被退回的处置意见", "triage:queue", row, {}))
+        out.append(("report_triage", "待研判的信访件（分类未确认）", "triage:queue", row, {"todo": "triage"}))
+    # Counted by report, as the queue's filter todo=returned lists them (one row per report).
+    returned = returned_dispositions(user).filter(work)
+    for row in _per_inspection(returned, "report__inspection", "decided_at", count="report"):
+        out.append(("disposition_returned", "被退回的处置意见", "triage:queue", row, {"todo": "returned", "sort": "old"}))
     findings = Finding.objects.filter(scope(user, Kind.CASE, Purpose.WORK), state=Finding.State.RETURNED, created_by=user)
     for row in _per_inspection(findings, "inspection", "created_at"):
-        out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row, {}))
+        out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row,
+                    {"state": Finding.State.RETURNED, "mine": "1"}))
     return out
 
 
@@ -89,13 +92,14 @@ def _reply_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[s
     out: list[tuple[str, str, str, dict[str, Any], dict[str, str]]] = []
     if not ids:
         return out
+    # One line per tab of the replies page (due, and overdue apart), so that a line's count is its tab's rows.
     for pk, counts in sorted(reply_counts(inspection_ids=ids).items()):
-        for kind, title, due, overdue in (("reply_receipt", "待告知受理情况", "receipt_due", "receipt_overdue"),
-                                          ("reply_result", "待告知办理结果", "result_due", "result_overdue")):
-            n = counts[due] + counts[overdue]
-            if n:
-                tab = overdue if counts[overdue] else due
-                out.append((kind, title, "replies:replies", {"inspection_id": pk, "n": n, "oldest": None}, {"tab": tab}))
+        for kind, title, tab in (("reply_receipt", "待告知受理情况（已逾期）", "receipt_overdue"),
+                                 ("reply_receipt", "待告知受理情况", "receipt_due"),
+                                 ("reply_result", "待告知办理结果（已逾期）", "result_overdue"),
+                                 ("reply_result", "待告知办理结果", "result_due")):
+            if counts[tab]:
+                out.append((kind, title, "replies:replies", {"inspection_id": pk, "n": counts[tab], "oldest": None}, {"tab": tab}))
     return out
 
 
@@ -125,7 +129,7 @@ def _liaison_lines(user: User, today: dt.date) -> list[Line]:
                                              state__in=[ImmediateNotice.State.ISSUED, ImmediateNotice.State.RETURNED])
     n, oldest = _agg(notices, "issued_at")
     if n:
-        lines.append(Line("notice_answer", "待答复的立行立改通知", n, reverse("liaison:notices"), oldest))
+        lines.append(Line("notice_answer", "待答复的立行立改通知", n, reverse("liaison:notices") + "?state=waiting", oldest))
     items = RectificationItem.objects.filter(scope(user, Kind.TARGET, Purpose.WORK))
     n, oldest = _agg(items.filter(overdue_q(today)), "deadline")
     if n:
@@ -161,13 +165,13 @@ def _recipient_lines(user: User) -> list[Line]:
     work = scope(user, Kind.HANDOVER, Purpose.WORK)
     n, oldest = _agg(TransferBatch.objects.filter(work, signed_at__isnull=True), "created_at")
     if n:
-        lines.append(Line("batch_sign", "待签收的移交清单", n, home + "?state=unsigned", oldest))
+        lines.append(Line("batch_sign", "待签收的移交清单", n, home + "?state=unsigned#batches", oldest))
     n, oldest = _agg(Referral.objects.filter(work, acknowledged_at__isnull=True), "created_at")
     if n:
-        lines.append(Line("referral_acknowledge", "待签收的转办件", n, home + "?state=unsigned", oldest))
+        lines.append(Line("referral_acknowledge", "待签收的转办件", n, home + "?state=unsigned#batches", oldest))
     n, oldest = _agg(Referral.objects.filter(work).filter(result_overdue_q(overdue_cutoff())), "acknowledged_at")
     if n:
-        lines.append(Line("result_overdue", "逾期未反馈办理结果的转办件", n, home + "?state=overdue", oldest))
+        lines.append(Line("result_overdue", "逾期未反馈办理结果的转办件", n, home + "?state=overdue#referrals", oldest))
     return lines
 
 

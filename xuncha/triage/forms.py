@@ -9,7 +9,7 @@ from django import forms
 
 from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES
 from xuncha.inspections.models import ChannelKind, ReceivingBody
-from xuncha.intake.models import ReportStatus, SubjectCategory
+from xuncha.intake.models import ReplyExemption, ReportStatus, SubjectCategory
 from xuncha.web import ChineseErrorsMixin
 
 from .models import DispositionKind, Handling, Scope
@@ -36,6 +36,7 @@ class QueueFilterForm(forms.Form):
     group = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     pending = forms.ChoiceField(required=False, choices=[("", "审批状态"), ("yes", "待组长审批")])
     sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
+    todo = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)  # a to-do line's filter
 
 
 class LabelsForm(forms.Form):
@@ -108,3 +109,31 @@ class HandlingForm(ChineseErrorsMixin, forms.Form):
     handling = forms.ChoiceField(label="处置方式", required=False, choices=[("", "—— 请选择 ——"), *Handling.choices])
     result = forms.CharField(label="办理结果", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="办结后填写办理结果并反馈巡察组；仅确定处置方式时可暂不填写。")
+
+
+class BulkForm(ChineseErrorsMixin, forms.Form):
+    """A bulk action on the reports ticked in the queue (xuncha.triage.bulk); the fields an action does
+    not use are ignored. `confirmed` is set by the confirmation page."""
+
+    action = forms.ChoiceField(label="批量操作", choices=[])
+    ids = IdsField(required=False)
+    scope = forms.ChoiceField(label="受理范围", required=False,
+                              choices=[("", "—— 请选择 ——"), *[(v, lab) for v, lab in Scope.choices if v != Scope.PENDING]])
+    kind = forms.ChoiceField(label="处置方式", required=False, choices=[("", "—— 请选择 ——"), *DispositionKind.choices])
+    body = forms.ModelChoiceField(label="接收单位", queryset=ReceivingBody.objects.all(), required=False, empty_label="——")
+    exempt = forms.ChoiceField(label="无需答复原因", required=False, choices=[("", "—— 请选择 ——"), *ReplyExemption.choices])
+    reason = forms.CharField(label="理由或说明", required=False, max_length=300, widget=forms.TextInput)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—— 选择批量操作 ——"), *actions]
+
+    def params(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        if d["action"] == "no_reply":
+            return {"reason": d.get("exempt", ""), "note": d.get("reason", "")}
+        return {"scope": d.get("scope", ""), "kind": d.get("kind", ""), "body": d.get("body"), "reason": d.get("reason", "")}

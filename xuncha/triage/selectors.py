@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Substr, TruncDate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
@@ -45,8 +45,8 @@ def _check_team(user: User, inspection: Inspection) -> None:
 SORTS = {
     "new": ("-received_at", "-id"),
     "old": ("received_at", "id"),
-    "number": ("number",),
-    "-number": ("-number",),
+    "number": ("number", "id"),
+    "-number": ("-number", "-id"),
 }
 
 
@@ -63,6 +63,8 @@ class QueueFilters:
     real_name: str = ""     # "yes" | "no"
     group: str = ""         # a group key, or "any" for reports in any duplicate group
     pending: str = ""       # "yes": a disposition awaits approval
+    todo: str = ""          # a to-do line's reports: "triage" (labels unconfirmed, still in the team's hands)
+                            # or "returned" (the user's returned dispositions, not proposed again)
     sort: str = "new"
 
     @classmethod
@@ -76,7 +78,7 @@ class QueueFilters:
         allowed: dict[str, Any] = {
             "status": ReportStatus.values, "channel": ChannelKind.values, "discipline": DISCIPLINE_BITS,
             "focus": FOCUS_BITS, "category": SubjectCategory.values, "scope": Scope.values, "window": ("in", "out"),
-            "real_name": ("yes", "no"), "pending": ("yes",), "sort": SORTS,
+            "real_name": ("yes", "no"), "pending": ("yes",), "sort": SORTS, "todo": TODO_FILTERS,
         }
         return list(allowed[name]) if name in allowed else None
 
@@ -84,6 +86,17 @@ class QueueFilters:
         value = getattr(self, name)
         allowed = self.allowed_values(name)
         return not value or allowed is None or value in allowed
+
+
+TODO_FILTERS = ("triage", "returned")
+# Reports whose triage is still the team's work (a referred or filed report needs no more triage).
+OPEN_FOR_TRIAGE = (ReportStatus.REGISTERED, ReportStatus.ACCEPTED)
+
+
+def returned_dispositions(user: User) -> QuerySet[Disposition]:
+    """Dispositions the user proposed that the leader returned and nobody has proposed again since."""
+    later = Disposition.objects.filter(report=OuterRef("report"), state__in=[Disposition.State.PROPOSED, Disposition.State.APPROVED])
+    return Disposition.objects.filter(state=Disposition.State.RETURNED, proposed_by=user).filter(~Exists(later))
 
 
 def queue(*, user: User, inspection: Inspection, filters: QueueFilters) -> QuerySet[Report]:
@@ -117,14 +130,61 @@ def queue(*, user: User, inspection: Inspection, filters: QueueFilters) -> Query
         qs = qs.filter(triage__inspection=inspection, triage__group_key=int(f.group))
     if f.pending == "yes":
         qs = qs.filter(Exists(Disposition.objects.filter(report=OuterRef("pk"), state=Disposition.State.PROPOSED)))
+    if f.todo == "triage":
+        qs = qs.filter(triage__labels_confirmed=False, status__in=OPEN_FOR_TRIAGE)
+    elif f.todo == "returned":
+        qs = qs.filter(Exists(returned_dispositions(user).filter(report=OuterRef("pk"))))
     if f.q:
         qs = search_filter(qs, f.q)
     return qs.order_by(*SORTS.get(f.sort, SORTS["new"]))
 
 
+EXCERPT_CHARS = 60
+
+
 def queue_rows(qs: QuerySet[Report]) -> QuerySet[Report]:
-    """What a queue page shows of each report (subjects, triage, channel) in a fixed number of queries."""
-    return qs.select_related("triage", "channel").prefetch_related("subjects")
+    """What a queue page shows of each report (subjects, triage, channel, the start of its content) in a
+    fixed number of queries. Only the start of the content is read (`excerpt_head`), never the whole text;
+    the reporter's sealed identity is not read at all."""
+    return (qs.select_related("triage", "channel").prefetch_related("subjects")
+            .annotate(excerpt_head=Substr("content", 1, 200)).defer("content", "reporter_sealed"))
+
+
+def first_line(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first non-empty line of a report's content, cut to `limit` characters with “…”."""
+    line = next((part.strip() for part in (text or "").splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[:limit].rstrip() + "…"
+
+
+def _keyset(report: Report, order: tuple[str, ...], *, after: bool) -> Q:
+    """Rows strictly after (or before) `report` in `order`: (a, b) > (x, y) as a >= x AND (a > x OR b > y).
+    The leading a >= x gives the index a plain range to start from (SQLite does not read an OR as a range)."""
+    condition = Q(pk__in=[])
+    equal = Q()
+    bound = Q()
+    for i, term in enumerate(order):
+        name = term.lstrip("-")
+        descending = term.startswith("-")
+        value = getattr(report, "pk" if name == "id" else name)
+        op = "lt" if descending == after else "gt"
+        if i == 0:
+            bound = Q(**{f"{name}__{op}e": value})
+        condition |= equal & Q(**{f"{name}__{op}": value})
+        equal &= Q(**{name: value})
+    return bound & condition
+
+
+def queue_neighbours(*, user: User, report: Report, filters: QueueFilters) -> tuple[Report | None, Report | None]:
+    """The reports before and after `report` in its inspection's queue as filtered and sorted by
+    `filters` (also when `report` itself no longer matches). Keyset on the queue's ordering: each is one
+    index range read of one row, whatever the number of reports and however far down the queue."""
+    qs = queue(user=user, inspection=report.inspection, filters=filters)
+    order = SORTS.get(filters.sort, SORTS["new"])
+    reverse_order = tuple(t[1:] if t.startswith("-") else f"-{t}" for t in order)
+    slim = qs.only("pk", "number", "received_at", "inspection_id")
+    previous = slim.filter(_keyset(report, order, after=False)).order_by(*reverse_order).first()
+    following = slim.filter(_keyset(report, order, after=True)).order_by(*order).first()
+    return previous, following
 
 
 def groups_for(reports: list[Report]) -> dict[int, DuplicateGroup]:

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import handovers, reports, stats
+from .views import bulk, handovers, reports, stats
 
 app_name = "triage"
 
 urlpatterns = [
     # The team's work on reports.
     path("inspections/<int:pk>/", reports.queue_page, name="queue"),
+    path("inspections/<int:pk>/bulk/", bulk.bulk, name="bulk"),
     path("inspections/<int:pk>/approvals/", reports.approvals, name="approvals"),
     path("inspections/<int:pk>/groups/", reports.groups, name="groups"),
     path("groups/<int:key>/", reports.group_detail, name="group"),

@@ -45,10 +45,20 @@ def _labels(finding: Finding) -> Finding:
 def findings(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     inspection = team_inspection_get(user=user, pk=pk)
-    rows = [_labels(f) for f in finding_list(user=user, inspection=inspection)]
+    qs = finding_list(user=user, inspection=inspection)
+    # The to-do lines open this list filtered: ?state=submitted (to approve), ?state=returned&mine=1 (mine, returned).
+    state = request.GET.get("state", "")
+    state = state if state in Finding.State.values else ""
+    mine = request.GET.get("mine") == "1"
+    if state:
+        qs = qs.filter(state=state)
+    if mine:
+        qs = qs.filter(created_by=user)
+    rows = [_labels(f) for f in qs]
     services.findings_viewed(actor=user, inspection=inspection, request=request)
     return render(request, "rectification/findings.html", {
         "inspection": inspection, "findings": rows, "is_leader": is_team_leader(user, inspection),
+        "state_label": Finding.State(state).label if state else "", "mine": mine, "filtered": bool(state or mine),
         "candidates": notice_candidates(user=user, inspection=inspection).count(),
         "notices": team_notices(user=user, inspection=inspection).count(),
     })

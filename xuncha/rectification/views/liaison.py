@@ -56,8 +56,12 @@ def _notice_page(request: HttpRequest, notice: ImmediateNotice, form: AnswerForm
 
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
-    rows = list(liaison_notices(user=user_of(request)))
-    return render(request, "rectification/notice_liaison_list.html", {"notices": rows, "today": timezone.localdate()})
+    qs = liaison_notices(user=user_of(request))
+    waiting = request.GET.get("state") == "waiting"  # the to-do line: issued or returned, awaiting the answer
+    if waiting:
+        qs = qs.filter(state__in=[ImmediateNotice.State.ISSUED, ImmediateNotice.State.RETURNED])
+    return render(request, "rectification/notice_liaison_list.html", {
+        "notices": list(qs), "today": timezone.localdate(), "waiting": waiting})
 
 
 @login_required

@@ -98,7 +98,8 @@ def test_one_line_per_inspection(clients: dict[str, Any], work: dict[str, Any], 
     (the first was referred), one line each, linked to the inspection's queue."""
     register(CANTEEN, inspection=demo["practice"], received_at=dt.datetime(2026, 11, 21, 2, tzinfo=dt.UTC))
     lines = [x for x in clients["member"].get("/api/v1/me/todo").json() if x["kind"] == "report_triage"]
-    assert sorted(x["url"] for x in lines) == sorted(reverse("triage:queue", args=[demo[n].pk]) for n in ("seed000", "practice"))
+    assert sorted(x["url"] for x in lines) == sorted(reverse("triage:queue", args=[demo[n].pk]) + "?todo=triage"
+                                                     for n in ("seed000", "practice"))
     assert [x["count"] for x in lines] == [1, 1]
 
 

@@ -17,36 +17,64 @@ from xuncha.access import Kind, Purpose, allows
 from xuncha.accounts.http import AuthedRequest
 from xuncha.audit.services import audit_record
 from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
+from xuncha.inspections.models import Inspection
 from xuncha.intake.models import Report, ReportStatus
 from xuncha.intake.selectors import intake_inspection_get, report_get
 from xuncha.paging import paginate
 from xuncha.web import form_submit
 
 from .. import services
-from ..forms import DecisionForm, DispositionForm, LabelsForm, QueueFilterForm, ScopeForm, SubjectsForm
+from ..bulk import ACTIONS
+from ..forms import BulkForm, DecisionForm, DispositionForm, LabelsForm, QueueFilterForm, ScopeForm, SubjectsForm
 from ..highlight import LABELS, highlight
 from ..models import Clue, Disposition, DispositionKind, DuplicateGroup, Referral, Scope, Triage
-from ..selectors import QueueFilters, disposition_get, dispositions_pending, group_get, group_list, groups_for, queue, queue_rows
+from ..selectors import (
+    QueueFilters,
+    disposition_get,
+    dispositions_pending,
+    first_line,
+    group_get,
+    group_list,
+    groups_for,
+    queue,
+    queue_neighbours,
+    queue_rows,
+)
 
 
 @login_required
 def queue_page(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = intake_inspection_get(user=request.user, pk=pk)
-    filters = QueueFilters.from_query(request.GET)
-    page = paginate(queue_rows(queue(user=request.user, inspection=inspection, filters=filters)), request.GET.get("page"))
+    selected = {int(v) for v in request.GET.getlist("selected") if v.isdigit()}
+    return render_queue(request, inspection, request.GET, selected=selected)
+
+
+def render_queue(request: AuthedRequest, inspection: Inspection, params: Any, *, selected: set[int],
+                 bulk_form: BulkForm | None = None, status: int = 200) -> HttpResponse:
+    """The queue filtered by `params` (the GET query), with the ticked reports `selected` and the bulk form."""
+    filters = QueueFilters.from_query(params)
+    page = paginate(queue_rows(queue(user=request.user, inspection=inspection, filters=filters)), params.get("page"))
     groups = groups_for(page.items)
     for report in page.items:
         t = getattr(report, "triage", None)
         report.group = groups.get(t.group_key) if t is not None and t.group_key is not None else None
+        report.excerpt = first_line(report.excerpt_head)
     audit_record(actor=request.user, action="report.list", obj=inspection, request=request,
                  summary=f"查看研判工作台：{inspection}（第{page.number}页）",
                  data={k: v for k, v in vars(filters).items() if v and k != "sort"})
-    query = {k: v for k, v in vars(filters).items() if v}
+    query = urlencode({k: v for k, v in vars(filters).items() if v})
+    filter_params = {k: v for k, v in params.items() if k in QueueFilters.__dataclass_fields__}
     return render(request, "triage/queue.html", {
-        "inspection": inspection, "page": page, "form": QueueFilterForm(request.GET or None), "filters": filters,
-        "query": urlencode(query), "group": group_get(user=request.user, key=int(filters.group)) if filters.group.isdigit() else None,
-        "pending": dispositions_pending(user=request.user, inspection=inspection).count(),
-    })
+        "inspection": inspection, "page": page, "form": QueueFilterForm(filter_params or None), "filters": filters,
+        "query": query, "group": group_get(user=request.user, key=int(filters.group)) if filters.group.isdigit() else None,
+        "pending": dispositions_pending(user=request.user, inspection=inspection).count(), "selected": selected,
+        "bulk_form": bulk_form or BulkForm(initial={"query": query}, actions=bulk_actions()),
+        "filtered": any(v for k, v in vars(filters).items() if k != "sort"),
+    }, status=status)
+
+
+def bulk_actions() -> list[tuple[str, str]]:
+    return [(code, action.label) for code, action in ACTIONS.items()]
 
 
 def _context(request: AuthedRequest, report: Report, **forms: Any) -> dict[str, Any]:
@@ -102,7 +130,12 @@ def _done(request: AuthedRequest, report: Report, message: str) -> HttpResponse:
 def report(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = report_get(user=request.user, pk=pk)
     audit_record(actor=request.user, action="report.view", obj=obj, request=request, summary=f"研判信访件 {obj.reference}")
-    return render(request, "triage/report.html", _context(request, obj))
+    # Previous / next in the queue the user came from: its filters travel in the query string.
+    filters = QueueFilters.from_query(request.GET)
+    query = urlencode({k: v for k, v in vars(filters).items() if v and filters.is_valid_value(k)})
+    previous, following = queue_neighbours(user=request.user, report=obj, filters=filters)
+    return render(request, "triage/report.html", {
+        **_context(request, obj), "query": query, "previous": previous, "following": following})
 
 
 @login_required
