@@ -64,7 +64,8 @@ class QueueQuery(Schema):
     category: str = _choice("category", "", "被反映人类别：leadership、subordinate_head、key_post、other、unsure")
     group: str = Field("", description="重复组号，或 any（属于任一重复组）")
     pending: str = _choice("pending", "", "yes：有待审批的处置意见")
-    todo: str = Field("", description="待办事项的筛选：triage 分类未确认、returned 本人被退回的处置意见", json_schema_extra=enum_of(["", "triage", "returned"]))
+    todo: str = Field("", description="待办事项的筛选：triage 分类未确认、returned 本人被退回的处置意见",
+                      json_schema_extra=enum_of(["", "triage", "returned"]))
     sort: str = _choice("sort", "new", "new 最新在前、old 最早在前、number、-number")
     page: int = Field(1, description="页码，从 1 开始", json_schema_extra=range_of(1, MAX_PAGE))
     page_size: int = Field(50, description=f"每页件数，1 到 {MAX_PAGE_SIZE}", json_schema_extra=range_of(1, MAX_PAGE_SIZE))
