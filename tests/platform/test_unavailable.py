@@ -159,7 +159,7 @@ def test_a_triage_failure_after_the_commit_does_not_turn_a_registered_report_int
     from xuncha.triage.models import Triage
     from xuncha.triage.tasks import triage_pending
 
-    client = Client(raise_request_exception=False)
+    client = PublicClient(raise_request_exception=False)
     url = f"/api/v1/public/inspections/{demo['practice'].public_id}/reports"
     with mock.patch("xuncha.triage.services.report_triage", _down), \
          mock.patch("xuncha.triage.tasks.report_triage", _down), \
