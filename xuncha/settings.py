@@ -109,6 +109,7 @@ TEMPLATES = [
                 "xuncha.notify.context_processors.unread_notifications",
                 "xuncha.web.site",
             ],
+            "builtins": ["xuncha.crumbs"],
         },
     },
 ]

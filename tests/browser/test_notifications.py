@@ -44,7 +44,7 @@ def test_the_liaison_is_told_of_an_issued_notice(page: Any, live_server: Any, de
 
     page.click("#notifications-link")
     page.wait_for_url("**/notifications/")
-    assert page.locator("nav.crumbs").inner_text().startswith("首页")
+    assert page.locator("nav.breadcrumbs").inner_text().startswith("我的待办")
     row = page.locator("#notifications tr.unread")
     assert row.count() == 1 and f"第{notice.number}号立行立改通知已签发" in row.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width

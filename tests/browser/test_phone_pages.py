@@ -10,6 +10,8 @@ import pytest
 from tests.browser.conftest import login
 from tests.platform.test_crawl import objects  # noqa: F401  (the fixture: notices, ledger items, a referral)
 from xuncha.demo.loader import DEMO_PASSWORD
+from xuncha.intake.models import Report
+from xuncha.rectification.models import RectificationItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +79,25 @@ def test_the_office_top_bar_wraps_on_a_phone(page: Any, live_server: Any, demo: 
         page.goto(live_server.url + url)
         no_sideways_scroll(page)
         top_bar_usable(page)
+
+
+def test_a_long_breadcrumb_trail_wraps_on_a_phone(page: Any, live_server: Any, objects: None, demo: dict) -> None:  # noqa: F811
+    """The deepest trails (a long inspection name, four steps) wrap inside the screen, never scroll sideways."""
+    page.set_viewport_size(PHONE)
+    login(page, live_server, "leader", DEMO_PASSWORD)
+    report = Report.objects.filter(inspection=demo["seed000"]).first()
+    item = RectificationItem.objects.filter(finding__inspection=demo["seed000"]).first()
+    assert report is not None and item is not None
+    urls = [f"/triage/reports/{report.pk}/", f"/rectification/ledger-items/{item.pk}/edit/"]
+    for url in urls:
+        page.goto(live_server.url + url)
+        no_sideways_scroll(page)
+        crumbs = page.locator("nav.breadcrumbs li")
+        assert crumbs.count() >= 4 and crumbs.first.inner_text() == "我的待办", url
+        rows = set()
+        for i in range(crumbs.count()):
+            box = crumbs.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (url, i)
+            rows.add(round(box["y"]))
+        assert len(rows) > 1, url  # it wrapped
+        assert page.locator("nav.breadcrumbs [aria-current=page]").count() == 1

@@ -4,7 +4,9 @@ For each persona the test client follows the links of the pages (breadth first, 
 top bar), a few pages of each shape (/reports/1/ and /reports/2/ are one shape), and checks each page: the
 status (a link shown to a user leads somewhere: 200 or a redirect), no inline style= attribute (the CSP
 blocks it: the layout breaks silently), no English text of Django's (a stock validation message, a debug
-page). Then the pages one persona reached are fetched by the others: 200, a redirect or 404, never an error.
+page) and exactly one breadcrumb trail (nav.breadcrumbs, the current page last, xuncha/crumbs.py) unless it is
+a login page, the public portal or 我的待办 itself. Then the pages one persona reached are fetched by the
+others: 200, a redirect or 404, never an error.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ STYLE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
 HREF = re.compile(r'href="([/?][^"#]*)"')
 SKIP = re.compile(r"^/(api|static|media|p)/|logout|\.(docx|pdf|csv|xlsx|zip|png|jpg)(\?|$)|/(export|download|evidence|raw|attachments?)/",
                   re.IGNORECASE)
+CRUMBS = re.compile(r'<nav class="breadcrumbs" aria-label="当前位置"><ol>(.*?)</ol></nav>', re.DOTALL)
+LAST_CRUMB = re.compile(r'<li aria-current="page">[^<]+</li>$')
+NO_CRUMBS = re.compile(r"^/(todo/)?(\?|$)|^/accounts/login|^/p/")
 PER_SHAPE = 4  # the demo has four inspections
 MAX_PAGES = 400
 
@@ -48,6 +53,18 @@ def check_page(url: str, html: str) -> list[str]:
         problems.append(f"{url}: inline style= attribute")
     problems += [f"{url}: English text {text!r}" for text in ENGLISH if text in html]
     return problems
+
+
+def check_breadcrumbs(url: str, html: str) -> list[str]:
+    """One trail per signed-in staff page, ending in the current page (aria-current, no link)."""
+    if NO_CRUMBS.search(url):
+        return []
+    trails, navs = CRUMBS.findall(html), html.count('class="breadcrumbs"')
+    if navs != 1 or len(trails) != 1:
+        return [f"{url}: {navs} breadcrumb trails, not one"]
+    if not trails[0].startswith("<li><a ") or not LAST_CRUMB.search(trails[0]) or trails[0].count("aria-current") != 1:
+        return [f"{url}: breadcrumb trail without root link or current page: {trails[0]}"]
+    return []
 
 
 def crawl(client: Any) -> tuple[dict[str, int], list[str]]:
@@ -70,7 +87,7 @@ def crawl(client: Any) -> tuple[dict[str, int], list[str]]:
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         html = response.content.decode()
-        problems += check_page(url, html)
+        problems += check_page(url, html) + check_breadcrumbs(url, html)
         for link in HREF.findall(html):
             link = link.replace("&amp;", "&")
             if link.startswith("?"):

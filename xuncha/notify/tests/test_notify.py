@@ -85,7 +85,7 @@ def test_the_page_lists_ones_own_and_the_top_bar_counts_them(clients: dict, note
     page = clients["leader"].get(reverse("notify:index")).content.decode()
     assert page.count('class="notification unread"') == 2 and "组员的" not in page
     assert '<span class="badge" id="unread-count">2</span>' in page and 'aria-label="提醒，2条未读"' in page
-    assert 'class="crumbs"' in page and "未读 2 条" in page
+    assert '<li aria-current="page">提醒</li>' in page and "未读 2 条" in page
     member = clients["member"].get(reverse("home"), follow=True).content.decode()
     assert '<span class="badge" id="unread-count">1</span>' in member
 
