@@ -30,6 +30,7 @@ from xuncha.accounts.models import User
 from xuncha.core.classify import FOCUS_LABELS
 from xuncha.errors import NotFound
 from xuncha.inspections.models import ChannelKind, Inspection, Round
+from xuncha.inspections.selectors import live_q
 from xuncha.intake.models import ReportStatus
 from xuncha.rectification.models import Finding, ItemStatus, RectificationItem
 from xuncha.replies.selectors import TAB_LABELS, TABS, report_rollup
@@ -56,9 +57,12 @@ def is_office(user: User) -> bool:
     return actor_of(user).is_office
 
 
-def dashboard_inspections(*, user: User) -> QuerySet[Inspection]:
-    """The inspections whose figures the user may see (none for everyone but the office and the teams)."""
-    return Inspection.objects.filter(scope(user, Kind.DASHBOARD, via=""))
+def dashboard_inspections(*, user: User, archived: bool = False) -> QuerySet[Inspection]:
+    """The inspections whose figures the user may see (none for everyone but the office and the teams).
+    Archived ones only with archived=True: the index and the round pages leave them out (a closed one stays,
+    its cases are still worked on); an archived inspection's own page still opens by its link."""
+    qs = Inspection.objects.filter(scope(user, Kind.DASHBOARD, via=""))
+    return qs if archived else qs.filter(live_q())
 
 
 def dashboard_rounds(*, user: User) -> list[dict[str, Any]]:
@@ -83,7 +87,7 @@ def dashboard_round_get(*, user: User, pk: int) -> Round:
 
 
 def dashboard_inspection_get(*, user: User, pk: int) -> Inspection:
-    inspection = dashboard_inspections(user=user).filter(pk=pk).select_related("round", "team", "target").first()
+    inspection = dashboard_inspections(user=user, archived=True).filter(pk=pk).select_related("round", "team", "target").first()
     if inspection is None:
         raise NotFound
     return inspection

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from xuncha.access import Kind, Purpose, Standing, actor_of, scope, standings
 from xuncha.accounts.models import RoleAssignment, User
@@ -54,6 +54,17 @@ def inspection_list(*, user: Someone, kind: Kind = Kind.INSPECTION, purpose: Pur
     see at all — the office every one, a team its own (less declared conflicts), a liaison their
     organisation's, nobody else any."""
     return _with_details(Inspection.objects.filter(scope(user, kind, purpose, via="")))
+
+
+def missing_channels() -> Any:
+    """Inspections with no acceptance channel set (the list's filter missing=channels; the office's to-do)."""
+    return ~Exists(Channel.objects.filter(inspection=OuterRef("pk")))
+
+
+def live_q(via: str = "") -> Q:
+    """Inspections not archived (`via` the path to the inspection): archived ones leave the to-do lists
+    and the dashboard's default views; a closed one stays (the work on its registered cases goes on)."""
+    return Q(**{f"{via}__archived_at__isnull" if via else "archived_at__isnull": True})
 
 
 def inspection_get(*, user: Someone, pk: int, kind: Kind = Kind.INSPECTION, purpose: Purpose = Purpose.READ) -> Inspection:

@@ -30,6 +30,7 @@ from .selectors import (
     inspection_period_status,
     inspection_role,
     intake_status,
+    missing_channels,
     target_choices,
 )
 from .urls_public import public_path, public_url
@@ -60,8 +61,13 @@ def inspection_list_view(request: AuthedRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     # Archived inspections only when asked for (they are kept with their cases, not deleted).
     qs = inspection_list(user=request.user).filter(archived_at__isnull=not archived)
+    # missing=channels: those with no acceptance channel yet (the office's to-do line lists the same).
+    missing = request.GET.get("missing") == "channels"
+    if missing:
+        qs = qs.filter(missing_channels())
     rows = [(i, inspection_period_status(i, today), intake_status(i, today)) for i in qs]
-    return render(request, "inspections/list.html", {"rows": rows, "can_plan": can_plan(request.user), "archived": archived})
+    return render(request, "inspections/list.html", {"rows": rows, "can_plan": can_plan(request.user), "archived": archived,
+                                                     "missing": missing})
 
 
 @login_required

@@ -25,6 +25,7 @@ from django.utils import timezone
 from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import NotFound
 from xuncha.inspections.models import Inspection
+from xuncha.inspections.selectors import calendar_get, live_q
 from xuncha.intake.models import Attachment, Report
 from xuncha.triage.models import DuplicateGroup, Scope, Triage
 
@@ -234,6 +235,11 @@ def due_soon_q(today: dt.date, cutoff: dt.date) -> Q:
     return Q(long_term=False, deadline__gte=today, deadline__lte=cutoff, status__in=OPEN_STATUSES)
 
 
+def returned_q() -> Q:
+    """Items the office sent back (a reason given) that the target is working on again."""
+    return Q(status__in=OPEN_STATUSES) & ~Q(returned_reason="")
+
+
 def reminder_cutoff(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
     """Items due on or before this day (REMINDER_WORKING_DAYS working days ahead) are reminded."""
     return calendar.add_working_days_after(today, settings.REMINDER_WORKING_DAYS)
@@ -269,14 +275,28 @@ def overdue_notices_all(*, today: dt.date | None = None) -> QuerySet[ImmediateNo
 
 @dataclass(frozen=True)
 class LedgerFilters:
+    """The ledger's filters; also the liaison's to-do lines (xuncha.todo), so that a line counts exactly the
+    rows of the page it links to: overdue=1, due=soon (reminded: due within REMINDER_WORKING_DAYS working
+    days) and state=returned."""
+
     status: str = ""
     overdue: bool = False
     dept: str = ""
+    due_soon: bool = False
+    returned: bool = False
 
     @classmethod
     def from_query(cls, data: Mapping[str, Any]) -> LedgerFilters:
         overdue = str(data.get("overdue") or "").strip().lower() in {"1", "yes", "true", "on"}
-        return cls(status=str(data.get("status") or "").strip(), overdue=overdue, dept=str(data.get("dept") or "").strip()[:120])
+        return cls(status=str(data.get("status") or "").strip(), overdue=overdue, dept=str(data.get("dept") or "").strip()[:120],
+                   due_soon=str(data.get("due") or "").strip() == "soon",
+                   returned=str(data.get("state") or "").strip() == "returned")
+
+    def query(self) -> dict[str, str]:
+        """The filters as query parameters (for the pager's links)."""
+        pairs = (("status", self.status), ("overdue", "1" if self.overdue else ""), ("dept", self.dept),
+                 ("due", "soon" if self.due_soon else ""), ("state", "returned" if self.returned else ""))
+        return {k: v for k, v in pairs if v}
 
     def problems(self) -> list[str]:
         if self.status and self.status not in ItemStatus.values:
@@ -290,6 +310,10 @@ class LedgerFilters:
             qs = qs.filter(overdue_q(today))
         if self.dept:
             qs = qs.filter(responsible_dept__icontains=self.dept)
+        if self.due_soon:
+            qs = qs.filter(due_soon_q(today, reminder_cutoff(today, calendar_get())))
+        if self.returned:
+            qs = qs.filter(returned_q())
         return qs
 
 
@@ -336,9 +360,12 @@ def staff_item_get(*, user: Reader, pk: int) -> RectificationItem:
     return item
 
 
-def liaison_items(*, user: Reader, filters: LedgerFilters | None = None, today: dt.date | None = None) -> QuerySet[RectificationItem]:
-    """The items of the liaison's organisation(s), across inspections."""
+def liaison_items(*, user: Reader, filters: LedgerFilters | None = None, today: dt.date | None = None,
+                  live: bool = False) -> QuerySet[RectificationItem]:
+    """The items of the liaison's organisation(s), across inspections (live=True: not of archived ones, the list's)."""
     qs = _items().select_related("inspection__team", "inspection__target").filter(liaison_scope(user))
+    if live:
+        qs = qs.filter(live_q("inspection"))
     return (filters or LedgerFilters()).apply(qs, today or timezone.localdate()).order_by("inspection_id", "number")
 
 
@@ -368,9 +395,10 @@ def evidence_get(*, user: Reader, pk: int, liaison: bool = False) -> Evidence:
 
 
 def overdue_items(*, user: Reader, today: dt.date) -> QuerySet[RectificationItem]:
-    """Overdue items across every inspection whose ledger the user works on as staff."""
+    """Overdue items across every inspection whose ledger the user works on as staff (not archived ones)."""
     return (_items().select_related("inspection__team", "inspection__target")
-            .filter(overdue_q(today), inspection__in=staff_inspections(user=user)).order_by("deadline", "inspection_id", "number"))
+            .filter(overdue_q(today), live_q("inspection"), inspection__in=staff_inspections(user=user))
+            .order_by("deadline", "inspection_id", "number"))
 
 
 def flag_items(items: Iterable[RectificationItem], today: dt.date, calendar: WorkdayCalendar) -> list[Any]:

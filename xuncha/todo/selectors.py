@@ -13,16 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet
+from django.db.models import Count, F, Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from xuncha.access import Kind, Purpose, actor_of, scope
 from xuncha.accounts.models import User
-from xuncha.inspections.models import Channel, Inspection
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.models import Inspection
+from xuncha.inspections.selectors import live_q, missing_channels
 from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem
-from xuncha.rectification.selectors import OPEN_STATUSES, due_soon_q, overdue_q, reminder_cutoff
+from xuncha.rectification.selectors import LedgerFilters, overdue_q
 from xuncha.replies.selectors import reply_counts
 from xuncha.triage.models import Disposition, Referral, TransferBatch, Triage
 from xuncha.triage.selectors import OPEN_FOR_TRIAGE, overdue_cutoff, returned_dispositions
@@ -62,25 +62,27 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
     """(kind, title, url name, row, query) for each inspection with work of the kind; names filled later."""
     out: list[tuple[str, str, str, dict[str, Any], dict[str, str]]] = []
     approve = scope(user, Kind.CASE, Purpose.APPROVE, via="report__inspection")
-    for row in _per_inspection(Disposition.objects.filter(approve, state=Disposition.State.PROPOSED), "report__inspection", "proposed_at"):
+    proposed = Disposition.objects.filter(approve, live_q("report__inspection"), state=Disposition.State.PROPOSED)
+    for row in _per_inspection(proposed, "report__inspection", "proposed_at"):
         out.append(("disposition_approve", "待审批的处置意见", "triage:approvals", row, {}))
-    for row in _per_inspection(Finding.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=Finding.State.SUBMITTED),
+    for row in _per_inspection(Finding.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), live_q("inspection"), state=Finding.State.SUBMITTED),
                                "inspection", "created_at"):
         out.append(("finding_approve", "待审定的问题底稿", "rectification:findings", row, {"state": Finding.State.SUBMITTED}))
-    for row in _per_inspection(ImmediateNotice.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), state=ImmediateNotice.State.ANSWERED),
-                               "inspection", "issued_at"):
+    answered = ImmediateNotice.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), live_q("inspection"),
+                                              state=ImmediateNotice.State.ANSWERED)
+    for row in _per_inspection(answered, "inspection", "issued_at"):
         out.append(("notice_check", "待核查的立行立改答复", "rectification:notices", row, {}))
     work = scope(user, Kind.CASE, Purpose.WORK, via="report__inspection")
     # Labels not confirmed on a report still in the team's hands (one referred or filed needs no more triage).
     # The queue's filter todo=triage lists exactly these reports (xuncha.triage.selectors.queue).
-    untriaged = Triage.objects.filter(work, labels_confirmed=False, report__status__in=OPEN_FOR_TRIAGE)
+    untriaged = Triage.objects.filter(work, live_q("report__inspection"), labels_confirmed=False, report__status__in=OPEN_FOR_TRIAGE)
     for row in _per_inspection(untriaged, "report__inspection", "triaged_at"):
         out.append(("report_triage", "待研判的信访件（分类未确认）", "triage:queue", row, {"todo": "triage"}))
     # Counted by report, as the queue's filter todo=returned lists them (one row per report).
-    returned = returned_dispositions(user).filter(work)
+    returned = returned_dispositions(user).filter(work, live_q("report__inspection"))
     for row in _per_inspection(returned, "report__inspection", "decided_at", count="report"):
         out.append(("disposition_returned", "被退回的处置意见", "triage:queue", row, {"todo": "returned", "sort": "old"}))
-    findings = Finding.objects.filter(scope(user, Kind.CASE, Purpose.WORK), state=Finding.State.RETURNED, created_by=user)
+    findings = Finding.objects.filter(scope(user, Kind.CASE, Purpose.WORK), live_q("inspection"), state=Finding.State.RETURNED, created_by=user)
     for row in _per_inspection(findings, "inspection", "created_at"):
         out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row,
                     {"state": Finding.State.RETURNED, "mine": "1"}))
@@ -88,7 +90,7 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
 
 
 def _reply_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[str, str]]]:
-    ids = list(Inspection.objects.filter(scope(user, Kind.CASE, Purpose.WORK, via="")).values_list("pk", flat=True))
+    ids = list(Inspection.objects.filter(scope(user, Kind.CASE, Purpose.WORK, via=""), live_q()).values_list("pk", flat=True))
     out: list[tuple[str, str, str, dict[str, Any], dict[str, str]]] = []
     if not ids:
         return out
@@ -125,34 +127,38 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
 
 def _liaison_lines(user: User, today: dt.date) -> list[Line]:
     lines = []
-    notices = ImmediateNotice.objects.filter(scope(user, Kind.TARGET, Purpose.WORK),
+    notices = ImmediateNotice.objects.filter(scope(user, Kind.TARGET, Purpose.WORK), live_q("inspection"),
                                              state__in=[ImmediateNotice.State.ISSUED, ImmediateNotice.State.RETURNED])
     n, oldest = _agg(notices, "issued_at")
     if n:
         lines.append(Line("notice_answer", "待答复的立行立改通知", n, reverse("liaison:notices") + "?state=waiting", oldest))
-    items = RectificationItem.objects.filter(scope(user, Kind.TARGET, Purpose.WORK))
-    n, oldest = _agg(items.filter(overdue_q(today)), "deadline")
+    # The same filters as the page each line links to (liaison:items, not archived inspections' items).
+    items = RectificationItem.objects.filter(scope(user, Kind.TARGET, Purpose.WORK), live_q("inspection"))
+    n, oldest = _agg(LedgerFilters(overdue=True).apply(items, today), "deadline")
     if n:
         lines.append(Line("item_overdue", "逾期未完成的整改事项", n, reverse("liaison:items") + "?overdue=1", _day_start(oldest)))
-    n, oldest = _agg(items.filter(due_soon_q(today, reminder_cutoff(today, calendar_get()))), "deadline")
+    n, oldest = _agg(LedgerFilters(due_soon=True).apply(items, today), "deadline")
     if n:
-        lines.append(Line("item_due", "即将到期的整改事项", n, reverse("liaison:items"), None))
-    n, oldest = _agg(items.filter(status__in=OPEN_STATUSES).exclude(returned_reason=""), "updated_at")
+        lines.append(Line("item_due", "即将到期的整改事项", n, reverse("liaison:items") + "?due=soon", None))
+    n, oldest = _agg(LedgerFilters(returned=True).apply(items, today), "updated_at")
     if n:
-        lines.append(Line("item_returned", "被退回的整改事项", n, reverse("liaison:items"), oldest))
+        lines.append(Line("item_returned", "被退回的整改事项", n, reverse("liaison:items") + "?state=returned", oldest))
     return lines
 
 
 def _office_lines(user: User, today: dt.date) -> list[Line]:
-    done = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE), status=ItemStatus.DONE)
+    done = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE), live_q("inspection"),
+                                            status=ItemStatus.DONE)
     lines = _with_names([("item_sign_off", "待核验销号的整改事项", "rectification:ledger", row, {"status": "done"})
                          for row in _per_inspection(done, "inspection", "updated_at")])
-    bare = Inspection.objects.filter(scope(user, Kind.INSPECTION, Purpose.APPROVE, via="")).filter(
-        ~Exists(Channel.objects.filter(inspection=OuterRef("pk"))))
+    # The inspections list's filter missing=channels (its default view: not archived).
+    bare = Inspection.objects.filter(scope(user, Kind.INSPECTION, Purpose.APPROVE, via=""), live_q()).filter(missing_channels())
     n, oldest = _agg(bare, "created_at")
     if n:
-        lines.append(Line("inspection_no_channel", "尚未设置受理渠道的巡察任务", n, reverse("inspections:list"), oldest))
-    overdue = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE)).filter(overdue_q(today))
+        lines.append(Line("inspection_no_channel", "尚未设置受理渠道的巡察任务", n, reverse("inspections:list") + "?missing=channels",
+                          oldest))
+    overdue = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE), live_q("inspection")).filter(
+        overdue_q(today))
     n, oldest = _agg(overdue, "deadline")
     if n:
         lines.append(Line("item_overdue_all", "逾期未完成的整改事项", n, reverse("rectification:overdue"), _day_start(oldest)))

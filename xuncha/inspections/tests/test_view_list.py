@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xuncha.inspections import services
+from xuncha.inspections.services_master import inspection_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,27 @@ def test_rows_show_period_and_window_status(clients: Any, demo: dict[str, Any]) 
     row_start = html.index(reverse("inspections:detail", args=[practice.pk]))
     row = html[row_start:html.index("</tr>", row_start)]
     assert "演练" in row
+
+
+def test_the_filter_missing_channels(clients: Any, demo: dict[str, Any]) -> None:
+    """missing=channels lists the inspections with no acceptance channel (the office's to-do line), archived ones
+    only with archived=1."""
+    office = demo["users"]["office"]
+    other = demo["other"]
+    bare = [services.inspection_create(actor=office, round=other.round, team=other.team,
+                                       target=services.target_create(actor=office, name=f"无渠道测试单位{i}党委"),
+                                       start_date=dt.date(2026, 3, 2), working_days=20) for i in range(2)]
+    _add_inspections(demo, 1)  # with channels
+
+    def listed(query: dict[str, str]) -> list[int]:
+        response = clients["office"].get(URL, query)
+        assert response.status_code == 200
+        return [i.pk for i, _, _ in response.context["rows"]]
+
+    assert sorted(listed({"missing": "channels"})) == sorted(b.pk for b in bare)
+    assert len(listed({})) > len(bare)
+    assert "只列出尚未设置受理渠道的巡察任务" in clients["office"].get(URL, {"missing": "channels"}).content.decode()
+    inspection_archive(actor=office, inspection=bare[0])
+    assert listed({"missing": "channels"}) == [bare[1].pk]
+    assert listed({"missing": "channels", "archived": "1"}) == [bare[0].pk]
+    assert listed({"missing": "x"}) == listed({})

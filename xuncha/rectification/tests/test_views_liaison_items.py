@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PERSONAS
 from xuncha.audit.models import AuditEvent
+from xuncha.inspections.services_master import inspection_archive, inspection_close
 from xuncha.rectification.models import Evidence, ItemStatus, RectificationItem
 from xuncha.rectification.services import item_return, item_sign_off
 
@@ -103,3 +105,34 @@ def test_the_return_reason_is_shown_and_a_signed_off_item_takes_no_more_progress
     assert 'id="progress-form"' not in page and "该事项已销号" in page and 'id="returned-reason"' not in page
     r = clients["liaison"].post(url, {"status": "done", "text": "再报一次"})
     assert r.status_code == 400 and "该事项已销号，无需再报送进展。" in r.content.decode()
+
+
+def _listed(clients: dict, query: dict[str, str]) -> list[int]:
+    response = clients["liaison"].get(reverse("liaison:items"), query)
+    assert response.status_code == 200
+    return [row.pk for row in response.context["rows"]]
+
+
+def test_filters_due_soon_and_returned(clients: dict, items: dict) -> None:
+    """due=soon: open items due between today and the reminder cutoff; state=returned: items the office sent back
+    that are open again (the liaison's to-do lines link to these)."""
+    soon = make_item(items["mine"].finding, deadline=timezone.localdate(), measures="本周内完成的整改")
+    back = make_item(items["mine"].finding, deadline=timezone.localdate() + dt.timedelta(days=120), measures="被退回的整改")
+    report_done(back)
+    item_return(actor=user("office"), item=back, reason="佐证不足")
+    assert _listed(clients, {"due": "soon"}) == [soon.pk]
+    assert _listed(clients, {"state": "returned"}) == [back.pk]
+    assert _listed(clients, {"due": "soon", "state": "returned"}) == []
+    assert len(_listed(clients, {"due": "later", "state": "nonsense"})) == 4  # unknown values: no filter, no error
+    page = clients["liaison"].get(reverse("liaison:items"), {"state": "returned"}).content.decode()
+    assert 'name="state" value="returned" checked' in page
+    report_done(soon)  # reported done: waits for sign-off, no longer due
+    assert _listed(clients, {"due": "soon"}) == []
+
+
+def test_items_of_an_archived_inspection_leave_the_list(clients: dict, items: dict, demo: dict) -> None:
+    inspection_close(actor=user("office"), inspection=demo["seed000"])
+    assert items["mine"].pk in _listed(clients, {})  # closed: the rectification goes on
+    inspection_archive(actor=user("office"), inspection=demo["seed000"])
+    assert _listed(clients, {}) == [items["also_mine"].pk]
+    assert clients["liaison"].get(reverse("liaison:item", args=[items["mine"].pk])).status_code == 200  # still reachable

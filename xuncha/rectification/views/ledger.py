@@ -98,8 +98,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     rows = flag_items(page.items, today, calendar_get())
     counts, overdue_count = ledger_status_counts(inspection=inspection, today=today)
     team = is_team(user, inspection)
-    query = urlencode({k: v for k, v in (("status", filters.status), ("overdue", "1" if filters.overdue else ""),
-                                          ("dept", filters.dept)) if v})
+    query = urlencode(filters.query())
     return render(request, "rectification/ledger.html", {
         "inspection": inspection, "page": page, "rows": rows, "filters": filters, "query": query,
         "statuses": ItemStatus.choices, "counts": [(label, counts.get(value, 0)) for value, label in ItemStatus.choices],

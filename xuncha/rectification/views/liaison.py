@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuncha.errors import NotFound
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_get, live_q
 from xuncha.paging import paginate
 from xuncha.web import form_submit
 
@@ -59,7 +59,7 @@ def notices(request: HttpRequest) -> HttpResponse:
     qs = liaison_notices(user=user_of(request))
     waiting = request.GET.get("state") == "waiting"  # the to-do line: issued or returned, awaiting the answer
     if waiting:
-        qs = qs.filter(state__in=[ImmediateNotice.State.ISSUED, ImmediateNotice.State.RETURNED])
+        qs = qs.filter(live_q("inspection"), state__in=[ImmediateNotice.State.ISSUED, ImmediateNotice.State.RETURNED])
     return render(request, "rectification/notice_liaison_list.html", {
         "notices": list(qs), "today": timezone.localdate(), "waiting": waiting})
 
@@ -110,8 +110,8 @@ def items(request: HttpRequest) -> HttpResponse:
         raise NotFound
     today = timezone.localdate()
     filters = LedgerFilters.from_query(request.GET)
-    page = paginate(liaison_items(user=user, filters=filters, today=today), request.GET.get("page"), PAGE_SIZE)
-    query = urlencode({k: v for k, v in (("status", filters.status), ("overdue", "1" if filters.overdue else "")) if v})
+    page = paginate(liaison_items(user=user, filters=filters, today=today, live=True), request.GET.get("page"), PAGE_SIZE)
+    query = urlencode(filters.query())
     return render(request, "rectification/ledger_liaison_items.html", {
         "page": page, "rows": flag_items(page.items, today, calendar_get()), "filters": filters, "query": query,
         "statuses": ItemStatus.choices,
