@@ -7,6 +7,7 @@ period runs it again. The scaled deployment (Redis + Celery beat) does not start
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -78,6 +79,8 @@ def _failed(result: Any) -> bool:
 def _summary(result: Any) -> str:
     if result is None:
         return "无需处理"
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        result = dataclasses.asdict(result)  # e.g. the audit anchor: its fields, not its repr
     try:
         text = json.dumps(result, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
