@@ -257,6 +257,9 @@ def report(dep: Deployment, phases: list[Phase], args: argparse.Namespace) -> in
         lat = [a.seconds * 1000 for a in acked]
         print(f"{phase.name:<10}{len(phase.answers):>6}{len(acked):>9}{phase.count(503):>6}{phase.count(0):>8}{other:>6}"
               f"{statistics.median(lat) if lat else float('nan'):>10.0f}{percentile(lat, 0.95):>9.0f}{lost:>6}{unacked:>12}")
+        odd = sorted({a.status for a in phase.answers if a.status not in (0, 201, 503) or (a.status == 201 and not a.code)})
+        if odd:
+            print(f"{'':<10}其他回答的状态码：{', '.join(str(code) for code in odd)}")
         failed |= lost > 0
         if phase.name == "baseline":
             failed |= len(acked) != len(phase.answers)

@@ -7,13 +7,12 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from xuncha.errors import DomainError, NotFound
-from xuncha.web import error_page, unavailable
+from xuncha.web import database_unavailable, error_page, unavailable
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -49,7 +48,7 @@ def domain_errors(get_response: Callable[[HttpRequest], HttpResponse]) -> Callab
     def process_exception(request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if isinstance(exc, DomainError) and not isinstance(exc, NotFound):
             return error_page(request, exc)
-        if isinstance(exc, OperationalError | InterfaceError):
+        if database_unavailable(exc):
             return unavailable(request)
         return None
 

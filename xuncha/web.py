@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -174,11 +174,17 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The database could not be reached or read: lost connections and locks (OperationalError,
+    InterfaceError), and a bare DatabaseError such as SQLite's "file is not a database" while its files
+    are moved or restored. Integrity, data and programming errors are bugs or bad input, not an outage."""
+    return isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database that cannot be reached is a 503 with Retry-After, wherever it failed (a
     middleware reading the session included); anything else the static Chinese 500 page."""
-    exc = sys.exc_info()[1]
-    if isinstance(exc, OperationalError | InterfaceError):
+    if database_unavailable(sys.exc_info()[1]):
         return unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "服务器出错，已记录。请稍后重试。"}, status=500)

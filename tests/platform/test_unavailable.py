@@ -44,6 +44,19 @@ def test_the_api_answers_503_json(demo: dict[str, Any]) -> None:
     assert token.status_code == 503 and response["Retry-After"] == "30"
 
 
+def test_an_unreadable_database_file_is_a_503_too(demo: dict[str, Any]) -> None:
+    """SQLite answers "file is not a database" (a bare DatabaseError) while its files are moved or restored."""
+    from django.db import DatabaseError, IntegrityError
+
+    client = Client(raise_request_exception=False)
+    with mock.patch("xuncha.portal.views.inspection_get_public", side_effect=DatabaseError("file is not a database")):
+        response = client.get(f"/p/{demo['practice'].public_id}/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    with mock.patch("xuncha.portal.views.inspection_get_public", side_effect=IntegrityError("bug")):
+        response = client.get(f"/p/{demo['practice'].public_id}/")
+    assert response.status_code == 500
+
+
 def test_any_other_failure_is_the_chinese_500_page(demo: dict[str, Any]) -> None:
     client = Client(raise_request_exception=False)
     with mock.patch("xuncha.portal.views.inspection_get_public", side_effect=RuntimeError("bug")):
