@@ -102,7 +102,24 @@ schema.app = WSGIHandler()
 
 
 @pytest.fixture
-def auth_headers(demo: dict[str, Any]) -> dict[str, dict[str, str]]:
+def keep_test_connection() -> Any:
+    """Requests go through a bare WSGIHandler, not Django's test client: like the client, keep Django from
+    closing the test's database connection at the end of each request (PostgreSQL would lose the test
+    transaction; SQLite's in-memory database does not notice)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def auth_headers(keep_test_connection: None, demo: dict[str, Any]) -> dict[str, dict[str, str]]:
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     for name in PERSONAS[:-1]:
         user = User.objects.get(username=demo["users"][name].username)
