@@ -14,9 +14,7 @@ writing an event, verifying and starting the server refuse with a message saying
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from xuncha.core.crypto import KeyError_
+from xuncha.core.crypto import KeyError_, write_new_private_json
 from xuncha.core.sm import sm3_hmac_hex
 
 from .models import AuditChainHead, AuditEvent
@@ -91,21 +89,9 @@ def load_audit_key() -> AuditKey | None:
 
 
 def _create_key_file(path: Path, keyed_from: int) -> None:
-    """Write a new key file (0600) under a temporary name and link it into place: never overwrites,
-    and a process starting at the same moment sees no file or a complete one."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    content = {"key": secrets.token_hex(32), "keyed_from": keyed_from, "created": timezone.now().isoformat()}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(content, f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        with contextlib.suppress(FileExistsError):  # another process created it first: keep theirs
-            os.link(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write a new key file (0600); never overwrites, and a process starting at the same moment sees no
+    file or a complete one (`write_new_private_json`)."""
+    write_new_private_json(path, {"key": secrets.token_hex(32), "keyed_from": keyed_from, "created": timezone.now().isoformat()})
 
 
 def audit_key_for_writing(head: AuditChainHead) -> AuditKey:

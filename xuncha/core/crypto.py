@@ -50,12 +50,16 @@ def _new_key_id() -> str:
 
 
 def create_key_file(path: Path) -> None:
-    """Create a new key file (mode 0600), atomically: it is written under a temporary name and linked
-    into place, so a process starting at the same moment sees either no file or a complete one.
-    Never overwrites: when another process won the race, its file is kept."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create a new key file of the identity key ring (see `write_new_private_json`)."""
     key_id = _new_key_id()
-    content = {"active": key_id, "keys": {key_id: secrets.token_hex(16)}, "receipt_key": secrets.token_hex(32)}
+    write_new_private_json(path, {"active": key_id, "keys": {key_id: secrets.token_hex(16)}, "receipt_key": secrets.token_hex(32)})
+
+
+def write_new_private_json(path: Path, content: dict[str, object]) -> None:
+    """Create a new private JSON file (mode 0600, folder 0700), atomically: it is written under a
+    temporary name and linked into place, so a process starting at the same moment sees either no file
+    or a complete one. Never overwrites: when another process won the race, its file is kept."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
