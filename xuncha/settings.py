@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "xuncha.inspections",
     "xuncha.intake",
     "xuncha.triage",
+    "xuncha.fieldwork",
     "xuncha.rectification",
     "xuncha.replies",
     "xuncha.dashboard",

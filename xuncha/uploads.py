@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 
 # (label, content type, accepted extensions)
@@ -137,3 +137,10 @@ def removed_on_failure() -> Iterator[list[str]]:
         for name in saved:
             default_storage.delete(name)
         raise
+
+
+def attachment_storage() -> Storage:
+    """The storage of every attachment kept as evidence or case material (reports' files, additions,
+    interview records, delivered documents): pass it as FileField(storage=attachment_storage) so the
+    way files are kept at rest is decided here, in one place."""
+    return default_storage

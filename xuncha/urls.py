@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("xuncha.intake.urls")),
     path("triage/", include("xuncha.triage.urls")),
     path("recipient/", include("xuncha.triage.urls_recipient")),
+    path("", include("xuncha.fieldwork.urls")),
     path("", include("xuncha.rectification.urls")),
     path("", include("xuncha.replies.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),

@@ -1,0 +1,9 @@
+"""Fieldwork (docs/architecture.md): the team's own work besides reports from the public — individual
+talks (个别谈话), document requests (调阅资料), visits and meetings — and the leads (待核实问题) they raise.
+
+One module per kind of work; this package gathers them so Django finds every model.
+"""
+
+from .leads import Lead
+
+__all__ = ["Lead"]
