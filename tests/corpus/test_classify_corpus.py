@@ -2,6 +2,7 @@
 
 Only the corpus files are checked here; nothing in this module runs the classifier.
 """
+
 import json
 import re
 from pathlib import Path
