@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import cn_number
+from .names import split_names
 
 __all__ = ["Team", "TeamMention", "drop_generic", "find_round", "find_targets", "find_teams", "kind_of",
            "labelled_targets"]
@@ -134,8 +135,6 @@ _TARGET_LABEL = re.compile(
 _ROW_TARGET = re.compile(r"^(?:[，,\t]|\s+|—{1,2}|-{1,2}|→)\s*(?P<t>[^，。；：\n\t\s]{2,40})(?=[，,\t\n]|\s|$)")
 _NEXT_LABEL = re.compile(r"\s|(?:巡[察视]组|巡[察视]时间|进驻时间|组长|时间|地点|电话|联系)[\u4e00-\u9fff]{0,4}[：:]")
 _GENERIC_TARGET = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个|^(?:部分|有关|相关|若干)")
-_NOTICE_TAIL = re.compile(r"(?:情况)?的?(?:公告|通告|公示|通知)$")
-_ALIAS_NOTE = re.compile(r"\((?:以下简称|以下称|简称)[^)]*\)")
 _ORG_END = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|领导班子|局|镇|乡|村|街道|社区|公司|集团|医院|学院|大学|学校|中学|小学|中心|办公室)$"
 )
@@ -143,20 +142,7 @@ _BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|
 
 
 def _split_targets(raw: str) -> list[str]:
-    raw = _ALIAS_NOTE.sub("", raw).strip()
-    raw = _NOTICE_TAIL.sub("", raw)
-    raw = re.sub(r"(?:工作)$", "", raw)
-    parts: list[str] = []
-    for piece in raw.split("、"):
-        # "A党委和B党组": split on 和/及 only after a complete organisation name.
-        while True:
-            m = re.search(r"(?:和|及|以及)", piece)
-            if not m or not _ORG_END.search(piece[: m.start()]):
-                break
-            parts.append(piece[: m.start()])
-            piece = piece[m.end() :]
-        parts.append(piece)
-    return [p.strip() for p in parts if len(p.strip()) >= 2 and not _BAD_TARGET.match(p.strip())]
+    return [p for p in split_names(raw) if not _BAD_TARGET.match(p)]
 
 
 def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
