@@ -20,8 +20,8 @@ _COUNT_TAIL = re.compile(
 # "江埔街、温泉镇及下辖村(社区)": each place with its villages.
 _SUBORDINATES = re.compile(r"(?<=[镇乡街道])及(?:所辖|下辖)[^、]{1,12}$")
 # 和/及 between two names: only after a complete organisation name ("住房和城乡建设局" stays whole),
-# never "及所辖", "及下辖", "及其…".
-_CONJ = re.compile(r"(?:以及|和|及)(?=[\u4e00-\u9fff])(?!所辖|下辖|其)")
+# never "及所辖", "及下辖", "及其所属…" ("及其他单位" is split, then dropped as vague).
+_CONJ = re.compile(r"(?:以及|和|及)(?=[\u4e00-\u9fff])(?!所辖|下辖|其(?!他|它|余))")
 _ORG_END = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|委|领导班子|局|镇|乡|村|街道|社区|公司|集团|医院|学院|大学|学校|中学|小学|中心"
     r"|办公室|办|校|司|所|站|厅|部|室|联|会|院)(?:\([^)]*\))?$"

@@ -36,7 +36,7 @@ _KINDS = (
     ("followup", re.compile(r"回头看")),
     ("special", re.compile(r"专项巡[察视]")),
     ("flexible", re.compile(r"机动巡[察视]")),
-    ("elevated", re.compile(r"提级巡[察视]")),
+    ("elevated", re.compile(r"提级(?:交叉)?巡[察视](?!组)")),
     ("regular", re.compile(r"常规巡[察视]")),
 )
 

@@ -31,7 +31,7 @@ _ROUND_PREFIX = re.compile(
 
 _KINDS = (
     ("followup", re.compile(r"回头看")),
-    ("elevated", re.compile(r"提级巡[察视]")),
+    ("elevated", re.compile(r"提级(?:交叉)?巡[察视](?!组)")),
     ("special", re.compile(r"专项巡[察视]")),
     ("flexible", re.compile(r"机动巡[察视]")),
     ("regular", re.compile(r"常规巡[察视]")),
@@ -67,17 +67,37 @@ def find_teams(text: str) -> list[Team]:
             continue  # "常州邮政184号专用信箱第三巡察组收": the addressee of a post box
         ordinal = cn_number(ordinal_text) if ordinal_text else None
         start = m.start() - len(prefix_text)
+        place = _PLACE_BEFORE.search(text, max(0, start - 5), start) if _BARE_COMMITTEE.match(prefix_text) else None
+        if place and not _NOT_PLACE.search(place.group(1)):  # "9月20日，荆州市委第五巡察组…"
+            prefix_text = place.group(1) + prefix_text
+            start = place.start(1)
         mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv")), prefix_text))
     teams: dict[tuple[int | None, str], Team] = {}
     for mention in mentions:
         team = teams.setdefault(mention.key, Team(mention.key, mention.text))
         team.mentions.append(mention)
-        if len(mention.text) > len(team.name):
-            team.name = mention.text
+    for team in teams.values():
+        # The name as the body uses it: the longest mention, a signature line ("中共某市委第四巡察组"
+        # alone on its line, under the text) only when the body never names the team.
+        body = [m for m in team.mentions if not _signature(text, m)] or team.mentions
+        team.name = max(body, key=lambda m: len(m.text)).text
     if any(key[0] is not None for key in teams):
         teams = {k: t for k, t in teams.items() if k[0] is not None}
     _share_prefix(list(teams.values()))
     return list(teams.values())
+
+
+# A place named before a bare committee ("沙县区委巡察二组", "荆州市委第五巡察组"), after a break.
+_BARE_COMMITTEE = re.compile(r"^(?:市委|区委|县委|州委|旗委|盟委)$")
+_PLACE_BEFORE = re.compile(r"(?:(?<=[，,。；：:\s、“(])|^)([\u4e00-\u9fff]{2,4})\Z")
+_NOT_PLACE = re.compile(r"[日前据照中时外后天近今经将由对在于和及各本该全共均为从自期间届轮组会上]")
+
+
+def _signature(text: str, mention: TeamMention) -> bool:
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    line_end = text.find("\n", mention.end)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    return line == mention.text and line_start > 0
 
 
 def _share_prefix(teams: list[Team]) -> None:
@@ -119,7 +139,7 @@ def kind_of(texts: list[str]) -> tuple[str, str] | None:
 
 
 _TARGET_AFTER_TEAM = re.compile(
-    r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?)?"
+    r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|近期|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?)?"
     r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
     r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
 )
@@ -138,7 +158,7 @@ _GENERIC_TARGET = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个|^
 _ORG_END = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|领导班子|局|镇|乡|村|街道|社区|公司|集团|医院|学院|大学|学校|中学|小学|中心|办公室)$"
 )
-_BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|各|本|全|该)")
+_BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|各|本|全|该|时间|为期|动员)")
 
 
 def _split_targets(raw: str) -> list[str]:
