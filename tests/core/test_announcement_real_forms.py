@@ -263,3 +263,60 @@ def test_intake_deadline_said_with_前() -> None:
     result = parse_announcement("市委第一巡察组对市林业局党组开展巡察。干部群众可在5月31日前向巡察组来信反映问题，"
                                 "值班电话：0771-1234567。", dt.date(2024, 4, 1))
     assert result["inspections"][0]["intake_end"] == "2024-05-31"
+
+
+# --- second round (issue 16, texts 067-076) ------------------------------------------------------
+
+
+def test_one_splitter_for_lists_keeps_includes_out_and_drops_vague_rest() -> None:
+    from xuncha.core.announcement.names import split_names
+
+    assert split_names("高新区(含区商务局、区财政局)") == ["高新区"]
+    assert split_names("甲区农业农村委员会(甲区乡村振兴局)党组及其他涉及到的相关单位或部门") == [
+        "甲区农业农村委员会(甲区乡村振兴局)党组"]
+    assert split_names("市委党校及市公安局、司法局等3个部门") == ["市委党校", "市公安局", "司法局"]
+    assert split_names("县住房和城乡建设局、县委党校") == ["县住房和城乡建设局", "县委党校"]
+    assert split_names("甲镇、乙镇及所辖村(社区)") == ["甲镇及所辖村(社区)", "乙镇及所辖村(社区)"]
+
+
+def test_team_named_with_its_place_and_not_by_its_signature() -> None:
+    text = ("3月4日，江山区委巡察二组巡察区法院党组工作动员会召开。区委巡察二组巡察时间为期40天左右，"
+            "主要受理反映区法院领导班子问题的来信。\n巡察组专门值班电话：13912345678。\n中共某市江山区委巡察二组\n")
+    (inspection,) = parse_announcement(text, dt.date(2024, 3, 4))["inspections"]
+    assert inspection["team"] == "江山区委巡察二组"
+    assert inspection["targets"] == ["区法院党组"]
+    assert inspection["duration_text"] == "40天左右"
+
+
+def test_elevated_cross_inspection_and_sms_only_number() -> None:
+    text = ("根据安排，某市委第五巡察组对某县人民法院党组开展为期3个月的提级交叉巡察，联系电话：0716-1234567，"
+            "17720000000(用于接收举报短信)；同时在县人民法院及派出法庭、诉讼服务中心办公场所门口设置意见箱。")
+    (inspection,) = parse_announcement(text, dt.date(2024, 9, 20))["inspections"]
+    assert inspection["kind"] == "elevated"
+    assert _channels({"inspections": [inspection]}) == [
+        ("phone", "0716-1234567", None), ("sms", "17720000000", None),
+        ("letterbox", None, "县人民法院及派出法庭、诉讼服务中心办公场所门口")]
+
+
+def test_letter_address_words_and_counted_places() -> None:
+    text = ("区委巡察三组自2024年12月19日起对区政府办进行巡察。信访件函寄地址：某市某路8号六楼(邮编200000)。"
+            "同时在巡察驻点(某路165号)、区政府办(某路98号)等2个地址设置举报信箱。意见箱设置地址：区法院一楼入口处左侧。")
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert [(c["kind"], c["value"], c["postcode"], c["location"]) for c in inspection["channels"]] == [
+        ("post", "某市某路8号六楼", "200000", None),
+        ("letterbox", None, None, "巡察驻点(某路165号)"),
+        ("letterbox", None, None, "区政府办(某路98号)"),
+        ("letterbox", None, None, "区法院一楼入口处左侧"),
+    ]
+
+
+def test_channels_given_per_area_go_to_that_area_only() -> None:
+    text = ("东山区、西湖区的主要负责人均表示，坚决拥护省委对本区开展专项巡视的决定。\n"
+            "干部群众可通过固定电话(0532-1234567)向巡视组反映问题。\n"
+            "在东山区，巡视组移动电话：15800000001；在东山区政府门口设置了举报信箱。\n"
+            "在西湖区，巡视组移动电话：15800000002；在西湖区法院门口设置了举报信箱。\n")
+    inspections = parse_announcement(text)["inspections"]
+    assert [(i["targets"], [c["value"] or c["location"] for c in i["channels"]]) for i in inspections] == [
+        (["东山区"], ["0532-1234567", "15800000001", "东山区政府门口"]),
+        (["西湖区"], ["0532-1234567", "15800000002", "西湖区法院门口"]),
+    ]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .areas import split_by_area
 from .channels import Channel, ChannelScan, attach_hours, default_days, find_channels
 from .clean import clean_text
 from .dates import AddWorkingDays, DateMention, Duration, default_add_working_days, find_dates, find_durations
@@ -528,6 +529,9 @@ def parse_announcement(
         stale = {"未找到被巡察党组织"} | {w for f, w in _MISSING.items() if f in filled}
         per_inspection[i] = [w for w in per_inspection[i] if w not in stale]
         warnings = [w for w in warnings if w not in {f"{teams[i].name}：{x}" for x in stale}]
+    by_area = split_by_area(clean, inspections)
+    inspections = [part for parts in by_area for part in parts]
+    per_inspection = [list(w) for parts, w in zip(by_area, per_inspection, strict=True) for _ in parts]
     for w in scan.warnings:
         if w not in warnings:
             warnings.append(w)
