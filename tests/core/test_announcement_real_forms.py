@@ -320,3 +320,20 @@ def test_channels_given_per_area_go_to_that_area_only() -> None:
         (["东山区"], ["0532-1234567", "15800000001", "东山区政府门口"]),
         (["西湖区"], ["0532-1234567", "15800000002", "西湖区法院门口"]),
     ]
+
+
+def test_combined_team_names_give_one_team_each() -> None:
+    from xuncha.core.announcement.teams import find_teams
+
+    assert [t.name for t in find_teams("近日，市委第三、四巡察组分别进驻。")] == ["市委第三巡察组", "市委第四巡察组"]
+    assert [t.name for t in find_teams("县委第二、第三、第四巡察组于5月10日进驻。")] == [
+        "县委第二巡察组", "县委第三巡察组", "县委第四巡察组"]
+
+
+def test_counted_places_with_their_villages_and_a_stop_before_entry() -> None:
+    text = "7月3日，县委3个巡察组分别完成对甲镇、乙乡共2个乡镇及所辖19个村党组织的巡察进驻。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["targets"] == ["甲镇及所辖村", "乙乡及所辖村"]
+    text = "党委第二巡察组巡察外国语学院党委进驻时间为3月18日—4月10日。"
+    (inspection,) = parse_announcement(text, dt.date(2026, 3, 18))["inspections"]
+    assert inspection["targets"] == ["外国语学院党委"]

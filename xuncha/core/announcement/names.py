@@ -17,6 +17,10 @@ _NOTICE_TAIL = re.compile(r"(?:情况)?的?(?:公告|通告|公示|通知)$")
 _COUNT_TAIL = re.compile(
     rf"(?:(?:共|等)(?:{_NUM}(?:个|家|户|所|项))?|(?<![属辖]){_NUM}(?:个|家|户|所|项))[^、]{{0,20}}$"
 )
+# "A镇、B乡共2个乡镇及所辖69个村党组织": the count names what every place comes with.
+_COUNTED_SUBORDINATES = re.compile(
+    rf"(?:共|等)?{_NUM}个(?:乡镇|镇|乡|街道|镇街)及(?:所辖|下辖)(?:{_NUM}个)?(?P<unit>村\(社区\)|村|社区)[^、]{{0,6}}$"
+)
 # "江埔街、温泉镇及下辖村(社区)": each place with its villages.
 _SUBORDINATES = re.compile(r"(?<=[镇乡街道])及(?:所辖|下辖)[^、]{1,12}$")
 # 和/及 between two names: only after a complete organisation name ("住房和城乡建设局" stays whole),
@@ -85,6 +89,10 @@ def split_names(raw: str) -> list[str]:
     raw = re.sub(r"工作$", "", raw)
     raw = _INCLUDES.sub("", raw)
     parts = [p.strip() for p in _outside_parens(raw, "、")]
+    counted = _COUNTED_SUBORDINATES.search(parts[-1]) if len(parts) > 1 else None
+    if counted:  # "A镇、B乡共2个乡镇及所辖69个村": each place with its villages
+        parts[-1] = parts[-1][: counted.start()]
+        parts = [p + "及所辖" + counted.group("unit") if re.search(r"[镇乡]$|街道$", p) else p for p in parts]
     if len(parts) > 1:
         last = _COUNT_TAIL.sub("", parts[-1])
         if len(last) >= 2:  # "…、20个行业扶贫部门": the count is the item itself

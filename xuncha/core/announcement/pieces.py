@@ -46,6 +46,7 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
     if len(teams) <= 1:
         return [Piece(0, len(text), 0 if teams else None)]
     mentions = sorted((m.start, i) for i, t in enumerate(teams) for m in t.mentions)
+    combined = {m.start for t in teams for m in t.mentions if m.combined}
     pieces: list[Piece] = []
     current: int | None = None
     paragraph_of_current = -1
@@ -70,7 +71,9 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
             for k, (p, i) in enumerate(inside):
                 stop = inside[k + 1][0] if k + 1 < len(inside) else end
                 shared = _SHARED.search(text, p, stop) if k + 1 == len(inside) and len(owners) > 1 else None
-                if shared:  # "…第二巡察组值班电话：…，受理时间均为…": the clause with 均 is common
+                if k + 1 == len(inside) and p in combined:  # "第三、四巡察组分别…": about all of them
+                    pieces.append(Piece(p, stop, None))
+                elif shared:  # "…第二巡察组值班电话：…，受理时间均为…": the clause with 均 is common
                     cut = clause_start(text, shared.start(), p, "，,\n")
                     if cut > p:
                         pieces.append(Piece(p, cut, i))

@@ -45,6 +45,7 @@ class TeamMention:
     text: str
     key: tuple[int | None, str]
     prefix: str = ""
+    combined: bool = False  # one of the teams of "第三、四巡察组"
 
 
 @dataclass
@@ -56,8 +57,11 @@ class Team:
 
 def find_teams(text: str) -> list[Team]:
     """Distinct teams in order of first mention; "第五巡察组" and "市委第五巡察组" are one team."""
-    mentions: list[TeamMention] = []
+    mentions = _combined_mentions(text)
+    taken = [(m.start, m.end) for m in mentions]
     for m in _TEAM_CORE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         ordinal_text = m.group("ord1") or m.group("ord2")
         prefix = _TEAM_PREFIX.search(text[max(0, m.start() - 20) : m.start()])
         prefix_text = prefix.group(0) if prefix else ""
@@ -72,6 +76,7 @@ def find_teams(text: str) -> list[Team]:
             prefix_text = place.group(1) + prefix_text
             start = place.start(1)
         mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv")), prefix_text))
+    mentions.sort(key=lambda m: m.start)
     teams: dict[tuple[int | None, str], Team] = {}
     for mention in mentions:
         team = teams.setdefault(mention.key, Team(mention.key, mention.text))
@@ -85,6 +90,26 @@ def find_teams(text: str) -> list[Team]:
         teams = {k: t for k, t in teams.items() if k[0] is not None}
     _share_prefix(list(teams.values()))
     return list(teams.values())
+
+
+_COMBINED = re.compile(rf"第(?P<first>{_ORD})(?P<more>(?:[、和及]第?{_ORD})+)(?P<tail>巡(?P<sv>[察视])组)(?!织)")
+
+
+def _combined_mentions(text: str) -> list[TeamMention]:
+    """"市委第三、四巡察组", "第二、第三、第四巡察组": one mention per team, each at its ordinal,
+    all ending where the name ends (what follows concerns all of them)."""
+    out: list[TeamMention] = []
+    for m in _COMBINED.finditer(text):
+        prefix = _TEAM_PREFIX.search(text[max(0, m.start() - 20) : m.start()])
+        prefix_text = prefix.group(0) if prefix else ""
+        spots = [(m.start("first"), m.group("first"))]
+        spots += [(m.start("more") + k.start(1), k.group(1)) for k in re.finditer(rf"第?({_ORD})", m.group("more"))]
+        for k, (pos, ordinal_text) in enumerate(spots):
+            ordinal = cn_number(ordinal_text)
+            start = m.start() - len(prefix_text) if k == 0 else pos
+            name = f"{prefix_text}第{ordinal_text}{m.group('tail')}"
+            out.append(TeamMention(start, m.end(), name, (ordinal, m.group("sv")), prefix_text, combined=True))
+    return out
 
 
 # A place named before a bare committee ("沙县区委巡察二组", "荆州市委第五巡察组"), after a break.
@@ -141,7 +166,8 @@ def kind_of(texts: list[str]) -> tuple[str, str] | None:
 _TARGET_AFTER_TEAM = re.compile(
     r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|近期|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?)?"
     r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
-    r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
+    r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间"
+    r"|的?进驻(?:时间|和|及|工作)|[，。；\n]|$))"
 )
 _COLON_TARGETS = re.compile(r"[：:]\s*(?P<t>[^。；\n：:]{2,200})(?=[。；\n]|$)")
 _THEN_TARGET = re.compile(
