@@ -32,7 +32,8 @@ _PERIOD_WORDS = re.compile(r"巡[察视]|进驻|集中|开展|工作时间")
 _START_AFTER = re.compile(r"^\s*(?:开始|起|进驻|正式进驻|入驻|启动)")
 _START_BEFORE = re.compile(r"(?:从|自|于)$")
 _END_AFTER = re.compile(r"^\s*(?:止|结束|截止)")
-_ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,16}?(?:正式)?进驻")
+_ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,24}?(?:正式)?进驻")
+_ENTERED = re.compile(r"[，,]\s*(?:并|随即|当天|当日)?正式进驻")
 _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
     r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。\n]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
@@ -171,7 +172,9 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         elif _START_AFTER.match(after) or (_START_BEFORE.search(before) and _PERIOD_WORDS.search(context + after)):
             if not _MEETING.search(sentence_at(ctx.sents, d.start).text) or _START_AFTER.match(after):
                 record("intake_start" if intake else "start", value, d.start)
-        elif _ENTRY_AFTER.match(after) and not _MEETING.search(sentence_at(ctx.sents, d.start).text):
+        elif (_ENTRY_AFTER.match(after) and not _MEETING.search(sentence_at(ctx.sents, d.start).text)) or (
+            re.match(r"^(?:上午|下午)?[，,]", after) and _ENTERED.search(sentence_at(ctx.sents, d.start).text)
+        ):  # "9月15日，…动员会召开，正式进驻该院": the day of the meeting is the day of entry
             record("start", value, d.start)  # "2025年4月7日，市委第四巡察组进驻…"
     # "自即日起开展为期一个月的巡察"
     if out.start is None:
