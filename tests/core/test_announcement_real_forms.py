@@ -337,3 +337,12 @@ def test_counted_places_with_their_villages_and_a_stop_before_entry() -> None:
     text = "党委第二巡察组巡察外国语学院党委进驻时间为3月18日—4月10日。"
     (inspection,) = parse_announcement(text, dt.date(2026, 3, 18))["inspections"]
     assert inspection["targets"] == ["外国语学院党委"]
+
+
+def test_one_target_with_an_unnumbered_team_or_the_round_only() -> None:
+    text = "根据学校党委统一部署，自即日起至11月30日，学校党委巡察组对外国语学院党委开展巡察。\n党委第二巡察组\n"
+    (inspection,) = parse_announcement(text, dt.date(2022, 11, 9))["inspections"]
+    assert inspection["targets"] == ["外国语学院党委"]
+    text = "十一届区委第七轮巡察对区卫生健康局党委(区老龄办)开展常规巡察，延伸巡察3个下属事业单位。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert (inspection["targets"], inspection["kind"]) == (["区卫生健康局党委(区老龄办)"], "regular")

@@ -21,7 +21,7 @@ from .hours import find_hours
 from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
 from .tables import team_records
-from .targets import generic_teams_only, kind_after, listed_targets, with_place
+from .targets import generic_teams_only, kind_after, listed_targets, single_target, with_place
 from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
 
 __all__ = ["parse_announcement"]
@@ -251,15 +251,17 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
             target_sentences.append(_sentence_of(ctx, pos))
             target_clauses.append(_own_part_of_sentence(ctx, pos))
     listed_kinds: list[str | None] = []
+    if targets and team:  # "…组对A开展常规巡察，对B、C等开展专项巡察": more targets in the team's sentence, another kind
+        _more_in_sentence(ctx, index, targets, listed_kinds, target_sentences, target_clauses)
     if not targets:  # "对A、B、C等3个单位开展常规巡察": an enumeration the team is not named with
-        for listed in listed_targets(text):
-            if _applies(ctx, listed.start, index) and (listed.name, listed.kind) not in zip(targets, listed_kinds, strict=True):
+        found = [t for t in listed_targets(text) if _applies(ctx, t.start, index)]
+        one = single_target(text) if not found and len(teams) <= 1 else None  # "学校党委巡察组对X党委开展巡察"
+        for listed in found or ([one] if one else []):
+            if (listed.name, listed.kind) not in zip(targets, listed_kinds, strict=True):
                 targets.append(listed.name)
                 listed_kinds.append(listed.kind)
                 target_sentences.append(_sentence_of(ctx, listed.start))
                 target_clauses.append(_own_part_of_sentence(ctx, listed.start))
-    elif team:  # "…组对A开展常规巡察，对B、C等开展专项巡察": more targets in the team's sentence, another kind
-        _more_in_sentence(ctx, index, targets, listed_kinds, target_sentences, target_clauses)
     targets = with_place(targets)  # "西天尾镇洞湖村、澄渚村": the second village is in the same town
     if target_sentences:
         sources["targets"] = target_sentences[0]

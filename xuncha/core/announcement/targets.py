@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .names import split_names
 
-__all__ = ["ListedTarget", "generic_teams_only", "kind_after", "listed_targets", "with_place"]
+__all__ = ["ListedTarget", "generic_teams_only", "kind_after", "listed_targets", "single_target", "with_place"]
 
 _NUM = r"[\d一二三四五六七八九十两卅百]+"
 # Words that introduce the list.
@@ -125,3 +125,19 @@ def generic_teams_only(text: str, numbered: bool) -> bool:
     """Several unnamed teams ("市委8个巡察组", "各巡察组") and none with a number: the text does not
     say which team goes where, so no team is named."""
     return not numbered and bool(_COUNTED_TEAMS.search(text))
+
+
+# "学校党委巡察组对外国语学院党委开展巡察", "第七轮巡察对区卫生健康局党委(…)开展常规巡察": one organisation,
+# said with an unnumbered team or with the round only.
+_SINGLE = re.compile(
+    r"巡[察视](?:组|工作)?(?:将|拟|已|正式)?(?:于[^，。；]{0,24}?|自[^，。；]{0,24}?起?)?[，,]?对"
+    r"(?P<t>[^，。；、“”\n]{2,40}?(?:党委|党组|党总支|党支部|党工委)(?:\([^)]{1,30}\))?)(?:开展|进行|实施)"
+)
+
+
+def single_target(text: str) -> ListedTarget | None:
+    """The one organisation an announcement inspects when no team names it (see `_SINGLE`)."""
+    m = _SINGLE.search(text)
+    if not m or _NOT_ORG.search(re.sub(r"\([^)]*\)", "", m.group("t"))):
+        return None
+    return ListedTarget(m.group("t"), m.start("t"), kind_after(text, m.end("t")))
