@@ -346,3 +346,24 @@ def test_one_target_with_an_unnumbered_team_or_the_round_only() -> None:
     text = "十一届区委第七轮巡察对区卫生健康局党委(区老龄办)开展常规巡察，延伸巡察3个下属事业单位。"
     (inspection,) = parse_announcement(text)["inspections"]
     assert (inspection["targets"], inspection["kind"]) == (["区卫生健康局党委(区老龄办)"], "regular")
+
+
+def test_table_flattened_to_one_cell_per_line() -> None:
+    text = ("巡察期间设置专门值班电话、电子邮箱和信访意见箱。\n进驻一览表\n组别\n巡察单位\n值班电话\n信访意见箱位置\n电子邮箱\n"
+            "县委第一巡察组\n县农业局\n18908160001\n第三行政中心六楼\n电梯口\nxcz1@163.com\n"
+            "县委第二巡察组\n县水务局\n18908160002\n第一行政中心二楼楼梯口\nxcz2@163.com\n")
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"], [c["value"] or c["location"] for c in i["channels"]])
+            for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县农业局"], ["第三行政中心六楼电梯口", "18908160001", "xcz1@163.com"]),
+        ("县委第二巡察组", ["县水务局"], ["第一行政中心二楼楼梯口", "18908160002", "xcz2@163.com"]),
+    ]
+
+
+def test_rows_of_cells_set_apart_by_plain_spaces() -> None:
+    text = "县委第一巡察组 县农业局 18908160001 xcz1@163.com\n县委第二巡察组 县水务局、县林业局 18908160002 xcz2@163.com\n"
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县农业局"], ["18908160001", "xcz1@163.com"]),
+        ("县委第二巡察组", ["县水务局", "县林业局"], ["18908160002", "xcz2@163.com"]),
+    ]
