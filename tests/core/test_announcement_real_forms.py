@@ -367,3 +367,11 @@ def test_rows_of_cells_set_apart_by_plain_spaces() -> None:
         ("县委第一巡察组", ["县农业局"], ["18908160001", "xcz1@163.com"]),
         ("县委第二巡察组", ["县水务局", "县林业局"], ["18908160002", "xcz2@163.com"]),
     ]
+
+
+def test_number_on_a_glued_team_row_is_the_teams_phone() -> None:
+    text = ("县委第一巡察组组长张三县农业局党组0553-1111111某县1号信箱xcz1@163.com\n"
+            "县委第二巡察组组长李四县水务局党组0553-2222222某县2号信箱xcz2@163.com\n")
+    result = parse_announcement(text)
+    assert [[c["value"] for c in i["channels"] if c["kind"] == "phone"] for i in result["inspections"]] == [
+        ["0553-1111111"], ["0553-2222222"]]

@@ -119,6 +119,16 @@ def _column_kinds(text: str, pos: int) -> list[str]:
     return []
 
 
+_TEAM_ROW = re.compile(r"[\u4e00-\u9fff]{0,12}第?[一二三四五六七八九十\d]+巡[察视][一二三四五六七八九十\d]*组")
+
+
+def _team_row_kinds(text: str, pos: int) -> list[str]:
+    """A number on a line that starts with a team's name ("县委第一巡察组组长张三县农业局党组0553-1111111…"):
+    a table row glued together, its number the team's phone."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return ["phone"] if _TEAM_ROW.match(text, line_start) and not _FAX_WORDS.search(text, line_start, pos) else []
+
+
 def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for m in _PHONE.finditer(text):
         sentence = sentence_at(sents, m.start())
@@ -127,7 +137,7 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
         if phone is None:
             continue
         supervising = bool(_SUPERVISION_CLAUSE.search(clause) or _SUPERVISION_SENTENCE.search(sentence.text))
-        kinds = _phone_kinds(text, sentence, m.start()) or _column_kinds(text, m.start())
+        kinds = _phone_kinds(text, sentence, m.start()) or _column_kinds(text, m.start()) or _team_row_kinds(text, m.start())
         if not kinds:
             continue
         if "-" not in phone and len(phone) < 11:
