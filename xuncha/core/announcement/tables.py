@@ -1,6 +1,6 @@
 """Tables of several teams flattened into text, rewritten as one record per team.
 
-Two shapes seen on real pages (before :func:`clean_text`):
+Shapes seen on real pages (before :func:`clean_text`):
 
 - a pipe table whose header row names one team per column::
 
@@ -17,7 +17,10 @@ Two shapes seen on real pages (before :func:`clean_text`):
       专门值班电话
       195…
 
-Both become records the piece splitter already reads ("组别：<team>" then "label：value" lines, a
+- a table flattened to one cell per line (a header block "组别 / 巡察单位 / 值班电话 / …", then the cells
+  of each row, a row starting with its team), and rows whose cells are set apart by plain spaces.
+
+All become records the piece splitter already reads ("组别：<team>" then "label：value" lines, a
 blank line between records), so every fact in a record belongs to its team.
 """
 
@@ -144,10 +147,8 @@ def _cell_lines(lines: list[str]) -> list[str]:
         cells = []
         for line in lines[k + 1 : stop]:
             if not line.strip():
-                break
+                break  # the table ends at a blank line
             cells.append(line.strip())
-        else:
-            line = ""
         out += ["", f"组别：{lines[k].strip()}", *_labelled(header, cells), ""]
         if n + 1 == len(heads):
             out += lines[k + 1 + len(cells) :]
