@@ -375,3 +375,14 @@ def test_number_on_a_glued_team_row_is_the_teams_phone() -> None:
     result = parse_announcement(text)
     assert [[c["value"] for c in i["channels"] if c["kind"] == "phone"] for i in result["inspections"]] == [
         ["0553-1111111"], ["0553-2222222"]]
+
+
+def test_combined_teams_respectively_and_numbers_marked_for_a_target() -> None:
+    text = "县委第一、第二巡察组3月5日起分别进驻县财政局党组、县民政局党组开展巡察。"
+    result = parse_announcement(text, dt.date(2024, 3, 5))
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县财政局党组"]), ("县委第二巡察组", ["县民政局党组"])]
+    text = "县委巡察组对城关镇及所辖村、东关镇及所辖村开展常规巡察。联系电话：0553-1234567(城关镇)、0553-7654321(东关镇)。"
+    result = parse_announcement(text)
+    assert [(i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        (["城关镇及所辖村"], ["0553-1234567"]), (["东关镇及所辖村"], ["0553-7654321"])]

@@ -472,7 +472,8 @@ def _pair_respectively(ctx: _Ctx, teams: list[Team], inspections: list[dict[str,
             continue
         order = sorted({i for i, t in enumerate(teams) for m in t.mentions
                         if sentence.start <= m.start < sentence.end})
-        if len(order) != len(names) or any(inspections[i]["targets"] for i in order if i != holder):
+        # The other teams have no targets, or the same ones ("第一、第二巡察组分别进驻甲局党组、乙局党组").
+        if len(order) != len(names) or any(inspections[i]["targets"] not in ([], names) for i in order if i != holder):
             continue
         paired: list[tuple[int, set[str]]] = []
         for k, i in enumerate(order):
