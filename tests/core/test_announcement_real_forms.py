@@ -386,3 +386,8 @@ def test_combined_teams_respectively_and_numbers_marked_for_a_target() -> None:
     result = parse_announcement(text)
     assert [(i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
         (["城关镇及所辖村"], ["0553-1234567"]), (["东关镇及所辖村"], ["0553-7654321"])]
+
+
+def test_pinyin_noise_in_other_brackets() -> None:
+    assert clean_text("區[qū]委第一巡察組【zǔ】") == "区委第一巡察组"
+    assert clean_text("见附表[1]，通知【急】") == "见附表[1]，通知【急】"
