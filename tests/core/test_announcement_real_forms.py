@@ -391,3 +391,15 @@ def test_combined_teams_respectively_and_numbers_marked_for_a_target() -> None:
 def test_pinyin_noise_in_other_brackets() -> None:
     assert clean_text("區[qū]委第一巡察組【zǔ】") == "区委第一巡察组"
     assert clean_text("见附表[1]，通知【急】") == "见附表[1]，通知【急】"
+
+
+def test_numbered_items_under_a_team_belong_to_it_and_a_range_keeps_its_year() -> None:
+    text = ("根据县委统一安排，县委第五、第六巡察组于2021年4月1日至6月30日对县档案馆等6个单位开展巡察。\n"
+            "(一)县委第五巡察组巡察县档案馆、县气象局、县供销社。\n1.举报电子邮箱：abc5@163.com；\n"
+            "2.举报电话：0553-1111115 13900000005；\n"
+            "(二)县委第六巡察组巡察县总工会、团县委、县妇联。\n1.举报电子邮箱：abc6@163.com；\n2.举报电话：0553-1111116。\n")
+    result = parse_announcement(text, dt.date(2024, 5, 6))
+    assert [(i["targets"], i["end_date"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        (["县档案馆", "县气象局", "县供销社"], "2021-06-30", ["abc5@163.com", "0553-1111115", "13900000005"]),
+        (["县总工会", "团县委", "县妇联"], "2021-06-30", ["abc6@163.com", "0553-1111116"]),
+    ]

@@ -142,7 +142,7 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         if not _RANGE_JOIN.match(ctx.text[a.end : b.start]):
             continue
         first = resolve(a)
-        second = resolve(b, a.month)
+        second = b.resolve(a.year or ctx.year, a.month)  # "2021年4月1日至6月30日": the second in the first's year
         if first and second and second < first and b.year is None:
             second = second.replace(year=second.year + 1)
         intake = _is_intake(_context_before(ctx, a.start))

@@ -226,7 +226,9 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
     found = [(t, p if p >= 0 else -p - 1) for t, p in found]
     # A target that only prefixes a more precise one ("梅林镇" / "梅林镇党委") is dropped.
     names = [t for t, _ in found]
-    return [(t, p) for t, p in found if not any(o != t and o.startswith(t) for o in names)]
+    # ("县档案馆等6个单位" is a count, not a more precise name: "县档案馆" stays.)
+    return [(t, p) for t, p in found if not any(o != t and o.startswith(t) and not _GENERIC_TARGET.search(o)
+                                                for o in names)]
 
 
 def drop_generic(targets: list[str]) -> list[str]:
