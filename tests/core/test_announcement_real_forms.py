@@ -403,3 +403,11 @@ def test_numbered_items_under_a_team_belong_to_it_and_a_range_keeps_its_year() -
         (["县档案馆", "县气象局", "县供销社"], "2021-06-30", ["abc5@163.com", "0553-1111115", "13900000005"]),
         (["县总工会", "团县委", "县妇联"], "2021-06-30", ["abc6@163.com", "0553-1111116"]),
     ]
+
+
+def test_label_lines_under_a_team_heading_belong_to_it() -> None:
+    text = ("县委2个巡察组于2024年4月8日进驻。\n县委第一巡察组：\n被巡察单位：县财政局党组\n联系电话：0553-1111111\n"
+            "县委第二巡察组：\n被巡察单位：县教育局党组\n联系电话：0553-2222222\n")
+    result = parse_announcement(text)
+    assert [(i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        (["县财政局党组"], ["0553-1111111"]), (["县教育局党组"], ["0553-2222222"])]

@@ -53,6 +53,7 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
     sentence_owners: set[int] = set()  # teams named in the sentence so far
     listed = False  # the last sentence naming a team named several
     last_owned = 0  # where the last unit naming a team ends
+    heading = False  # that unit is a heading (no number of its own)
     for start, end in _units(text):
         paragraph = text.count("\n", 0, start)
         inside = [(p, i) for p, i in mentions if start <= p < end]
@@ -62,7 +63,8 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
             owner = current if current is not None and paragraph == paragraph_of_current else None
             if _SHARED.search(unit) or listed or len(sentence_owners) > 1:
                 owner = None
-            if current is not None and _ITEM_LINE.match(unit) and "\n\n" not in text[last_owned:start]:
+            item = _ITEM_LINE.match(unit)
+            if current is not None and item and "\n\n" not in text[last_owned:start] and (item.group("n") or heading):
                 owner = current  # "(一)县委第五巡察组…\n1.巡察信箱：…\n2.举报电话：…": the team's numbered items
             if paragraph != paragraph_of_current and _table_line(text, start, end, mentions):
                 owner = _table_owner(text, start, end, mentions)
@@ -86,6 +88,7 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
             current = inside[0][1] if len(owners) == 1 else None
             paragraph_of_current = paragraph
             last_owned = end
+            heading = not re.search(r"\d", text[start:end])  # "县委第一巡察组：" (its lines follow)
             sentence_owners |= owners
             listed = False
         if text[end - 1 : end] in ("。", "！", "？", "\n") or end == len(text):
@@ -100,7 +103,12 @@ _SHARED = re.compile(
     r"(?:[两二三四五六七八九十\d]+个|各|上述|以上|全部|所有)巡[察视]组|(?<!平)均(?!衡|等|匀)|共用|共同使用"
 )
 # A numbered item on its own line: "1.巡察信箱：…", "(2)举报电话：…", "③…".
-_ITEM_LINE = re.compile(r"^\s*(?:\d{1,2}[.、．)]|\(\d{1,2}\)|[①-⑩])")
+# A channel's "label：value" line ("联系电话：…", "邮政信箱：…") also continues the team of the lines before
+# when that team's line was a heading ("县委第一巡察组：").
+_ITEM_LINE = re.compile(
+    r"^\s*(?:(?P<n>\d{1,2}[.、．)]|\(\d{1,2}\)|[①-⑩])"
+    r"|[^\s：:，。]{0,8}(?:电话|手机|邮箱|信箱|地址|来信请寄|意见箱|举报箱|接待(?:室|地点)|被巡[察视]单位)[：:])"
+)
 _LABEL_LINE = re.compile(r"^(?:被巡[察视](?:单位|党组织|对象)|巡[察视]对象|巡[察视]单位)")
 
 
