@@ -263,3 +263,151 @@ def test_intake_deadline_said_with_前() -> None:
     result = parse_announcement("市委第一巡察组对市林业局党组开展巡察。干部群众可在5月31日前向巡察组来信反映问题，"
                                 "值班电话：0771-1234567。", dt.date(2024, 4, 1))
     assert result["inspections"][0]["intake_end"] == "2024-05-31"
+
+
+# --- second round (issue 16, texts 067-076) ------------------------------------------------------
+
+
+def test_one_splitter_for_lists_keeps_includes_out_and_drops_vague_rest() -> None:
+    from xuncha.core.announcement.names import split_names
+
+    assert split_names("高新区(含区商务局、区财政局)") == ["高新区"]
+    assert split_names("甲区农业农村委员会(甲区乡村振兴局)党组及其他涉及到的相关单位或部门") == [
+        "甲区农业农村委员会(甲区乡村振兴局)党组"]
+    assert split_names("市委党校及市公安局、司法局等3个部门") == ["市委党校", "市公安局", "司法局"]
+    assert split_names("县住房和城乡建设局、县委党校") == ["县住房和城乡建设局", "县委党校"]
+    assert split_names("甲镇、乙镇及所辖村(社区)") == ["甲镇及所辖村(社区)", "乙镇及所辖村(社区)"]
+
+
+def test_team_named_with_its_place_and_not_by_its_signature() -> None:
+    text = ("3月4日，江山区委巡察二组巡察区法院党组工作动员会召开。区委巡察二组巡察时间为期40天左右，"
+            "主要受理反映区法院领导班子问题的来信。\n巡察组专门值班电话：13912345678。\n中共某市江山区委巡察二组\n")
+    (inspection,) = parse_announcement(text, dt.date(2024, 3, 4))["inspections"]
+    assert inspection["team"] == "江山区委巡察二组"
+    assert inspection["targets"] == ["区法院党组"]
+    assert inspection["duration_text"] == "40天左右"
+
+
+def test_elevated_cross_inspection_and_sms_only_number() -> None:
+    text = ("根据安排，某市委第五巡察组对某县人民法院党组开展为期3个月的提级交叉巡察，联系电话：0716-1234567，"
+            "17720000000(用于接收举报短信)；同时在县人民法院及派出法庭、诉讼服务中心办公场所门口设置意见箱。")
+    (inspection,) = parse_announcement(text, dt.date(2024, 9, 20))["inspections"]
+    assert inspection["kind"] == "elevated"
+    assert _channels({"inspections": [inspection]}) == [
+        ("phone", "0716-1234567", None), ("sms", "17720000000", None),
+        ("letterbox", None, "县人民法院及派出法庭、诉讼服务中心办公场所门口")]
+
+
+def test_letter_address_words_and_counted_places() -> None:
+    text = ("区委巡察三组自2024年12月19日起对区政府办进行巡察。信访件函寄地址：某市某路8号六楼(邮编200000)。"
+            "同时在巡察驻点(某路165号)、区政府办(某路98号)等2个地址设置举报信箱。意见箱设置地址：区法院一楼入口处左侧。")
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert [(c["kind"], c["value"], c["postcode"], c["location"]) for c in inspection["channels"]] == [
+        ("post", "某市某路8号六楼", "200000", None),
+        ("letterbox", None, None, "巡察驻点(某路165号)"),
+        ("letterbox", None, None, "区政府办(某路98号)"),
+        ("letterbox", None, None, "区法院一楼入口处左侧"),
+    ]
+
+
+def test_channels_given_per_area_go_to_that_area_only() -> None:
+    text = ("东山区、西湖区的主要负责人均表示，坚决拥护省委对本区开展专项巡视的决定。\n"
+            "干部群众可通过固定电话(0532-1234567)向巡视组反映问题。\n"
+            "在东山区，巡视组移动电话：15800000001；在东山区政府门口设置了举报信箱。\n"
+            "在西湖区，巡视组移动电话：15800000002；在西湖区法院门口设置了举报信箱。\n")
+    inspections = parse_announcement(text)["inspections"]
+    assert [(i["targets"], [c["value"] or c["location"] for c in i["channels"]]) for i in inspections] == [
+        (["东山区"], ["0532-1234567", "15800000001", "东山区政府门口"]),
+        (["西湖区"], ["0532-1234567", "15800000002", "西湖区法院门口"]),
+    ]
+
+
+def test_combined_team_names_give_one_team_each() -> None:
+    from xuncha.core.announcement.teams import find_teams
+
+    assert [t.name for t in find_teams("近日，市委第三、四巡察组分别进驻。")] == ["市委第三巡察组", "市委第四巡察组"]
+    assert [t.name for t in find_teams("县委第二、第三、第四巡察组于5月10日进驻。")] == [
+        "县委第二巡察组", "县委第三巡察组", "县委第四巡察组"]
+
+
+def test_counted_places_with_their_villages_and_a_stop_before_entry() -> None:
+    text = "7月3日，县委3个巡察组分别完成对甲镇、乙乡共2个乡镇及所辖19个村党组织的巡察进驻。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert inspection["targets"] == ["甲镇及所辖村", "乙乡及所辖村"]
+    text = "党委第二巡察组巡察外国语学院党委进驻时间为3月18日—4月10日。"
+    (inspection,) = parse_announcement(text, dt.date(2026, 3, 18))["inspections"]
+    assert inspection["targets"] == ["外国语学院党委"]
+
+
+def test_one_target_with_an_unnumbered_team_or_the_round_only() -> None:
+    text = "根据学校党委统一部署，自即日起至11月30日，学校党委巡察组对外国语学院党委开展巡察。\n党委第二巡察组\n"
+    (inspection,) = parse_announcement(text, dt.date(2022, 11, 9))["inspections"]
+    assert inspection["targets"] == ["外国语学院党委"]
+    text = "十一届区委第七轮巡察对区卫生健康局党委(区老龄办)开展常规巡察，延伸巡察3个下属事业单位。"
+    (inspection,) = parse_announcement(text)["inspections"]
+    assert (inspection["targets"], inspection["kind"]) == (["区卫生健康局党委(区老龄办)"], "regular")
+
+
+def test_table_flattened_to_one_cell_per_line() -> None:
+    text = ("巡察期间设置专门值班电话、电子邮箱和信访意见箱。\n进驻一览表\n组别\n巡察单位\n值班电话\n信访意见箱位置\n电子邮箱\n"
+            "县委第一巡察组\n县农业局\n18908160001\n第三行政中心六楼\n电梯口\nxcz1@163.com\n"
+            "县委第二巡察组\n县水务局\n18908160002\n第一行政中心二楼楼梯口\nxcz2@163.com\n")
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"], [c["value"] or c["location"] for c in i["channels"]])
+            for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县农业局"], ["第三行政中心六楼电梯口", "18908160001", "xcz1@163.com"]),
+        ("县委第二巡察组", ["县水务局"], ["第一行政中心二楼楼梯口", "18908160002", "xcz2@163.com"]),
+    ]
+
+
+def test_rows_of_cells_set_apart_by_plain_spaces() -> None:
+    text = "县委第一巡察组 县农业局 18908160001 xcz1@163.com\n县委第二巡察组 县水务局、县林业局 18908160002 xcz2@163.com\n"
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县农业局"], ["18908160001", "xcz1@163.com"]),
+        ("县委第二巡察组", ["县水务局", "县林业局"], ["18908160002", "xcz2@163.com"]),
+    ]
+
+
+def test_number_on_a_glued_team_row_is_the_teams_phone() -> None:
+    text = ("县委第一巡察组组长张三县农业局党组0553-1111111某县1号信箱xcz1@163.com\n"
+            "县委第二巡察组组长李四县水务局党组0553-2222222某县2号信箱xcz2@163.com\n")
+    result = parse_announcement(text)
+    assert [[c["value"] for c in i["channels"] if c["kind"] == "phone"] for i in result["inspections"]] == [
+        ["0553-1111111"], ["0553-2222222"]]
+
+
+def test_combined_teams_respectively_and_numbers_marked_for_a_target() -> None:
+    text = "县委第一、第二巡察组3月5日起分别进驻县财政局党组、县民政局党组开展巡察。"
+    result = parse_announcement(text, dt.date(2024, 3, 5))
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("县委第一巡察组", ["县财政局党组"]), ("县委第二巡察组", ["县民政局党组"])]
+    text = "县委巡察组对城关镇及所辖村、东关镇及所辖村开展常规巡察。联系电话：0553-1234567(城关镇)、0553-7654321(东关镇)。"
+    result = parse_announcement(text)
+    assert [(i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        (["城关镇及所辖村"], ["0553-1234567"]), (["东关镇及所辖村"], ["0553-7654321"])]
+
+
+def test_pinyin_noise_in_other_brackets() -> None:
+    assert clean_text("區[qū]委第一巡察組【zǔ】") == "区委第一巡察组"
+    assert clean_text("见附表[1]，通知【急】") == "见附表[1]，通知【急】"
+
+
+def test_numbered_items_under_a_team_belong_to_it_and_a_range_keeps_its_year() -> None:
+    text = ("根据县委统一安排，县委第五、第六巡察组于2021年4月1日至6月30日对县档案馆等6个单位开展巡察。\n"
+            "(一)县委第五巡察组巡察县档案馆、县气象局、县供销社。\n1.举报电子邮箱：abc5@163.com；\n"
+            "2.举报电话：0553-1111115 13900000005；\n"
+            "(二)县委第六巡察组巡察县总工会、团县委、县妇联。\n1.举报电子邮箱：abc6@163.com；\n2.举报电话：0553-1111116。\n")
+    result = parse_announcement(text, dt.date(2024, 5, 6))
+    assert [(i["targets"], i["end_date"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        (["县档案馆", "县气象局", "县供销社"], "2021-06-30", ["abc5@163.com", "0553-1111115", "13900000005"]),
+        (["县总工会", "团县委", "县妇联"], "2021-06-30", ["abc6@163.com", "0553-1111116"]),
+    ]
+
+
+def test_label_lines_under_a_team_heading_belong_to_it() -> None:
+    text = ("县委2个巡察组于2024年4月8日进驻。\n县委第一巡察组：\n被巡察单位：县财政局党组\n联系电话：0553-1111111\n"
+            "县委第二巡察组：\n被巡察单位：县教育局党组\n联系电话：0553-2222222\n")
+    result = parse_announcement(text)
+    assert [(i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        (["县财政局党组"], ["0553-1111111"]), (["县教育局党组"], ["0553-2222222"])]

@@ -57,6 +57,8 @@ _PHONE = re.compile(rf"(?<![0-9A-Za-z@._-])(?:{_MOBILE}|{_LANDLINE})(?![0-9A-Za-
 _PHONE_WORDS = re.compile(r"电话|热线|手机|座机|来电|值班|拨打|(?<!短信)号码|联系方式")
 _SMS_WORDS = re.compile(r"短信")
 _FAX_WORDS = re.compile(r"传真")
+# "手机(18615176771，只收短信)", "17720354275(用于接收举报短信)"
+_SMS_ONLY = re.compile(r"^\s*[(，,]\s*(?:只|仅|专门)?(?:用于|用来)?(?:接受|接收|收)(?:举报)?短信")
 _SUPERVISION_CLAUSE = re.compile(r"监督电话|监督举报电话|监督方式")
 _SUPERVISION_SENTENCE = re.compile(
     r"(?:对|反映|举报)巡[察视](?:组|干部|工作人员|组成员)[^。]{0,24}(?:监督|违反|违规|违纪|问题)"
@@ -117,6 +119,16 @@ def _column_kinds(text: str, pos: int) -> list[str]:
     return []
 
 
+_TEAM_ROW = re.compile(r"[\u4e00-\u9fff]{0,12}第?[一二三四五六七八九十\d]+巡[察视][一二三四五六七八九十\d]*组")
+
+
+def _team_row_kinds(text: str, pos: int) -> list[str]:
+    """A number on a line that starts with a team's name ("县委第一巡察组组长张三县农业局党组0553-1111111…"):
+    a table row glued together, its number the team's phone."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return ["phone"] if _TEAM_ROW.match(text, line_start) and not _FAX_WORDS.search(text, line_start, pos) else []
+
+
 def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for m in _PHONE.finditer(text):
         sentence = sentence_at(sents, m.start())
@@ -125,7 +137,7 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
         if phone is None:
             continue
         supervising = bool(_SUPERVISION_CLAUSE.search(clause) or _SUPERVISION_SENTENCE.search(sentence.text))
-        kinds = _phone_kinds(text, sentence, m.start()) or _column_kinds(text, m.start())
+        kinds = _phone_kinds(text, sentence, m.start()) or _column_kinds(text, m.start()) or _team_row_kinds(text, m.start())
         if not kinds:
             continue
         if "-" not in phone and len(phone) < 11:
@@ -143,7 +155,7 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
             kinds = ["phone", "sms"]
         near = text[max(sentence.start, m.start() - 16) : m.start()]
         sms_number = re.search(r"(?:接收|收|发送?)短信(?:的|用)?(?:手机)?(?:号码|号)[：:为是]?\s*$", near)
-        if re.fullmatch(r"1\d{10}", phone) and (sms_number or re.match(r"^\s*[(，,]\s*(?:只|仅)(?:接受|接收|收)短信", after)):
+        if re.fullmatch(r"1\d{10}", phone) and (sms_number or _SMS_ONLY.match(after)):
             kinds = ["sms"]  # "手机(18615176771，只收短信)"
         for kind in kinds:
             scan.channels.append(Channel(kind, phone, m.start(), m.end(), sentence.text))
@@ -154,7 +166,7 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _POST_KEY = re.compile(
     r"(?:邮政信箱|邮政专用信箱|通信地址|通讯地址|来信地址|邮寄地址|信件地址|来信请寄(?:至|到)?|信件请寄(?:至|到)?"
-    r"|来信邮寄(?:至|到)|邮寄(?:至|到)|信件寄(?:至|到))(?:为|是)?[：:]?"
+    r"|来信邮寄(?:至|到)|邮寄(?:至|到)|信件寄(?:至|到)|(?:信访件)?函寄地址|(?:专用|专门)邮箱(?=\())(?:为|是)?[：:(]?"
 )
 _POST_END = re.compile(r"\((?=邮|\d{6}\))|邮编|邮政编码|[，。；\n,]|$")
 _POSTCODE_AFTER = re.compile(r"^\s*(?:\((?:邮编|邮政编码)?[：:]?\s*(\d{6})\)|[，,]?\s*(?:邮编|邮政编码)[：:为]?\s*(\d{6}))")
@@ -208,7 +220,7 @@ _LB_BEFORE = re.compile(
 )
 _LB_AFTER = re.compile(
     rf"{_LB_KEY}(?:[^。，；：\n]{{0,6}}?)(?:分别)?(?:{_PLACE_VERB}|设)(?:在|于)(?P<locs>[^。；，\n]{{2,160}})"
-    rf"|{_LB_KEY}(?:位置|地点|设置地点|放置地点)?[：:为](?:分别)?(?:(?:{_PLACE_VERB}|设)(?:在|于)|位于)?"
+    rf"|{_LB_KEY}(?:位置|地点|地址|设置地点|设置地址|放置地点)?[：:为](?:分别)?(?:(?:{_PLACE_VERB}|设)(?:在|于)|位于)?"
     rf"(?P<locs2>[^。；，\n]{{2,160}})"
 )
 _VISIT = re.compile(
@@ -243,7 +255,7 @@ def _split_locations(locs: str) -> list[str]:
             parts.append(piece[: m.start()])
             piece = piece[m.end() :]
         parts.append(piece)
-    parts = [re.sub(r"(?:等)?(?:\d+|[一二三四五六七八九十]+)个(?:地方|地点|位置)$|^\d{1,2}[.、．]", "", p.strip(" ，,"))
+    parts = [re.sub(r"(?:等)?(?:\d+|[一二三四五六七八九十]+)个(?:地方|地点|地址|位置)$|^\d{1,2}[.、．]", "", p.strip(" ，,"))
              for p in parts]
     parts = [re.sub(r"^(?:同时在|在|于)", "", p) for p in parts if p]
     return _distribute_suffix(_distribute_prefix([p for p in parts if len(p) >= 2]))
@@ -302,7 +314,7 @@ def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
             group = next(g for g in ("locs", "each", "locs2") if m.groupdict().get(g))
             raw = m.group(group)
             locations = _split_locations(raw.rstrip("等"))
-            if re.search(r"、[^、]+等[^、\d]{1,8}(?:场所|地方|地点|位置|处)$", raw):
+            if re.search(r"、[^、]+(?:等[^、\d]{1,8}(?:场所|地方|地点|位置|处)|办公场所(?:门口|大门|内)?)$", raw):
                 locations = [raw]  # "设在A、B、C等办公场所": the sentence's places as one location
             bare = [re.sub(r"\([^)]*\)$", "", x) for x in locations]  # "西门大街156号(区医院南门)"
             if group == "locs2" and not all(_PLACE_END.search(x) or _SPOT_END.search(x) or re.search(r"\d+号$", x)
@@ -331,8 +343,8 @@ def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
         group = "loc" if m.group("loc") else "loc2"
         location = re.sub(r"^(?:设在|设于|位于|在)", "", m.group(group)).strip()
         location = re.split(r"\((?=[^)]*(?:时间|工作日|每天))", location)[0]
-        if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天)", location):
-            continue
+        if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天|\()", location):
+            continue  # "…信访接待室(荆州区政府大门西侧)": the parenthesis belongs to the place before
         pos = m.start(group)
         scan.channels.append(Channel("visit", None, pos, pos + len(location), sentence_at(sents, pos).text,
                                      location=location))

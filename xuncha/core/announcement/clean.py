@@ -4,7 +4,7 @@ Policy (applied in this order by :func:`clean_text`):
 
 1. Line endings become ``\\n``; ideographic and no-break spaces become ordinary spaces.
 2. Pinyin scraping annotations are dropped: a parenthesised run of pinyin directly after a CJK
-   character, e.g. ``根據(jù)`` -> ``根據``, ``黨（dǎng）`` -> ``黨``. A run counts as pinyin when it
+   character, e.g. ``根據(jù)`` -> ``根據``, ``黨（dǎng）`` -> ``黨`` (also in ``[]``, ``【】``, ``〔〕``). A run counts as pinyin when it
    has a tone mark (or ü), or is a single plausible toneless syllable (``們(men)``). Real
    parentheses such as ``(以下簡稱港職院)``, ``(郵編310014)`` or ``(下沙校區)`` are kept, even
    when pinyin annotations sit inside them.
@@ -41,7 +41,7 @@ _CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201f\u2014\u2026\u
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN_RUN = re.compile(
-    rf"(?<=[{_CJK}])\s?[(（]\s*(?P<py>[a-z{_TONED}]{{1,7}}(?:\s[a-z{_TONED}]{{1,7}})?)\s*[)）]"
+    rf"(?<=[{_CJK}])\s?[(（\[【〔]\s*(?P<py>[a-z{_TONED}]{{1,7}}(?:\s[a-z{_TONED}]{{1,7}})?)\s*[)）\]】〕]"
 )
 _TONE_MARK = re.compile(f"[{_TONED}]")
 # A toneless syllable (neutral tone: 們(men), 的(de)); only these exact syllable shapes count.

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .areas import split_by_area
 from .channels import Channel, ChannelScan, attach_hours, default_days, find_channels
 from .clean import clean_text
 from .dates import AddWorkingDays, DateMention, Duration, default_add_working_days, find_dates, find_durations
@@ -20,7 +21,7 @@ from .hours import find_hours
 from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
 from .tables import team_records
-from .targets import generic_teams_only, kind_after, listed_targets, with_place
+from .targets import generic_teams_only, kind_after, listed_targets, single_target, with_place
 from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
 
 __all__ = ["parse_announcement"]
@@ -31,7 +32,8 @@ _PERIOD_WORDS = re.compile(r"巡[察视]|进驻|集中|开展|工作时间")
 _START_AFTER = re.compile(r"^\s*(?:开始|起|进驻|正式进驻|入驻|启动)")
 _START_BEFORE = re.compile(r"(?:从|自|于)$")
 _END_AFTER = re.compile(r"^\s*(?:止|结束|截止)")
-_ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,16}?(?:正式)?进驻")
+_ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,24}?(?:正式)?进驻")
+_ENTERED = re.compile(r"[，,]\s*(?:并|随即|当天|当日)?正式进驻")
 _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
     r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。\n]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
@@ -140,7 +142,7 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         if not _RANGE_JOIN.match(ctx.text[a.end : b.start]):
             continue
         first = resolve(a)
-        second = resolve(b, a.month)
+        second = b.resolve(a.year or ctx.year, a.month)  # "2021年4月1日至6月30日": the second in the first's year
         if first and second and second < first and b.year is None:
             second = second.replace(year=second.year + 1)
         intake = _is_intake(_context_before(ctx, a.start))
@@ -170,7 +172,9 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         elif _START_AFTER.match(after) or (_START_BEFORE.search(before) and _PERIOD_WORDS.search(context + after)):
             if not _MEETING.search(sentence_at(ctx.sents, d.start).text) or _START_AFTER.match(after):
                 record("intake_start" if intake else "start", value, d.start)
-        elif _ENTRY_AFTER.match(after) and not _MEETING.search(sentence_at(ctx.sents, d.start).text):
+        elif (_ENTRY_AFTER.match(after) and not _MEETING.search(sentence_at(ctx.sents, d.start).text)) or (
+            re.match(r"^(?:上午|下午)?[，,]", after) and _ENTERED.search(sentence_at(ctx.sents, d.start).text)
+        ):  # "9月15日，…动员会召开，正式进驻该院": the day of the meeting is the day of entry
             record("start", value, d.start)  # "2025年4月7日，市委第四巡察组进驻…"
     # "自即日起开展为期一个月的巡察"
     if out.start is None:
@@ -247,15 +251,17 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
             target_sentences.append(_sentence_of(ctx, pos))
             target_clauses.append(_own_part_of_sentence(ctx, pos))
     listed_kinds: list[str | None] = []
+    if targets and team:  # "…组对A开展常规巡察，对B、C等开展专项巡察": more targets in the team's sentence, another kind
+        _more_in_sentence(ctx, index, targets, listed_kinds, target_sentences, target_clauses)
     if not targets:  # "对A、B、C等3个单位开展常规巡察": an enumeration the team is not named with
-        for listed in listed_targets(text):
-            if _applies(ctx, listed.start, index) and (listed.name, listed.kind) not in zip(targets, listed_kinds, strict=True):
+        found = [t for t in listed_targets(text) if _applies(ctx, t.start, index)]
+        one = single_target(text) if not found and len(teams) <= 1 else None  # "学校党委巡察组对X党委开展巡察"
+        for listed in found or ([one] if one else []):
+            if (listed.name, listed.kind) not in zip(targets, listed_kinds, strict=True):
                 targets.append(listed.name)
                 listed_kinds.append(listed.kind)
                 target_sentences.append(_sentence_of(ctx, listed.start))
                 target_clauses.append(_own_part_of_sentence(ctx, listed.start))
-    elif team:  # "…组对A开展常规巡察，对B、C等开展专项巡察": more targets in the team's sentence, another kind
-        _more_in_sentence(ctx, index, targets, listed_kinds, target_sentences, target_clauses)
     targets = with_place(targets)  # "西天尾镇洞湖村、澄渚村": the second village is in the same town
     if target_sentences:
         sources["targets"] = target_sentences[0]
@@ -466,7 +472,8 @@ def _pair_respectively(ctx: _Ctx, teams: list[Team], inspections: list[dict[str,
             continue
         order = sorted({i for i, t in enumerate(teams) for m in t.mentions
                         if sentence.start <= m.start < sentence.end})
-        if len(order) != len(names) or any(inspections[i]["targets"] for i in order if i != holder):
+        # The other teams have no targets, or the same ones ("第一、第二巡察组分别进驻甲局党组、乙局党组").
+        if len(order) != len(names) or any(inspections[i]["targets"] not in ([], names) for i in order if i != holder):
             continue
         paired: list[tuple[int, set[str]]] = []
         for k, i in enumerate(order):
@@ -528,6 +535,9 @@ def parse_announcement(
         stale = {"未找到被巡察党组织"} | {w for f, w in _MISSING.items() if f in filled}
         per_inspection[i] = [w for w in per_inspection[i] if w not in stale]
         warnings = [w for w in warnings if w not in {f"{teams[i].name}：{x}" for x in stale}]
+    by_area = split_by_area(clean, inspections)
+    inspections = [part for parts in by_area for part in parts]
+    per_inspection = [list(w) for parts, w in zip(by_area, per_inspection, strict=True) for _ in parts]
     for w in scan.warnings:
         if w not in warnings:
             warnings.append(w)

@@ -46,11 +46,14 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
     if len(teams) <= 1:
         return [Piece(0, len(text), 0 if teams else None)]
     mentions = sorted((m.start, i) for i, t in enumerate(teams) for m in t.mentions)
+    combined = {m.start for t in teams for m in t.mentions if m.combined}
     pieces: list[Piece] = []
     current: int | None = None
     paragraph_of_current = -1
     sentence_owners: set[int] = set()  # teams named in the sentence so far
     listed = False  # the last sentence naming a team named several
+    last_owned = 0  # where the last unit naming a team ends
+    heading = False  # that unit is a heading (no number of its own)
     for start, end in _units(text):
         paragraph = text.count("\n", 0, start)
         inside = [(p, i) for p, i in mentions if start <= p < end]
@@ -60,6 +63,9 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
             owner = current if current is not None and paragraph == paragraph_of_current else None
             if _SHARED.search(unit) or listed or len(sentence_owners) > 1:
                 owner = None
+            item = _ITEM_LINE.match(unit)
+            if current is not None and item and "\n\n" not in text[last_owned:start] and (item.group("n") or heading):
+                owner = current  # "(一)县委第五巡察组…\n1.巡察信箱：…\n2.举报电话：…": the team's numbered items
             if paragraph != paragraph_of_current and _table_line(text, start, end, mentions):
                 owner = _table_owner(text, start, end, mentions)
             pieces.append(Piece(start, end, owner))
@@ -70,7 +76,9 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
             for k, (p, i) in enumerate(inside):
                 stop = inside[k + 1][0] if k + 1 < len(inside) else end
                 shared = _SHARED.search(text, p, stop) if k + 1 == len(inside) and len(owners) > 1 else None
-                if shared:  # "…第二巡察组值班电话：…，受理时间均为…": the clause with 均 is common
+                if k + 1 == len(inside) and p in combined:  # "第三、四巡察组分别…": about all of them
+                    pieces.append(Piece(p, stop, None))
+                elif shared:  # "…第二巡察组值班电话：…，受理时间均为…": the clause with 均 is common
                     cut = clause_start(text, shared.start(), p, "，,\n")
                     if cut > p:
                         pieces.append(Piece(p, cut, i))
@@ -79,6 +87,8 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
                     pieces.append(Piece(p, stop, i))
             current = inside[0][1] if len(owners) == 1 else None
             paragraph_of_current = paragraph
+            last_owned = end
+            heading = not re.search(r"\d", text[start:end])  # "县委第一巡察组：" (its lines follow)
             sentence_owners |= owners
             listed = False
         if text[end - 1 : end] in ("。", "！", "？", "\n") or end == len(text):
@@ -91,6 +101,13 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
 # "两个巡察组", "各巡察组", "上述巡察组", "…均…": a statement about several teams at once.
 _SHARED = re.compile(
     r"(?:[两二三四五六七八九十\d]+个|各|上述|以上|全部|所有)巡[察视]组|(?<!平)均(?!衡|等|匀)|共用|共同使用"
+)
+# A numbered item on its own line: "1.巡察信箱：…", "(2)举报电话：…", "③…".
+# A channel's "label：value" line ("联系电话：…", "邮政信箱：…") also continues the team of the lines before
+# when that team's line was a heading ("县委第一巡察组：").
+_ITEM_LINE = re.compile(
+    r"^\s*(?:(?P<n>\d{1,2}[.、．)]|\(\d{1,2}\)|[①-⑩])"
+    r"|[^\s：:，。]{0,8}(?:电话|手机|邮箱|信箱|地址|来信请寄|意见箱|举报箱|接待(?:室|地点)|被巡[察视]单位)[：:])"
 )
 _LABEL_LINE = re.compile(r"^(?:被巡[察视](?:单位|党组织|对象)|巡[察视]对象|巡[察视]单位)")
 

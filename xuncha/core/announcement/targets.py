@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ListedTarget", "generic_teams_only", "kind_after", "listed_targets", "with_place"]
+from .names import split_names
+
+__all__ = ["ListedTarget", "generic_teams_only", "kind_after", "listed_targets", "single_target", "with_place"]
 
 _NUM = r"[\d一二三四五六七八九十两卅百]+"
 # Words that introduce the list.
@@ -19,18 +21,14 @@ _TRIGGER = re.compile(
     r"(?:(?<![反针])对|(?:分别|陆续|已|先后|全部)?进驻(?:了)?|包括|分别是|分别为|巡[察视]对象(?:为|是|：)|被巡[察视]单位(?:为|是|：))"
 )
 # Where the list stops (searched from the trigger).
-_LIST_END = re.compile(r"[。；\n：，]|开展|进行|展开|实施|的(?:常规|专项|机动|提级)?巡[察视]|(?<=[局委办会院])(?:的|各)")
-_COUNT_TAIL = re.compile(
-    rf"(?:(?:共|等)(?:{_NUM}(?:个|家|户|所|项))?|(?<![属辖]){_NUM}(?:个|家|户|所|项))[^、]{{0,20}}$"
+_LIST_END = re.compile(
+    r"[。；\n：，]|开展|进行|展开|实施|的(?:常规|专项|机动|提级)?巡[察视]|的(?:进驻|动员)|(?<=[局委办会院])(?:的|各)"
 )
-_COUNT_ONLY = re.compile(rf"(?:共|等){_NUM}(?:个|家|户|所)")
 _NOT_ORG = re.compile(
     r"纪律|意识|问题|情况|方面|(?<!有限)责任|渠道|电话|信箱|邮箱|来信|来电|来访|意见|建议|领导干部|班子|成员|主要负责|决策|部署|"
     r"落实|建设$|精神|思想|要求|工作$|时间|期间|[，,]|巡[察视]组|\\d+[年月日]"
 )
 _PLACE = re.compile(r"^(.{2,12}?(?:镇|乡|街道))(?=.{1,12}(?:村|社区)(?:党支部|党委|党总支)?$)")
-_CONJ_LAST = re.compile(r"(?<=[局委办会院校司所站厅部室社区村镇乡心联])(?:和|及|以及)(?=[\u4e00-\u9fff])(?!所辖|下辖)")
-_SUBORDINATES = re.compile(r"(?<=[镇乡街道])及(?:所辖|下辖)[^、]{1,12}$")
 _ORGISH = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|委|局|镇|乡|村|街道|街|社区|公司|集团|医院|院|大学|学校|中学|小学|中心|办公室|办|部|厅|会|社|"
     r"联|站|所|馆|区|县|市|处|队|行|校|机关|团|署|室|场|台|[一二三四五六七八九十\d]中)(?:\([^)]*\))?$"
@@ -40,7 +38,7 @@ _KINDS = (
     ("followup", re.compile(r"回头看")),
     ("special", re.compile(r"专项巡[察视]")),
     ("flexible", re.compile(r"机动巡[察视]")),
-    ("elevated", re.compile(r"提级巡[察视]")),
+    ("elevated", re.compile(r"提级(?:交叉)?巡[察视](?!组)")),
     ("regular", re.compile(r"常规巡[察视]")),
 )
 
@@ -50,21 +48,6 @@ class ListedTarget:
     name: str
     start: int
     kind: str | None  # the kind said right after the list ("…开展常规巡察")
-
-
-def _split(raw: str) -> list[str]:
-    parts = [p.strip() for p in re.split(r"、(?![^()]*\))", raw)]
-    if not parts:
-        return parts
-    last = _COUNT_TAIL.sub("", parts[-1]) if len(parts) > 1 else parts[-1]
-    if len(last) < 2:  # "…、20个行业扶贫部门": the count is the item itself
-        last = parts[-1]
-    subordinates = _SUBORDINATES.search(last)
-    if subordinates:  # "江埔街、温泉镇及下辖村(社区)": each place with its villages
-        parts = [p + subordinates.group(0) if re.search(r"[镇乡街道]$", p) else p for p in parts[:-1]] + [last]
-    else:
-        parts = parts[:-1] + [p.strip() for p in _CONJ_LAST.split(last)]
-    return [re.sub(r"^(?:等|和|及|以及)", "", part).strip() for part in parts]
 
 
 def with_place(names: list[str]) -> list[str]:
@@ -106,7 +89,7 @@ def listed_targets(text: str) -> list[ListedTarget]:
         while stop and stop.group(0) == "，":
             more = _LIST_END.search(text, stop.end())
             more_end = more.start() if more else len(text)
-            tail = _split(text[stop.end() : more_end])
+            tail = split_names(text[stop.end() : more_end])
             if "、" not in text[stop.end() : more_end] or any(_NOT_ORG.search(n) or not _ORGISH.search(n) for n in tail):
                 break
             stop, end = more, more_end
@@ -118,7 +101,7 @@ def listed_targets(text: str) -> list[ListedTarget]:
         sentence = text[sentence_start : sentence_end_m.end() if sentence_end_m else len(text)]
         if not re.search(r"巡[察视]|进驻", sentence) or re.match(r"\s*除(?:上述|以上|此之外)", sentence):
             continue  # "除上述部门，包括…亦将开展巡视": not the units of this announcement
-        names = _split(raw)
+        names = split_names(raw)
         bare = [re.sub(r"\([^)]*\)", "", n) for n in names]  # "中央宣传部(中央精神文明建设办公室)"
         if len(names) < 2 or any(not 2 <= len(n) <= 60 or _NOT_ORG.search(n) or _NOT_NAME.match(n) for n in bare):
             continue
@@ -142,3 +125,19 @@ def generic_teams_only(text: str, numbered: bool) -> bool:
     """Several unnamed teams ("市委8个巡察组", "各巡察组") and none with a number: the text does not
     say which team goes where, so no team is named."""
     return not numbered and bool(_COUNTED_TEAMS.search(text))
+
+
+# "学校党委巡察组对外国语学院党委开展巡察", "第七轮巡察对区卫生健康局党委(…)开展常规巡察": one organisation,
+# said with an unnumbered team or with the round only.
+_SINGLE = re.compile(
+    r"巡[察视](?:组|工作)?(?:将|拟|已|正式)?(?:于[^，。；]{0,24}?|自[^，。；]{0,24}?起?)?[，,]?对"
+    r"(?P<t>[^，。；、“”\n]{2,40}?(?:党委|党组|党总支|党支部|党工委)(?:\([^)]{1,30}\))?)(?:开展|进行|实施)"
+)
+
+
+def single_target(text: str) -> ListedTarget | None:
+    """The one organisation an announcement inspects when no team names it (see `_SINGLE`)."""
+    m = _SINGLE.search(text)
+    if not m or _NOT_ORG.search(re.sub(r"\([^)]*\)", "", m.group("t"))):
+        return None
+    return ListedTarget(m.group("t"), m.start("t"), kind_after(text, m.end("t")))

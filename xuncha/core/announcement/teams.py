@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import cn_number
+from .names import split_names
 
 __all__ = ["Team", "TeamMention", "drop_generic", "find_round", "find_targets", "find_teams", "kind_of",
            "labelled_targets"]
@@ -30,7 +31,7 @@ _ROUND_PREFIX = re.compile(
 
 _KINDS = (
     ("followup", re.compile(r"回头看")),
-    ("elevated", re.compile(r"提级巡[察视]")),
+    ("elevated", re.compile(r"提级(?:交叉)?巡[察视](?!组)")),
     ("special", re.compile(r"专项巡[察视]")),
     ("flexible", re.compile(r"机动巡[察视]")),
     ("regular", re.compile(r"常规巡[察视]")),
@@ -44,6 +45,7 @@ class TeamMention:
     text: str
     key: tuple[int | None, str]
     prefix: str = ""
+    combined: bool = False  # one of the teams of "第三、四巡察组"
 
 
 @dataclass
@@ -55,8 +57,11 @@ class Team:
 
 def find_teams(text: str) -> list[Team]:
     """Distinct teams in order of first mention; "第五巡察组" and "市委第五巡察组" are one team."""
-    mentions: list[TeamMention] = []
+    mentions = _combined_mentions(text)
+    taken = [(m.start, m.end) for m in mentions]
     for m in _TEAM_CORE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         ordinal_text = m.group("ord1") or m.group("ord2")
         prefix = _TEAM_PREFIX.search(text[max(0, m.start() - 20) : m.start()])
         prefix_text = prefix.group(0) if prefix else ""
@@ -66,17 +71,58 @@ def find_teams(text: str) -> list[Team]:
             continue  # "常州邮政184号专用信箱第三巡察组收": the addressee of a post box
         ordinal = cn_number(ordinal_text) if ordinal_text else None
         start = m.start() - len(prefix_text)
+        place = _PLACE_BEFORE.search(text, max(0, start - 5), start) if _BARE_COMMITTEE.match(prefix_text) else None
+        if place and not _NOT_PLACE.search(place.group(1)):  # "9月20日，荆州市委第五巡察组…"
+            prefix_text = place.group(1) + prefix_text
+            start = place.start(1)
         mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv")), prefix_text))
+    mentions.sort(key=lambda m: m.start)
     teams: dict[tuple[int | None, str], Team] = {}
     for mention in mentions:
         team = teams.setdefault(mention.key, Team(mention.key, mention.text))
         team.mentions.append(mention)
-        if len(mention.text) > len(team.name):
-            team.name = mention.text
+    for team in teams.values():
+        # The name as the body uses it: the longest mention, a signature line ("中共某市委第四巡察组"
+        # alone on its line, under the text) only when the body never names the team.
+        body = [m for m in team.mentions if not _signature(text, m)] or team.mentions
+        team.name = max(body, key=lambda m: len(m.text)).text
     if any(key[0] is not None for key in teams):
         teams = {k: t for k, t in teams.items() if k[0] is not None}
     _share_prefix(list(teams.values()))
     return list(teams.values())
+
+
+_COMBINED = re.compile(rf"第(?P<first>{_ORD})(?P<more>(?:[、和及]第?{_ORD})+)(?P<tail>巡(?P<sv>[察视])组)(?!织)")
+
+
+def _combined_mentions(text: str) -> list[TeamMention]:
+    """"市委第三、四巡察组", "第二、第三、第四巡察组": one mention per team, each at its ordinal,
+    all ending where the name ends (what follows concerns all of them)."""
+    out: list[TeamMention] = []
+    for m in _COMBINED.finditer(text):
+        prefix = _TEAM_PREFIX.search(text[max(0, m.start() - 20) : m.start()])
+        prefix_text = prefix.group(0) if prefix else ""
+        spots = [(m.start("first"), m.group("first"))]
+        spots += [(m.start("more") + k.start(1), k.group(1)) for k in re.finditer(rf"第?({_ORD})", m.group("more"))]
+        for k, (pos, ordinal_text) in enumerate(spots):
+            ordinal = cn_number(ordinal_text)
+            start = m.start() - len(prefix_text) if k == 0 else pos
+            name = f"{prefix_text}第{ordinal_text}{m.group('tail')}"
+            out.append(TeamMention(start, m.end(), name, (ordinal, m.group("sv")), prefix_text, combined=True))
+    return out
+
+
+# A place named before a bare committee ("沙县区委巡察二组", "荆州市委第五巡察组"), after a break.
+_BARE_COMMITTEE = re.compile(r"^(?:市委|区委|县委|州委|旗委|盟委)$")
+_PLACE_BEFORE = re.compile(r"(?:(?<=[，,。；：:\s、“(])|^)([\u4e00-\u9fff]{2,4})\Z")
+_NOT_PLACE = re.compile(r"[日前据照中时外后天近今经将由对在于和及各本该全共均为从自期间届轮组会上]")
+
+
+def _signature(text: str, mention: TeamMention) -> bool:
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    line_end = text.find("\n", mention.end)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    return line == mention.text and line_start > 0
 
 
 def _share_prefix(teams: list[Team]) -> None:
@@ -118,9 +164,10 @@ def kind_of(texts: list[str]) -> tuple[str, str] | None:
 
 
 _TARGET_AFTER_TEAM = re.compile(
-    r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?)?"
+    r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|近期|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?|[\d〇零○一二三四五六七八九十年月日号至到—~～-]{4,30}[，,]?)?"
     r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
-    r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间|[，。；\n]|$))"
+    r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间"
+    r"|的?进驻(?:时间|和|及|工作)|[，。；\n]|$))"
 )
 _COLON_TARGETS = re.compile(r"[：:]\s*(?P<t>[^。；\n：:]{2,200})(?=[。；\n]|$)")
 _THEN_TARGET = re.compile(
@@ -134,29 +181,14 @@ _TARGET_LABEL = re.compile(
 _ROW_TARGET = re.compile(r"^(?:[，,\t]|\s+|—{1,2}|-{1,2}|→)\s*(?P<t>[^，。；：\n\t\s]{2,40})(?=[，,\t\n]|\s|$)")
 _NEXT_LABEL = re.compile(r"\s|(?:巡[察视]组|巡[察视]时间|进驻时间|组长|时间|地点|电话|联系)[\u4e00-\u9fff]{0,4}[：:]")
 _GENERIC_TARGET = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个|^(?:部分|有关|相关|若干)")
-_NOTICE_TAIL = re.compile(r"(?:情况)?的?(?:公告|通告|公示|通知)$")
-_ALIAS_NOTE = re.compile(r"\((?:以下简称|以下称|简称)[^)]*\)")
 _ORG_END = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|领导班子|局|镇|乡|村|街道|社区|公司|集团|医院|学院|大学|学校|中学|小学|中心|办公室)$"
 )
-_BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|各|本|全|该)")
+_BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|各|本|全|该|时间|为期|动员)")
 
 
 def _split_targets(raw: str) -> list[str]:
-    raw = _ALIAS_NOTE.sub("", raw).strip()
-    raw = _NOTICE_TAIL.sub("", raw)
-    raw = re.sub(r"(?:工作)$", "", raw)
-    parts: list[str] = []
-    for piece in raw.split("、"):
-        # "A党委和B党组": split on 和/及 only after a complete organisation name.
-        while True:
-            m = re.search(r"(?:和|及|以及)", piece)
-            if not m or not _ORG_END.search(piece[: m.start()]):
-                break
-            parts.append(piece[: m.start()])
-            piece = piece[m.end() :]
-        parts.append(piece)
-    return [p.strip() for p in parts if len(p.strip()) >= 2 and not _BAD_TARGET.match(p.strip())]
+    return [p for p in split_names(raw) if not _BAD_TARGET.match(p)]
 
 
 def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
@@ -194,7 +226,9 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
     found = [(t, p if p >= 0 else -p - 1) for t, p in found]
     # A target that only prefixes a more precise one ("梅林镇" / "梅林镇党委") is dropped.
     names = [t for t, _ in found]
-    return [(t, p) for t, p in found if not any(o != t and o.startswith(t) for o in names)]
+    # ("县档案馆等6个单位" is a count, not a more precise name: "县档案馆" stays.)
+    return [(t, p) for t, p in found if not any(o != t and o.startswith(t) and not _GENERIC_TARGET.search(o)
+                                                for o in names)]
 
 
 def drop_generic(targets: list[str]) -> list[str]:
