@@ -10,6 +10,7 @@ commits, intake announces it (signals.report_registered); triage takes it from t
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from xuncha.access import Kind, Purpose, allows
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
+from xuncha.core.sm import sm3_hex
 from xuncha.errors import Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
 from xuncha.inspections.selectors import calendar_get
@@ -33,7 +35,8 @@ from xuncha.keys import key_ring
 from xuncha.uploads import CheckedFile, check_files, removed_on_failure
 
 from .acceptance import Acceptance, evaluate
-from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, Report, ReporterRole, Subject, SubjectCategory
+from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, OcrStatus, Report, ReporterRole, Subject, SubjectCategory
+from .reading import initial_status, schedule_reading
 from .search import index_new_report, index_report
 from .signals import report_registered
 
@@ -143,13 +146,20 @@ def _next_number(inspection: Inspection) -> int:
     return current + 1
 
 
-def _store_files(report: Report, files: list[CheckedFile], saved: list[str], addition: Addition | None = None) -> None:
+def _store_files(report: Report, files: list[CheckedFile], saved: list[str], addition: Addition | None = None) -> list[int]:
+    """Save the files (sealed at rest by their storage) and their rows; returns the ids of those to read."""
+    to_read: list[int] = []
     for f in files:
         att = Attachment(report=report, addition=addition, original_name=f.name, content_type=f.content_type,
-                         size=len(f.content), sha256=f.sha256)
-        att.file.save(f"{report.inspection_id}-{report.number}-{f.sha256[:16]}", ContentFile(f.content), save=False)
+                         size=len(f.content), sha256=f.sha256, sm3=sm3_hex(f.content), ocr_status=initial_status(f.content_type))
+        att.file.save(f"{report.inspection_id}-{secrets.token_hex(8)}", ContentFile(f.content), save=False)
         saved.append(str(att.file.name))
         att.save()
+        if att.ocr_status == OcrStatus.PENDING:
+            to_read.append(att.pk)
+    if to_read:
+        transaction.on_commit(lambda: schedule_reading(to_read), robust=True)
+    return to_read
 
 
 def report_register(*, actor: User | str | None, data: ReportInput, request: HttpRequest | None = None) -> Registered:
