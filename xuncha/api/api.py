@@ -27,6 +27,7 @@ from xuncha.inspections.selectors import calendar_get, can_plan, inspection_get,
 from xuncha.inspections.urls_public import public_url
 
 from .auth import staff_auth
+from .forms import FormOrJsonParser
 from .problems import problems_text
 from .schemas import AddWorkingDaysOut, AddWorkingDaysQuery, ErrorOut, InspectionOut, ParseIn, PasswordIn, TokenIn, TokenOut, WithinHoursOut
 
@@ -80,7 +81,7 @@ class XunchaApi(NinjaAPI):
 api = XunchaApi(title="巡察通 API", version="1",
                 description="巡察通的 REST 接口。除获取令牌和公开接口外，均需 `Authorization: Bearer <token>` 或已登录的会话。"
                             "错误一律答 `{\"detail\": \"中文说明\", \"errors\": [...]}`。",
-                auth=staff_auth, urls_namespace="api", docs_decorator=signed_in_only)
+                auth=staff_auth, urls_namespace="api", docs_decorator=signed_in_only, parser=FormOrJsonParser())
 api.add_router("/public/", "xuncha.api.public.public_router")
 
 
@@ -212,8 +213,10 @@ def announcement_parse(request: AuthedRequest, payload: ParseIn) -> dict[str, ob
 
 
 from .intake import router as intake_router  # noqa: E402
+from .attachments import router as attachments_router  # noqa: E402
 
 api.add_router("/", intake_router)
+api.add_router("/", attachments_router)
 from .triage import router as triage_router  # noqa: E402
 
 api.add_router("/", triage_router)

@@ -85,3 +85,13 @@ SubjectFormSet = forms.formset_factory(SubjectForm, extra=3, max_num=20)
 class RevealForm(forms.Form):
     reason = forms.CharField(label="查看理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="如：需核实反映人所述情况、需联系反映人补充材料。理由将记入审计日志。")
+
+
+class AttachmentRevealForm(forms.Form):
+    reason = forms.CharField(label="查看理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="如：需核实来信人所述情况。理由将记入审计日志。")
+
+
+class ContentConfirmForm(forms.Form):
+    content = forms.CharField(label="反映内容（机器识别，请对照原件核对更正）", max_length=20_000,
+                              widget=forms.Textarea(attrs={"rows": 10}))

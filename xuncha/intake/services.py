@@ -38,7 +38,7 @@ from .acceptance import Acceptance, evaluate
 from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, OcrStatus, Report, ReporterRole, Subject, SubjectCategory
 from .reading import initial_status, schedule_reading
 from .search import index_new_report, index_report
-from .signals import report_registered
+from .signals import report_content_read, report_registered
 
 MAX_CONTENT_CHARS = 20_000
 
@@ -300,3 +300,26 @@ def report_raw_source(*, actor: User, report: Report, reason: str, request: Http
         audit_record(actor=actor, action="report.raw_source", obj=report, request=request,
                      summary=f"查看信访件 {report.reference} 的原始邮件，理由：{reason.strip()[:200]}")
     return raw
+
+
+def report_content_confirm(*, actor: User, report: Report, content: str, request: HttpRequest | None = None) -> Report:
+    """A member of the team confirms (or corrects) the content filled from the text read off the report's
+    attachments: it stops being flagged machine-read; triage proposes again on the corrected text."""
+    _check_team(actor, report.inspection)
+    content = content.strip()
+    if not content:
+        raise Invalid("请填写反映内容。")
+    if len(content) > MAX_CONTENT_CHARS:
+        raise Invalid(f"反映内容超过 {MAX_CONTENT_CHARS} 字，请精简。")
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        corrected = locked.content != content
+        Report.objects.filter(pk=report.pk).update(content=content, content_machine_read=False)
+        report.content, report.content_machine_read = content, False
+        index_report(report)
+        audit_record(actor=actor, action="report.content_confirm", obj=report, request=request,
+                     summary=f"{'更正并确认' if corrected else '确认'}信访件 {report.reference} 的机器识别内容",
+                     data={"corrected": corrected, "chars": len(content)})
+        report_id = report.pk
+        transaction.on_commit(lambda: report_content_read.send(sender=Report, report_id=report_id), robust=True)
+    return report

@@ -4,6 +4,22 @@ import xuncha.uploads
 from django.db import migrations, models
 
 
+def seal_existing_files(apps, schema_editor):
+    """Files an older version stored in plain are sealed in place (and their SM3 filled); the same work as
+    `manage.py attachments_seal`, which can be run again at any time."""
+    from xuncha.core.sm import sm3_hex
+    from xuncha.uploads import attachment_storage
+
+    Attachment = apps.get_model("intake", "Attachment")
+    storage = attachment_storage()
+    for pk, name, sm3 in Attachment.objects.exclude(file="").values_list("pk", "file", "sm3").iterator():
+        if not name or not storage.exists(name):
+            continue
+        if not sm3:
+            Attachment.objects.filter(pk=pk).update(sm3=sm3_hex(storage.open(name).read()))
+        storage.reseal(name)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -56,4 +72,5 @@ class Migration(migrations.Migration):
             name='file',
             field=models.FileField(storage=xuncha.uploads.attachment_storage, upload_to='attachments/%Y/%m/'),
         ),
+        migrations.RunPython(seal_existing_files, migrations.RunPython.noop),
     ]
