@@ -27,7 +27,6 @@ from xuncha.inspections.selectors import calendar_get, can_plan, inspection_get,
 from xuncha.inspections.urls_public import public_url
 
 from .auth import staff_auth
-from .forms import FormOrJsonParser
 from .problems import problems_text
 from .schemas import AddWorkingDaysOut, AddWorkingDaysQuery, ErrorOut, InspectionOut, ParseIn, PasswordIn, TokenIn, TokenOut, WithinHoursOut
 
@@ -81,7 +80,7 @@ class XunchaApi(NinjaAPI):
 api = XunchaApi(title="巡察通 API", version="1",
                 description="巡察通的 REST 接口。除获取令牌和公开接口外，均需 `Authorization: Bearer <token>` 或已登录的会话。"
                             "错误一律答 `{\"detail\": \"中文说明\", \"errors\": [...]}`。",
-                auth=staff_auth, urls_namespace="api", docs_decorator=signed_in_only, parser=FormOrJsonParser())
+                auth=staff_auth, urls_namespace="api", docs_decorator=signed_in_only)
 api.add_router("/public/", "xuncha.api.public.public_router")
 
 

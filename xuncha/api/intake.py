@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Annotated, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -16,6 +16,7 @@ from xuncha.intake import services
 from xuncha.intake.models import Report, SubjectCategory
 from xuncha.intake.selectors import intake_inspection_get, report_get, reporter_masked
 
+from .forms import FormOrJsonBody
 from .schemas import enum_of
 
 router = Router(tags=["信访受理"])
@@ -113,7 +114,8 @@ MULTIPART_BODY = {"requestBody": {"content": {"multipart/form-data": {"schema": 
 
 @router.post("/inspections/{inspection_id}/reports", response={201: StaffReportOut, 400: ErrorsOut, 404: ErrorsOut},
              openapi_extra=MULTIPART_BODY)
-def staff_report_create(request: HttpRequest, inspection_id: int, payload: StaffReportIn) -> Status[dict[str, object]]:
+def staff_report_create(request: HttpRequest, inspection_id: int,
+                        payload: Annotated[StaffReportIn, FormOrJsonBody(...)]) -> Status[dict[str, object]]:
     """Register a report received by phone, post, letterbox, visit, email or SMS (the team of the inspection only).
 
     The body is JSON, or multipart/form-data with the same fields and the files in `attachments` (repeatable):

@@ -161,3 +161,165 @@ def test_a_scanned_letter_is_read_found_by_a_word_of_the_scan_and_classified(see
 
     assert "integrity" in from_mask(triage.disciplines, DISCIPLINE_BITS)
     assert AuditEvent.objects.filter(action="attachment.read").exists()
+
+
+def _png(color: str = "white", size: tuple[int, int] = (60, 40)) -> bytes:
+    """An image with detail in it (a checkerboard on `color`): blurring it changes it."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(img)
+    for x in range(0, size[0], 8):
+        for y in range(0, size[1], 8):
+            if (x + y) // 8 % 2:
+                draw.rectangle((x, y, x + 7, y + 7), fill="black")
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_team_opens_attachments_each_opening_audited(seed000: Inspection, clients: Any) -> None:
+    png = _png("red")
+    report = register_letter(seed000, [("照片.png", png)], content="附照片一张")
+    att = report.attachments.get()
+    page = clients["member"].get(f"/reports/{report.pk}/")
+    assert f"/attachments/{att.pk}/" in page.content.decode()
+    viewer = clients["member"].get(f"/attachments/{att.pk}/")
+    assert viewer.status_code == 200 and f"/attachments/{att.pk}/file" in viewer.content.decode()
+    before = AuditEvent.objects.filter(action="attachment.open").count()
+    got = clients["member"].get(f"/attachments/{att.pk}/file")
+    assert got.status_code == 200 and got.content == png and got["Content-Type"] == "image/png"
+    assert got["Content-Disposition"].startswith("inline") and "default-src 'none'" in got["Content-Security-Policy"]
+    assert AuditEvent.objects.filter(action="attachment.open").count() == before + 1
+    assert clients["liaison"].get(f"/attachments/{att.pk}/file").status_code == 404
+    assert clients["recipient"].get(f"/attachments/{att.pk}/").status_code == 404
+
+
+def test_office_files_are_downloaded(seed000: Inspection, clients: Any) -> None:
+    report = register_letter(seed000, [("材料.docx", _docx("材料正文"))], content="附材料")
+    att = report.attachments.get()
+    got = clients["member"].get(f"/attachments/{att.pk}/file")
+    assert got["Content-Disposition"].startswith("attachment")
+
+
+def test_an_attachment_marked_as_identity_is_blurred_for_members_and_revealed_to_the_leader(seed000: Inspection, clients: Any) -> None:
+    png = _png("blue", (200, 100))
+    report = register_letter(seed000, [("署名页.png", png)], content="来信署名页")
+    att = report.attachments.get()
+    member, leader = clients["member"], clients["leader"]
+    assert member.post(f"/attachments/{att.pk}/identity/", {"contains": "1"}).status_code == 302
+    att.refresh_from_db()
+    assert att.contains_identity
+    blurred = member.get(f"/attachments/{att.pk}/file")
+    assert blurred.status_code == 200 and blurred.content != png and blurred["Content-Type"] == "image/png"
+    # A member cannot lift the mark; the leader sees it masked too until a reasoned reveal.
+    assert member.post(f"/attachments/{att.pk}/identity/", {"contains": "0"}).status_code == 403
+    assert leader.get(f"/attachments/{att.pk}/file").content != png
+    short = leader.post(f"/attachments/{att.pk}/reveal/", {"reason": "看"})
+    assert short.status_code == 200 and "至少5个字" in short.content.decode()
+    assert member.post(f"/attachments/{att.pk}/reveal/", {"reason": "需要核实来信人情况"}).status_code == 200  # the form, refused
+    assert not AuditEvent.objects.filter(action="attachment.reveal", actor__username="member").exists()
+    done = leader.post(f"/attachments/{att.pk}/reveal/", {"reason": "需要核实来信人所述情况"})
+    assert done.status_code == 302
+    assert leader.get(f"/attachments/{att.pk}/file").content == png
+    assert AuditEvent.objects.filter(action="attachment.reveal").count() == 1
+    assert member.get(f"/attachments/{att.pk}/file").content != png
+
+
+def test_an_identity_marked_pdf_is_withheld_from_members(seed000: Inspection, clients: Any) -> None:
+    pdf = _pdf_with_text()
+    report = register_letter(seed000, [("署名.pdf", pdf)], content="来信")
+    att = report.attachments.get()
+    clients["member"].post(f"/attachments/{att.pk}/identity/", {"contains": "1"})
+    assert clients["member"].get(f"/attachments/{att.pk}/file").status_code == 403
+    assert "不可查看" in clients["member"].get(f"/attachments/{att.pk}/").content.decode()
+
+
+def _pdf_with_text() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    from xuncha.documents import pdf_font
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    c.setFont(pdf_font(), 14)
+    c.drawString(72, 720, "学院财务处违规发放津贴补贴")
+    c.save()
+    return out.getvalue()
+
+
+def test_a_pdf_with_a_text_layer_is_extracted_not_ocred(seed000: Inspection) -> None:
+    from xuncha.intake.reading import attachments_read_pending
+
+    report = register_letter(seed000, [("举报.pdf", _pdf_with_text())])
+    attachments_read_pending()
+    att = report.attachments.get()
+    assert att.text_engine == "pdf-text" and "津贴补贴" in stored_text(att)
+    report.refresh_from_db()
+    assert report.content_machine_read and "津贴补贴" in report.content
+
+
+def test_the_member_confirms_machine_read_content(seed000: Inspection, clients: Any) -> None:
+    from xuncha.intake.reading import attachments_read_pending
+
+    report = register_letter(seed000, [("举报.pdf", _pdf_with_text())])
+    attachments_read_pending()
+    page = clients["member"].get(f"/reports/{report.pk}/")
+    assert "尚未核对" in page.content.decode()
+    form = clients["member"].get(f"/reports/{report.pk}/content/")
+    assert "津贴补贴" in form.content.decode()
+    assert clients["member"].post(f"/reports/{report.pk}/content/", {"content": ""}).status_code == 200
+    assert clients["member"].post(f"/reports/{report.pk}/content/", {"content": "学院财务处违规发放津贴补贴（已核对）"}).status_code == 302
+    report.refresh_from_db()
+    assert not report.content_machine_read and report.content.endswith("（已核对）")
+    assert clients["liaison"].get(f"/reports/{report.pk}/content/").status_code == 404
+
+
+def test_api_registers_a_letter_as_multipart_and_serves_its_files(seed000: Inspection, demo: Any) -> None:
+    from django.test import Client
+
+    from xuncha.accounts.services import api_token_create
+    from xuncha.intake.reading import attachments_read_pending
+
+    token = api_token_create(user=demo["users"]["member"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    channel = seed000.channels.filter(kind="letterbox").first()
+    assert channel is not None
+    pdf = _pdf_with_text()
+    answer = Client().post(f"/api/v1/inspections/{seed000.pk}/reports", {
+        "channel": str(channel.pk), "received_at": "2024-09-26T10:00:00+08:00",
+        "subjects": '[{"name": "李某", "post": "财务处处长", "category": "key_post"}]',
+        "attachments": [SimpleUploadedFile("来信.pdf", pdf), SimpleUploadedFile("照片.png", _png())]}, **auth)
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["content"] == "" and len(body["receipt_code"]) == 16
+    listed = Client().get(f"/api/v1/reports/{body['id']}/attachments", **auth).json()
+    assert [a["name"] for a in listed] == ["来信.pdf", "照片.png"]
+    assert listed[0]["ocr_status"] == "pending" and len(listed[0]["sm3"]) == 64
+    attachments_read_pending()
+    text = Client().get(f"/api/v1/attachments/{listed[0]['id']}/text", **auth).json()
+    assert "津贴补贴" in text["text"] and text["engine"] == "pdf-text"
+    got = Client().get(f"/api/v1/attachments/{listed[0]['id']}", **auth)
+    assert got.status_code == 200 and got.content == pdf
+    again = Client().get(f"/api/v1/reports/{body['id']}", **auth).json()
+    assert again["content_machine_read"] and "津贴补贴" in again["content"]
+    bad = Client().post(f"/api/v1/inspections/{seed000.pk}/reports", {
+        "channel": str(channel.pk), "received_at": "2024-09-26T10:00:00+08:00"}, **auth)
+    assert bad.status_code == 400
+    liaison = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=demo['users']['liaison'])}"}
+    assert Client().get(f"/api/v1/attachments/{listed[0]['id']}", **liaison).status_code == 404
+
+
+def test_extract_text_is_bounded() -> None:
+    import zipfile
+
+    from xuncha.core.extract import DOCX, extract_text
+
+    assert extract_text(b"not a pdf", "application/pdf") == ""
+    assert "材料正文" in extract_text(_docx("材料正文"), DOCX)
+    assert len(extract_text(_docx("字" * 5000), DOCX, max_chars=100)) == 100
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<x/>")
+        z.writestr("word/document.xml", b"<a>" + b" " * 60_000_000 + b"</a>")
+    assert extract_text(bomb.getvalue(), DOCX) == ""
