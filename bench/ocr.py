@@ -21,6 +21,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -58,7 +59,7 @@ def render(text: str, style: str, rng: random.Random) -> bytes:
                 s = size + rng.randint(-3, 3)
                 glyph = Image.new("L", (s + 12, s + 12), 0)
                 ImageDraw.Draw(glyph).text((6, 2), ch, fill=255, font=ImageFont.truetype(FONT, s))
-                glyph = glyph.rotate(rng.uniform(-8, 8), resample=Image.BICUBIC)
+                glyph = glyph.rotate(rng.uniform(-8, 8), resample=Image.Resampling.BICUBIC)
                 img.paste(0, (x + rng.randint(-2, 2), y + rng.randint(-3, 3)), glyph)
                 x += s + rng.randint(0, 4)
             else:
@@ -66,9 +67,10 @@ def render(text: str, style: str, rng: random.Random) -> bytes:
                 x += size + 2
         y += int(size * 1.9)
     if style in ("scanned", "hand"):
-        img = img.rotate(rng.uniform(-1.5, 1.5), resample=Image.BICUBIC, fillcolor=235)
+        img = img.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC, fillcolor=235)
         img = img.filter(ImageFilter.GaussianBlur(0.7))
         px = img.load()
+        assert px is not None
         for _ in range(6000):
             px[rng.randrange(img.width), rng.randrange(img.height)] = rng.choice((0, 90, 180))
         img = img.point(lambda v: min(255, int(v * 0.92 + 12)))
@@ -90,13 +92,16 @@ def cer(truth: str, got: str) -> float:
     return prev[-1] / max(1, len(a))
 
 
-def engine(name: str):  # noqa: ANN201 - a callable per engine
+def engine(name: str) -> Callable[[bytes], str]:
     if name == "tesseract":
         from xuncha.core.ocr import ocr_image
 
-        return lambda png: ocr_image(png).text
+        def tesseract(png: bytes) -> str:
+            return ocr_image(png).text
+
+        return tesseract
     if name == "rapidocr":
-        from rapidocr_onnxruntime import RapidOCR
+        from rapidocr_onnxruntime import RapidOCR  # only in the private venv of the comparison
 
         ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
 

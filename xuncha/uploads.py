@@ -154,7 +154,8 @@ class SealedStorage(FileSystemStorage):
     def _save(self, name: str, content: File[Any]) -> str:
         content.seek(0)
         data = content.read()
-        return super()._save(name, ContentFile(crypto.seal_file(key_ring(), data if isinstance(data, bytes) else data.encode())))
+        sealed = ContentFile(crypto.seal_file(key_ring(), data if isinstance(data, bytes) else data.encode()))
+        return str(super()._save(name, sealed))  # type: ignore[misc]  # _save is missing from django-stubs
 
     def _open(self, name: str, mode: str = "rb") -> File[Any]:
         if "w" in mode or "a" in mode or "+" in mode:

@@ -24,7 +24,7 @@ class FormOrJsonBodyModel(models.BodyModel):
             data = form_body(request)
             varname = getattr(cls, "__read_from_single_attr__", None)
             return {varname: data} if varname else data
-        return super().get_request_data(request, api, path_params)  # type: ignore[no-any-return]
+        return super().get_request_data(request, api, path_params)
 
 
 class FormOrJsonBody(models.Body):  # type: ignore[misc]  # ninja's Param classes are untyped

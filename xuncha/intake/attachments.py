@@ -145,12 +145,13 @@ def attachment_mark_identity(*, actor: User, attachment: Attachment, contains: b
         Attachment.objects.filter(pk=attachment.pk).update(contains_identity=contains)
         attachment.contains_identity = contains
         audit_record(actor=actor, action="attachment.mark_identity", obj=attachment.report, request=request,
-                     summary=f"{'标记' if contains else '取消标记'}信访件 {attachment.report.reference} 的附件“{attachment.original_name}”含反映人身份",
+                     summary=(f"{'标记' if contains else '取消标记'}信访件 {attachment.report.reference} "
+                              f"的附件“{attachment.original_name}”含反映人身份"),
                      data={"attachment": attachment.pk, "contains_identity": contains})
     return attachment
 
 
-def attachment_reveal(*, actor: User, attachment: Attachment, reason: str, request: HttpRequest | None = None) -> None:
+def attachment_reveal(*, actor: User, attachment: Attachment, reason: str, request: HttpRequest | None = None) -> IdentityReveal:
     """A team leader states why they need to see an attachment marked as identity (audited, like a reporter reveal)."""
     inspection = attachment.report.inspection
     if not allows(actor, Kind.CASE, Purpose.READ, inspection):
@@ -161,10 +162,12 @@ def attachment_reveal(*, actor: User, attachment: Attachment, reason: str, reque
         raise Invalid("请写明查看该附件的理由（至少5个字）。")
     report = attachment.report
     with transaction.atomic():
-        IdentityReveal.objects.create(report=report, user=actor, reason=f"查看附件“{attachment.original_name}”：{reason.strip()}"[:300])
+        reveal = IdentityReveal.objects.create(report=report, user=actor,
+                                               reason=f"查看附件“{attachment.original_name}”：{reason.strip()}"[:300])
         audit_record(actor=actor, action="attachment.reveal", obj=report, request=request,
                      summary=f"查看信访件 {report.reference} 含身份的附件“{attachment.original_name}”，理由：{reason.strip()[:200]}",
                      data={"attachment": attachment.pk})
+    return reveal
 
 
 def attachment_text_store(*, attachment: Attachment, text: str, lines: list[dict[str, Any]], engine: str) -> None:

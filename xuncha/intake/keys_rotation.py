@@ -12,9 +12,8 @@ from django.db import transaction
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
-from xuncha.keys import key_ring
-
 from xuncha.core.sm import sm3_hex
+from xuncha.keys import key_ring
 from xuncha.uploads import attachment_storage, sealed_file_fields
 
 from .models import Attachment, Mailbox, Report
@@ -109,7 +108,7 @@ def attachments_fill_digests() -> int:
     """Fill the SM3 of the plaintext of attachments stored before it was kept."""
     filled = 0
     for att in Attachment.objects.filter(sm3="").exclude(file="").iterator(chunk_size=200):
-        if not att.file.storage.exists(att.file.name):
+        if not att.file.name or not att.file.storage.exists(att.file.name):
             continue
         with att.file.open("rb") as f:
             Attachment.objects.filter(pk=att.pk).update(sm3=sm3_hex(f.read()))

@@ -74,7 +74,8 @@ def read_content(content: bytes, content_type: str) -> tuple[str, list[dict[str,
         text = extract_text(content, content_type, max_chars=MAX_TEXT_CHARS)
         if text.strip():
             return text, [], "pdf-text"
-        texts, lines = [], []
+        texts: list[str] = []
+        lines: list[dict[str, object]] = []
         for page, image in enumerate(_pdf_images(content), 1):
             result = ocr.ocr_image(image)
             texts.append(result.text)

@@ -128,7 +128,7 @@ def attachment_identity(request: AuthedRequest, pk: int) -> HttpResponse:
 def attachment_reveal_view(request: AuthedRequest, pk: int) -> HttpResponse:
     att = attachment_get(user=request.user, pk=pk)
     form = AttachmentRevealForm(request.POST)
-    done = form_submit(form, lambda d: attachment_reveal(actor=request.user, attachment=att, reason=d["reason"], request=request) or True)
+    done = form_submit(form, lambda d: attachment_reveal(actor=request.user, attachment=att, reason=d["reason"], request=request))
     if done:
         request.session[_reveal_key(att.pk)] = time.time()
         return redirect("intake:attachment", pk=att.pk)

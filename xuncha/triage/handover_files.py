@@ -35,7 +35,8 @@ def clue_attachments_choose(*, actor: User, clue: Clue, attachment_ids: list[int
             raise Conflict("该线索已列入移交清单，随附附件不能再更改。")
         locked.attachments.set(chosen)
         audit_record(actor=actor, action="clue.attachments", obj=clue.report, request=request,
-                     summary=f"决定信访件 {clue.report.reference} 的问题线索随附 {len(chosen)} 个附件：{'、'.join(a.original_name for a in chosen) or '无'}",
+                     summary=(f"决定信访件 {clue.report.reference} 的问题线索随附 {len(chosen)} 个附件："
+                              f"{'、'.join(a.original_name for a in chosen) or '无'}"),
                      data={"clue": clue.pk, "attachments": sorted(a.pk for a in chosen)})
     return locked
 

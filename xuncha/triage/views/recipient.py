@@ -23,8 +23,8 @@ from xuncha.audit.services import audit_record
 from xuncha.errors import NotFound
 from xuncha.web import form_submit
 
-from ..handover_files import clue_attachment_open, clue_attachments
 from ..forms import HandlingForm
+from ..handover_files import clue_attachment_open, clue_attachments
 from ..models import Clue, Referral, TransferBatch
 from ..selectors import (
     overdue_cutoff,

@@ -22,8 +22,8 @@ class Command(BaseCommand):
                 opened, failures = keys_rotation.check_sample()
                 files_opened, file_failures = keys_rotation.files_check(limit=200)
                 if file_failures:
-                    raise CommandError(f"密钥文件 {settings.KEY_FILE} 打不开 {len(file_failures)} 个加密文件（抽查 {files_opened + len(file_failures)} 个）："
-                                       f"{'、'.join(file_failures[:5])}")
+                    raise CommandError(f"密钥文件 {settings.KEY_FILE} 打不开 {len(file_failures)} 个加密文件"
+                                       f"（抽查 {files_opened + len(file_failures)} 个）：{'、'.join(file_failures[:5])}")
                 if failures:
                     raise CommandError(f"密钥文件 {settings.KEY_FILE} 打不开 {len(failures)} 个加密字段（抽查 {opened + len(failures)} 个），"
                                        f"可能不是加密这些数据时所用的密钥：{'、'.join(failures[:5])}")
