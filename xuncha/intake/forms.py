@@ -35,7 +35,8 @@ class RegisterForm(forms.Form):
     caller_number = forms.CharField(label="来电号码", max_length=40, required=False, help_text="对方愿意提供时填写；加密保存")
     received_by = forms.CharField(label="接待人", max_length=60, required=False)
     room = forms.CharField(label="接待地点", max_length=120, required=False)
-    content = forms.CharField(label="反映内容（摘要）", widget=forms.Textarea(attrs={"rows": 8}))
+    content = forms.CharField(label="反映内容（摘要）", widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                              help_text="来信有扫描件的可以不填：系统识别扫描件文字后填入，再由组员核对。")
     real_name = forms.BooleanField(label="实名反映", required=False)
     name = forms.CharField(label="姓名", max_length=64, required=False)
     phone = forms.CharField(label="联系电话", max_length=40, required=False)
@@ -70,6 +71,8 @@ class RegisterForm(forms.Form):
         data = super().clean() or {}
         if data.get("real_name") and not (data.get("name") or "").strip():
             self.add_error("name", "实名反映请填写姓名。")
+        if not (data.get("content") or "").strip() and not data.get("attachments") and "content" not in self.errors:
+            self.add_error("content", "请填写反映内容，或上传来信扫描件。")
         return data
 
 

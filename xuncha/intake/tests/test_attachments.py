@@ -323,3 +323,21 @@ def test_extract_text_is_bounded() -> None:
         z.writestr("[Content_Types].xml", "<x/>")
         z.writestr("word/document.xml", b"<a>" + b" " * 60_000_000 + b"</a>")
     assert extract_text(bomb.getvalue(), DOCX) == ""
+
+
+def test_the_staff_form_registers_a_letter_from_its_scan_alone(clients: Any, seed000: Inspection) -> None:
+    from django.urls import reverse
+
+    from tests.formdata import post_form
+
+    url = reverse("intake:register", args=[seed000.pk, "letterbox"])
+    form = post_form(clients["member"].get(url), having="content")
+    box = seed000.channels.filter(kind="letterbox").first()
+    assert box is not None
+    data = form.data({"received_at": "2024-09-27T16:00", "content": "", "channel": str(box.pk)})
+    refused = clients["member"].post(url, data)
+    assert refused.status_code == 200 and "或上传来信扫描件" in refused.content.decode()
+    data["attachments"] = SimpleUploadedFile("来信.png", _png())
+    assert clients["member"].post(url, data).status_code == 302
+    report = Report.objects.get()
+    assert report.content == "" and report.attachments.get().ocr_status == "pending"
