@@ -141,9 +141,12 @@ def attachment_mark_identity(*, actor: User, attachment: Attachment, contains: b
         raise NotFound
     if not contains and attachment.contains_identity and not allows(actor, Kind.CASE, Purpose.APPROVE, inspection):
         raise NotAllowed("只有本巡察组组长、副组长可以取消“含反映人身份”标记。")
+    from .search import index_report
+
     with transaction.atomic():
         Attachment.objects.filter(pk=attachment.pk).update(contains_identity=contains)
         attachment.contains_identity = contains
+        index_report(attachment.report)  # its text leaves (or rejoins) the search index
         audit_record(actor=actor, action="attachment.mark_identity", obj=attachment.report, request=request,
                      summary=(f"{'标记' if contains else '取消标记'}信访件 {attachment.report.reference} "
                               f"的附件“{attachment.original_name}”含反映人身份"),

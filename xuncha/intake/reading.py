@@ -117,7 +117,8 @@ def attachment_read(*, attachment_id: int) -> str:
 
 
 def _read_texts(report: Report) -> list[str]:
-    texts = (stored_text(att) for att in report.attachments.filter(ocr_status=OcrStatus.DONE).order_by("id"))
+    done = report.attachments.filter(ocr_status=OcrStatus.DONE, contains_identity=False).order_by("id")
+    texts = (stored_text(att) for att in done)
     return [t.strip() for t in texts if t.strip()]
 
 

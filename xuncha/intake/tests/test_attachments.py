@@ -341,3 +341,17 @@ def test_the_staff_form_registers_a_letter_from_its_scan_alone(clients: Any, see
     assert clients["member"].post(url, data).status_code == 302
     report = Report.objects.get()
     assert report.content == "" and report.attachments.get().ocr_status == "pending"
+
+
+def test_the_text_of_an_identity_page_leaves_the_search_index(seed000: Inspection, clients: Any) -> None:
+    from xuncha.intake.reading import attachments_read_pending
+
+    report = register_letter(seed000, [("署名.pdf", _pdf_with_text())], content="来信反映违规发放问题")
+    attachments_read_pending()
+    search = f"/inspections/{seed000.pk}/reports/"
+    assert report.reference in clients["member"].get(search, {"q": "津贴补贴"}).content.decode()
+    att = report.attachments.get()
+    clients["member"].post(f"/attachments/{att.pk}/identity/", {"contains": "1"})
+    assert report.reference not in clients["member"].get(search, {"q": "津贴补贴"}).content.decode()
+    text = clients["member"].get(f"/api/v1/attachments/{att.pk}/text").json()
+    assert text["withheld"] and text["text"] == ""
