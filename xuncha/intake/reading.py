@@ -19,7 +19,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from xuncha.audit.services import audit_record
@@ -162,5 +162,5 @@ def _read_in_thread(attachment_ids: list[int]) -> None:
     except Exception:
         logger.exception("reading attachments %s in the background failed; the catch-up job retries", attachment_ids)
     finally:
-        close_old_connections()
+        connection.close()  # this thread's own connection
 

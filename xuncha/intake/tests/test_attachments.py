@@ -355,3 +355,24 @@ def test_the_text_of_an_identity_page_leaves_the_search_index(seed000: Inspectio
     assert report.reference not in clients["member"].get(search, {"q": "津贴补贴"}).content.decode()
     text = clients["member"].get(f"/api/v1/attachments/{att.pk}/text").json()
     assert text["withheld"] and text["text"] == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_deployment_reads_attachments_in_a_background_thread(demo: Any, settings: Any) -> None:
+    import time
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's in-memory test database cannot host threads")
+    settings.ATTACHMENT_READING = "thread"
+    report = register_letter(demo["seed000"], [("举报.pdf", _pdf_with_text())])
+    att = report.attachments.get()
+    for _ in range(120):
+        att.refresh_from_db()
+        if att.ocr_status != "pending":
+            break
+        time.sleep(0.5)
+    assert att.ocr_status == "done"
+    report.refresh_from_db()
+    assert report.content_machine_read and "津贴补贴" in report.content
