@@ -25,6 +25,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The public API's proof of work: a few bits, so that solving it costs tests nothing.
     settings.PUBLIC_API_POW_BITS = 4
+    # Attachments are read (OCR) only when a test asks (xuncha.intake.reading.attachments_read_pending).
+    settings.ATTACHMENT_READING = "off"
 
 
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member

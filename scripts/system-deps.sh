@@ -1,12 +1,15 @@
 #!/bin/sh
 # Install the Debian packages the test suite needs, when missing: Chromium (browser tests driven by
-# Playwright), a CJK TrueType font (embedded in generated PDFs) and dovecot (the real IMAP server the
-# email-intake tests start on a loopback port).
+# Playwright), a CJK TrueType font (embedded in generated PDFs), dovecot (the real IMAP server the
+# email-intake tests start on a loopback port) and tesseract with its simplified-Chinese data (the OCR of
+# scanned letters, chosen by bench/ocr.py; a runtime dependency of the product too, docs/deploy.md).
 set -e
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need="$need fonts-wqy-microhei"
 [ -x /usr/sbin/dovecot ] || need="$need dovecot-imapd"
+[ -x /usr/bin/tesseract ] || need="$need tesseract-ocr"
+[ -f /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || need="$need tesseract-ocr-chi-sim"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != "0" ]; then
   echo "需要安装系统软件包：$need（请以 root 运行：apt-get install -y$need）" >&2

@@ -37,6 +37,13 @@ app.conf.beat_schedule = {
         "args": ["triage_catch_up"],
         "options": {"expires": 600.0},
     },
+    # Attachments whose reading (OCR, text layers) after registration was lost: catch up every minute.
+    "attachments-read-catch-up": {
+        "task": "scheduler.run_job",
+        "schedule": 60.0,
+        "args": ["attachments_read"],
+        "options": {"expires": 60.0},
+    },
     # The audit chain's daily anchor (xuncha.audit.services.write_anchor; skipped where absent).
     "audit-anchor": {
         "task": "scheduler.run_job",

@@ -156,6 +156,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Reading attachments (OCR, text layers) after a registration commits: "celery" (a task on the queue, the
+# scaled deployment), "thread" (a background thread of the process that registered it, the embedded one),
+# "off" (only the scheduler's catch-up job, every minute, reads them; the tests call it themselves).
+ATTACHMENT_READING = os.environ.get("ATTACHMENT_READING", "celery" if REDIS_URL else "thread")
 # Scheduled jobs (mail fetching, reminders, retraining, audit anchors): in the embedded deployment a
 # thread in each gunicorn worker runs them, one process per job and period (xuncha/scheduler); with
 # Redis, Celery beat does and the embedded scheduler stays off. EMBEDDED_SCHEDULER=0/1 overrides.

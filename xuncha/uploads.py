@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import Storage, default_storage
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
+
+from xuncha.core import crypto
+from xuncha.keys import key_ring
 
 # (label, content type, accepted extensions)
 IMAGE_JPEG = ("JPEG 图片", "image/jpeg", {".jpg", ".jpeg"})
@@ -139,8 +145,84 @@ def removed_on_failure() -> Iterator[list[str]]:
         raise
 
 
-def attachment_storage() -> Storage:
+class SealedStorage(FileSystemStorage):
+    """The media folder, with every file sealed at rest (xuncha.core.crypto.seal_file: SM4-GCM under a
+    random per-file key, that key wrapped by the installation's key, which stays outside the database).
+    Reading returns the plaintext; a file written before sealing existed (no header) is read as it is
+    until `manage.py attachments_seal` seals it. Sizes are the plaintext's."""
+
+    def _save(self, name: str, content: File[Any]) -> str:
+        content.seek(0)
+        data = content.read()
+        sealed = ContentFile(crypto.seal_file(key_ring(), data if isinstance(data, bytes) else data.encode()))
+        return str(super()._save(name, sealed))  # type: ignore[misc]  # _save is missing from django-stubs
+
+    def _open(self, name: str, mode: str = "rb") -> File[Any]:
+        if "w" in mode or "a" in mode or "+" in mode:
+            raise ValueError("sealed files are written with save(), never opened for writing")
+        blob = self.raw(name)
+        data = crypto.open_file(key_ring(), blob) if crypto.is_sealed_file(blob) else blob
+        return ContentFile(data, name=name)
+
+    def raw(self, name: str) -> bytes:
+        """The bytes on disk (sealed)."""
+        with open(self.path(name), "rb") as f:
+            return f.read()
+
+    def size(self, name: str) -> int:
+        path = self.path(name)
+        with open(path, "rb") as f:
+            header = f.read(6)
+        if not crypto.is_sealed_file(header):
+            return os.path.getsize(path)
+        return crypto.sealed_file_size(os.path.getsize(path), header)
+
+    def is_sealed(self, name: str) -> bool:
+        with open(self.path(name), "rb") as f:
+            return crypto.is_sealed_file(f.read(len(crypto.FILE_MAGIC)))
+
+    def reseal(self, name: str) -> bool:
+        """Bring one file up to date in place: seal it when it is not sealed yet, re-wrap its key when it
+        is wrapped with a retired key. Written under a temporary name and renamed over the file, so a
+        reader sees the old file or the new one, never half. Returns whether the file changed."""
+        blob = self.raw(name)
+        ring = key_ring()
+        new = crypto.rewrap_file(ring, blob) if crypto.is_sealed_file(blob) else crypto.seal_file(ring, blob)
+        if new is None:
+            return False
+        path = Path(self.path(name))
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, settings.FILE_UPLOAD_PERMISSIONS or 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(new)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return True
+
+
+_sealed_storage = SealedStorage()
+
+
+def attachment_storage() -> SealedStorage:
     """The storage of every attachment kept as evidence or case material (reports' files, additions,
-    interview records, delivered documents): pass it as FileField(storage=attachment_storage) so the
-    way files are kept at rest is decided here, in one place."""
-    return default_storage
+    interview records, delivered documents): pass it as FileField(storage=attachment_storage). Every file
+    it writes is sealed at rest (SealedStorage); the key ring's rotation re-wraps them
+    (xuncha.intake.keys_rotation, which finds them through every FileField that uses this storage)."""
+    return _sealed_storage
+
+
+def sealed_file_fields() -> list[tuple[type[Any], str]]:
+    """(model, field name) of every FileField kept in the sealed storage, in every installed app."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    out: list[tuple[type[Any], str]] = []
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if isinstance(f, FileField) and isinstance(f.storage, SealedStorage):
+                out.append((model, f.name))
+    return out

@@ -211,9 +211,11 @@ def announcement_parse(request: AuthedRequest, payload: ParseIn) -> dict[str, ob
     return parse_announcement(payload.text, payload.published, add_working_days=calendar_get().add_working_days)
 
 
+from .attachments import router as attachments_router  # noqa: E402
 from .intake import router as intake_router  # noqa: E402
 
 api.add_router("/", intake_router)
+api.add_router("/", attachments_router)
 from .triage import router as triage_router  # noqa: E402
 
 api.add_router("/", triage_router)

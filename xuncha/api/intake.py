@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Annotated, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -16,6 +16,7 @@ from xuncha.intake import services
 from xuncha.intake.models import Report, SubjectCategory
 from xuncha.intake.selectors import intake_inspection_get, report_get, reporter_masked
 
+from .forms import FormOrJsonBody
 from .schemas import enum_of
 
 router = Router(tags=["信访受理"])
@@ -41,7 +42,7 @@ class SubjectIn(Schema):
 class StaffReportIn(Schema):
     channel: int
     received_at: dt.datetime
-    content: str
+    content: str = ""
     postmarked_on: dt.date | None = None
     subjects: list[SubjectIn] = []
     reporter: ReporterIn | None = None
@@ -75,6 +76,7 @@ class StaffReportOut(Schema):
     acceptance: AcceptanceOut
     receipt_notice_due: dt.date | None
     receipt_code: str | None = None
+    content_machine_read: bool = False
 
 
 class ErrorsOut(Schema):
@@ -90,6 +92,7 @@ def report_out(report: Report, receipt_code: str | None = None) -> dict[str, obj
         "subjects": [{"name": s.name, "post": s.post, "category": s.category} for s in report.subjects.all()],
         "acceptance": {"in_window": report.in_window, "within_hours": report.within_hours, "reasons": report.acceptance_reasons},
         "receipt_notice_due": report.receipt_notice_due, "receipt_code": receipt_code,
+        "content_machine_read": report.content_machine_read,
     }
 
 
@@ -98,10 +101,26 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-@router.post("/inspections/{inspection_id}/reports", response={201: StaffReportOut, 400: ErrorsOut, 404: ErrorsOut})
-def staff_report_create(request: HttpRequest, inspection_id: int, payload: StaffReportIn) -> Status[dict[str, object]]:
+MULTIPART_BODY = {"requestBody": {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["channel", "received_at"],
+    "properties": {
+        "channel": {"type": "integer"}, "received_at": {"type": "string", "format": "date-time"},
+        "postmarked_on": {"type": "string", "format": "date"}, "content": {"type": "string"},
+        "subjects": {"type": "string", "description": "被反映人，JSON 数组文本，同 JSON 请求体的 subjects"},
+        "reporter": {"type": "string", "description": "实名反映人，JSON 对象文本，同 JSON 请求体的 reporter"},
+        "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "附件，可重复"},
+    }}}}}}
+
+
+@router.post("/inspections/{inspection_id}/reports", response={201: StaffReportOut, 400: ErrorsOut, 404: ErrorsOut},
+             openapi_extra=MULTIPART_BODY)
+def staff_report_create(request: HttpRequest, inspection_id: int,
+                        payload: Annotated[StaffReportIn, FormOrJsonBody(...)]) -> Status[dict[str, object]]:
     """Register a report received by phone, post, letterbox, visit, email or SMS (the team of the inspection only).
 
+    The body is JSON, or multipart/form-data with the same fields and the files in `attachments` (repeatable):
+    a letter registered with its scan and no content is accepted, its content is filled from the OCR when
+    that finishes (flagged machine-read until a member confirms it).
     The reporter is optional (absent: anonymous) and is returned masked. The receipt code is returned once.
     Refusals are the API's one mapping of the domain error (400 with the Chinese messages, 404)."""
     inspection = intake_inspection_get(user=_user(request), pk=inspection_id)
@@ -112,7 +131,8 @@ def staff_report_create(request: HttpRequest, inspection_id: int, payload: Staff
     result = services.report_register(actor=_user(request), request=request, data=services.ReportInput(
         inspection=inspection, content=payload.content, kind=channel.kind, channel=channel,
         received_at=payload.received_at, postmarked_on=payload.postmarked_on, reporter=reporter,
-        subjects=[services.SubjectData(**s.dict()) for s in payload.subjects]))
+        subjects=[services.SubjectData(**s.dict()) for s in payload.subjects],
+        files=request.FILES.getlist("attachments") if request.content_type == "multipart/form-data" else []))
     return Status(201, report_out(result.report, format_receipt_code(result.receipt_code).replace(" ", "")))
 
 

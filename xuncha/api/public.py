@@ -104,11 +104,17 @@ class ReplyOut(Schema):
     created_at: dt.datetime
 
 
+class ReporterFileOut(Schema):
+    name: str
+    size: int
+
+
 class ReceiptStatusOut(Schema):
     status: str
     status_label: str
     received_at: dt.datetime
     inspection: str
+    files: list[ReporterFileOut] = Field([], description="反映人提交的附件（仅名称和大小，不提供下载）")
     replies: list[ReplyOut]
 
 

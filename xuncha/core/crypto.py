@@ -191,3 +191,71 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+# --- Files: envelope encryption ------------------------------------------------------------------------
+# A sealed file is FILE_MAGIC | u16 length | wrapped key | nonce | ciphertext | tag. The body is SM4-GCM
+# under a random per-file key; the per-file key is sealed (`seal_bytes`) with the key ring's active key and
+# kept in the header ("wrapped"). Rotation re-wraps the header only: the body is never re-encrypted.
+FILE_MAGIC = b"XSF1"
+_FILE_KEY_CONTEXT = "file-key"
+
+
+def is_sealed_file(blob: bytes) -> bool:
+    return blob.startswith(FILE_MAGIC)
+
+
+def seal_file(ring: KeyRing, data: bytes) -> bytes:
+    file_key = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    encryptor = Cipher(algorithms.SM4(file_key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(FILE_MAGIC)
+    body = encryptor.update(data) + encryptor.finalize()
+    wrapped = seal_bytes(ring, file_key, context=_FILE_KEY_CONTEXT)
+    return FILE_MAGIC + len(wrapped).to_bytes(2, "big") + wrapped + nonce + body + encryptor.tag
+
+
+def _file_parts(blob: bytes) -> tuple[bytes, bytes]:
+    """(wrapped key, nonce | ciphertext | tag) of a sealed file."""
+    if not is_sealed_file(blob) or len(blob) < len(FILE_MAGIC) + 2:
+        raise KeyError_("文件不是加密格式。")
+    start = len(FILE_MAGIC) + 2
+    length = int.from_bytes(blob[len(FILE_MAGIC):start], "big")
+    wrapped, rest = blob[start:start + length], blob[start + length:]
+    if len(wrapped) != length or len(rest) < NONCE_BYTES + TAG_BYTES:
+        raise KeyError_("加密文件已损坏。")
+    return wrapped, rest
+
+
+def file_key_id(blob: bytes) -> str:
+    """The id of the ring key that wraps this sealed file's key."""
+    wrapped, _ = _file_parts(blob)
+    return wrapped.split(b":", 2)[1].decode(errors="replace")
+
+
+def open_file(ring: KeyRing, blob: bytes) -> bytes:
+    wrapped, rest = _file_parts(blob)
+    file_key = unseal_bytes(ring, wrapped, context=_FILE_KEY_CONTEXT)
+    nonce, body, tag = rest[:NONCE_BYTES], rest[NONCE_BYTES:-TAG_BYTES], rest[-TAG_BYTES:]
+    decryptor = Cipher(algorithms.SM4(file_key), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(FILE_MAGIC)
+    try:
+        return decryptor.update(body) + decryptor.finalize()
+    except InvalidTag:
+        raise KeyError_("加密文件校验失败：文件被篡改或已损坏。") from None
+
+
+def sealed_file_size(blob_size: int, header: bytes) -> int:
+    """The plaintext size of a sealed file of `blob_size` bytes whose first bytes are `header`."""
+    length = int.from_bytes(header[len(FILE_MAGIC):len(FILE_MAGIC) + 2], "big")
+    return blob_size - (len(FILE_MAGIC) + 2 + length + NONCE_BYTES + TAG_BYTES)
+
+
+def rewrap_file(ring: KeyRing, blob: bytes) -> bytes | None:
+    """The file with its key re-wrapped under the active key; None when it already is."""
+    wrapped, rest = _file_parts(blob)
+    if wrapped.split(b":", 2)[1].decode(errors="replace") == ring.active:
+        return None
+    file_key = unseal_bytes(ring, wrapped, context=_FILE_KEY_CONTEXT)
+    new = seal_bytes(ring, file_key, context=_FILE_KEY_CONTEXT)
+    return FILE_MAGIC + len(new).to_bytes(2, "big") + new + rest

@@ -35,7 +35,8 @@ class RegisterForm(forms.Form):
     caller_number = forms.CharField(label="来电号码", max_length=40, required=False, help_text="对方愿意提供时填写；加密保存")
     received_by = forms.CharField(label="接待人", max_length=60, required=False)
     room = forms.CharField(label="接待地点", max_length=120, required=False)
-    content = forms.CharField(label="反映内容（摘要）", widget=forms.Textarea(attrs={"rows": 8}))
+    content = forms.CharField(label="反映内容（摘要）", widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                              help_text="来信有扫描件的可以不填：系统识别扫描件文字后填入，再由组员核对。")
     real_name = forms.BooleanField(label="实名反映", required=False)
     name = forms.CharField(label="姓名", max_length=64, required=False)
     phone = forms.CharField(label="联系电话", max_length=40, required=False)
@@ -70,6 +71,8 @@ class RegisterForm(forms.Form):
         data = super().clean() or {}
         if data.get("real_name") and not (data.get("name") or "").strip():
             self.add_error("name", "实名反映请填写姓名。")
+        if not (data.get("content") or "").strip() and not data.get("attachments") and "content" not in self.errors:
+            self.add_error("content", "请填写反映内容，或上传来信扫描件。")
         return data
 
 
@@ -85,3 +88,13 @@ SubjectFormSet = forms.formset_factory(SubjectForm, extra=3, max_num=20)
 class RevealForm(forms.Form):
     reason = forms.CharField(label="查看理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="如：需核实反映人所述情况、需联系反映人补充材料。理由将记入审计日志。")
+
+
+class AttachmentRevealForm(forms.Form):
+    reason = forms.CharField(label="查看理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="如：需核实来信人所述情况。理由将记入审计日志。")
+
+
+class ContentConfirmForm(forms.Form):
+    content = forms.CharField(label="反映内容（机器识别，请对照原件核对更正）", max_length=20_000,
+                              widget=forms.Textarea(attrs={"rows": 10}))

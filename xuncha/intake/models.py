@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
+from xuncha.uploads import attachment_storage
 
 
 class ReporterRole(models.TextChoices):
@@ -69,6 +70,8 @@ class Report(models.Model):
     received_at = models.DateTimeField("收到时间", db_index=True)
     postmarked_on = models.DateField("邮戳日期", null=True, blank=True)
     content = models.TextField("反映内容")
+    # The content was filled from the text read off its attachments (OCR) and no member has confirmed it yet.
+    content_machine_read = models.BooleanField("内容为机器识别", default=False)
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.REGISTERED, db_index=True)
 
     # Reporter: 实名 or 匿名. Identity sealed; the role (teacher/student/...) is not identifying on its own.
@@ -154,14 +157,33 @@ class Addition(models.Model):
         ordering = ["report", "created_at", "id"]
 
 
+class OcrStatus(models.TextChoices):
+    NONE = "none", "无需识别"
+    PENDING = "pending", "待识别"
+    DONE = "done", "已识别"
+    FAILED = "failed", "识别失败"
+
+
 class Attachment(models.Model):
+    """A file of a report (or of an addition to it). The file is sealed at rest (xuncha.uploads.SealedStorage);
+    the database keeps its digests (sha256, and SM3 of the plaintext), the text read from it (OCR or the
+    text layer; sealed like identities) and whether the team marked it as showing the reporter's identity."""
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     addition = models.ForeignKey(Addition, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="attachments/%Y/%m/")
+    file = models.FileField(upload_to="attachments/%Y/%m/", storage=attachment_storage)
     original_name = models.CharField("文件名", max_length=255)
     content_type = models.CharField("类型", max_length=100)
     size = models.PositiveIntegerField("大小")
     sha256 = models.CharField(max_length=64)
+    sm3 = models.CharField("SM3 摘要", max_length=64, blank=True)
+    contains_identity = models.BooleanField("含反映人身份", default=False)
+    ocr_status = models.CharField("文字识别", max_length=10, choices=OcrStatus.choices, default=OcrStatus.NONE)
+    # The text read from the file and its lines with their boxes (JSON), both sealed (crypto.seal).
+    text_sealed = models.TextField("识别文字（密文）", blank=True)
+    lines_sealed = models.TextField("文字行（密文）", blank=True)
+    text_engine = models.CharField("识别方式", max_length=60, blank=True)
+    text_error = models.CharField("识别错误", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,6 +193,14 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
 
 
 class ReportSearch(models.Model):

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 
 from xuncha.core import cjk
 
+from .attachments import stored_text
 from .models import Report, ReportSearch
 
 
@@ -18,6 +19,9 @@ def report_document(report: Report) -> str:
     parts = [report.content]
     parts.extend(f"{s.name} {s.post}" for s in report.subjects.all())
     parts.extend(a.content for a in report.additions.all())
+    # The text read off its attachments (OCR, text layers): a letter is found by a word of its scan. Not the
+    # text of one marked as showing the reporter's identity: no one finds a report by its reporter's name.
+    parts.extend(stored_text(a) for a in report.attachments.exclude(text_sealed="").filter(contains_identity=False))
     return "\n".join(p for p in parts if p)
 
 

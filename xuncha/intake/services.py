@@ -10,6 +10,7 @@ commits, intake announces it (signals.report_registered); triage takes it from t
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from xuncha.access import Kind, Purpose, allows
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
+from xuncha.core.sm import sm3_hex
 from xuncha.errors import Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
 from xuncha.inspections.selectors import calendar_get
@@ -33,9 +35,10 @@ from xuncha.keys import key_ring
 from xuncha.uploads import CheckedFile, check_files, removed_on_failure
 
 from .acceptance import Acceptance, evaluate
-from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, Report, ReporterRole, Subject, SubjectCategory
+from .models import IDENTITY_FIELDS, Addition, Attachment, IdentityReveal, OcrStatus, Report, ReporterRole, Subject, SubjectCategory
+from .reading import initial_status, schedule_reading
 from .search import index_new_report, index_report
-from .signals import report_registered
+from .signals import report_content_read, report_registered
 
 MAX_CONTENT_CHARS = 20_000
 
@@ -143,13 +146,20 @@ def _next_number(inspection: Inspection) -> int:
     return current + 1
 
 
-def _store_files(report: Report, files: list[CheckedFile], saved: list[str], addition: Addition | None = None) -> None:
+def _store_files(report: Report, files: list[CheckedFile], saved: list[str], addition: Addition | None = None) -> list[int]:
+    """Save the files (sealed at rest by their storage) and their rows; returns the ids of those to read."""
+    to_read: list[int] = []
     for f in files:
         att = Attachment(report=report, addition=addition, original_name=f.name, content_type=f.content_type,
-                         size=len(f.content), sha256=f.sha256)
-        att.file.save(f"{report.inspection_id}-{report.number}-{f.sha256[:16]}", ContentFile(f.content), save=False)
+                         size=len(f.content), sha256=f.sha256, sm3=sm3_hex(f.content), ocr_status=initial_status(f.content_type))
+        att.file.save(f"{report.inspection_id}-{secrets.token_hex(8)}", ContentFile(f.content), save=False)
         saved.append(str(att.file.name))
         att.save()
+        if att.ocr_status == OcrStatus.PENDING:
+            to_read.append(att.pk)
+    if to_read:
+        transaction.on_commit(lambda: schedule_reading(to_read), robust=True)
+    return to_read
 
 
 def report_register(*, actor: User | str | None, data: ReportInput, request: HttpRequest | None = None) -> Registered:
@@ -290,3 +300,26 @@ def report_raw_source(*, actor: User, report: Report, reason: str, request: Http
         audit_record(actor=actor, action="report.raw_source", obj=report, request=request,
                      summary=f"查看信访件 {report.reference} 的原始邮件，理由：{reason.strip()[:200]}")
     return raw
+
+
+def report_content_confirm(*, actor: User, report: Report, content: str, request: HttpRequest | None = None) -> Report:
+    """A member of the team confirms (or corrects) the content filled from the text read off the report's
+    attachments: it stops being flagged machine-read; triage proposes again on the corrected text."""
+    _check_team(actor, report.inspection)
+    content = content.strip()
+    if not content:
+        raise Invalid("请填写反映内容。")
+    if len(content) > MAX_CONTENT_CHARS:
+        raise Invalid(f"反映内容超过 {MAX_CONTENT_CHARS} 字，请精简。")
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        corrected = locked.content != content
+        Report.objects.filter(pk=report.pk).update(content=content, content_machine_read=False)
+        report.content, report.content_machine_read = content, False
+        index_report(report)
+        audit_record(actor=actor, action="report.content_confirm", obj=report, request=request,
+                     summary=f"{'更正并确认' if corrected else '确认'}信访件 {report.reference} 的机器识别内容",
+                     data={"corrected": corrected, "chars": len(content)})
+        report_id = report.pk
+        transaction.on_commit(lambda: report_content_read.send(sender=Report, report_id=report_id), robust=True)
+    return report

@@ -15,3 +15,11 @@ def fetch_all_mailboxes() -> list[dict[str, Any]]:
 
     return [{"mailbox": mailbox.pk, "new": r.new, "skipped": r.skipped, "flagged": r.flagged, "errors": r.errors}
             for mailbox, r in fetch_all()]
+
+
+@shared_task(name="intake.attachments_read", ignore_result=True)
+def attachments_read_task(attachment_id: int) -> str:
+    """Read one attachment's text (OCR or text layer) after its registration committed (scaled deployment)."""
+    from .reading import attachment_read
+
+    return attachment_read(attachment_id=attachment_id)

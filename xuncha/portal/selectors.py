@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from xuncha.intake.models import Addition, Report
+from xuncha.intake.models import Addition, Attachment, Report
 from xuncha.replies.models import Reply
 
 
@@ -25,6 +25,16 @@ def reporter_additions(report: Report) -> list[Addition]:
                 .only("content", "created_at").order_by("created_at", "id"))
 
 
+def reporter_files(report: Report) -> list[dict[str, Any]]:
+    """The files the reporter gave (with the online report, or added later through the receipt code): name
+    and size only. They are never served back: a lost receipt code must not leak what was sent."""
+    mine = Q(addition__by_reporter=True)
+    if report.created_by_id is None and not report.email_message_id:  # the reporter's own online submission
+        mine |= Q(addition__isnull=True)
+    return [{"name": name, "size": size} for name, size in
+            Attachment.objects.filter(mine, report=report).order_by("id").values_list("original_name", "size")]
+
+
 def receipt_status(report: Report) -> dict[str, Any]:
     """The JSON-able status a reporter sees."""
     return {
@@ -32,6 +42,7 @@ def receipt_status(report: Report) -> dict[str, Any]:
         "status_label": report.get_status_display(),
         "received_at": report.received_at,
         "inspection": inspection_title(report),
+        "files": reporter_files(report),
         "replies": [{"kind": r.kind, "kind_label": r.get_kind_display(), "content": r.content, "created_at": r.created_at}
                     for r in public_replies(report)],
     }

@@ -40,7 +40,7 @@ from xuncha.web import RETRY_AFTER_SECONDS, form_submit
 
 from . import antiabuse, ratelimit
 from .forms import ACCEPT, AdditionForm, LookupForm, ReportForm, SubjectFormSet, attachment_help, subjects_from
-from .selectors import inspection_title, public_replies, reporter_additions
+from .selectors import inspection_title, public_replies, reporter_additions, reporter_files
 from .services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
 
 logger = logging.getLogger(__name__)
@@ -233,6 +233,7 @@ def _render_status(request: HttpRequest, report: Report, *, form: AdditionForm |
         "inspection_title": inspection_title(report),
         "replies": public_replies(report),
         "additions": reporter_additions(report),
+        "files": reporter_files(report),
         "form": form or AdditionForm(),
         "errors": errors or [],
         "files_dropped": files_dropped,

@@ -17,6 +17,8 @@ class TriageConfig(AppConfig):
     verbose_name = "分类处置"
 
     def ready(self) -> None:
-        from xuncha.intake.signals import report_registered
+        from xuncha.intake.signals import report_content_read, report_registered
 
         report_registered.connect(_triage_registered_report, dispatch_uid="triage.report_registered")
+        # The text of its letter was read (OCR) or confirmed: classify, scope and group it again on the text.
+        report_content_read.connect(_triage_registered_report, dispatch_uid="triage.report_content_read")

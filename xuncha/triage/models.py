@@ -239,6 +239,9 @@ class Clue(HandOver):
     """问题线索移交: a clue for 纪委监委, 组织部 or another unit, listed in a transfer batch."""
 
     batch = models.ForeignKey(TransferBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="clues")
+    # The report's attachments the team leader chose to hand over with the clue (none unless chosen; never
+    # one marked as showing the reporter's identity).
+    attachments = models.ManyToManyField("intake.Attachment", blank=True, related_name="+", verbose_name="随附附件")
 
     class Meta:
         verbose_name = "问题线索"

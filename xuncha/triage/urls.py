@@ -22,6 +22,7 @@ urlpatterns = [
     path("inspections/<int:pk>/batches/new/", handovers.batch_create, name="batch_create"),
     path("referrals/<int:pk>/sent/", handovers.referral_sent, name="referral_sent"),
     path("referrals/<int:pk>/letter.docx", handovers.referral_letter, name="referral_letter"),
+    path("clues/<int:pk>/attachments/", handovers.clue_attachments_page, name="clue_attachments"),
     path("batches/<int:pk>/", handovers.batch_detail, name="batch"),
     path("batches/<int:pk>/list.docx", handovers.batch_docx, name="batch_docx"),
     # The team's statistics.

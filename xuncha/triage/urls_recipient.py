@@ -16,4 +16,5 @@ urlpatterns = [
     path("referrals/<int:pk>/result/", views.referral_result, name="referral_result"),
     path("clues/<int:pk>/", views.clue, name="clue"),
     path("clues/<int:pk>/result/", views.clue_result, name="clue_result"),
+    path("clues/<int:pk>/attachments/<int:attachment_pk>", views.clue_attachment, name="clue_attachment"),
 ]

@@ -95,6 +95,7 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
     item = RectificationItem.objects.create(inspection=demo["seed000"], finding=finding, number=1, measures="清退礼品礼金",
                                             responsible_leader="王副院长", responsible_dept="后勤处")
     out: list[tuple[str, Case]] = []
+    out.extend(_attachment_cases(demo, own_report, other_report))
     for side, inspection in (("own", demo["seed000"]), ("other", demo["other"])):
         out.append((side, Case(Kind.INSPECTION, inspection, inspection, Inspection.objects, "",
                                [f"/inspections/{inspection.pk}/"], f"/api/v1/inspections/{inspection.pk}")))
@@ -111,6 +112,29 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
                             [f"/rectification/inspections/{insp.pk}/findings/", f"/rectification/inspections/{insp.pk}/ledger/"], None)))
     out.append(("own", Case(Kind.TARGET, item, insp, RectificationItem.objects, "inspection",
                             [f"/rectification/ledger-items/{item.pk}/", f"/target/items/{item.pk}/"], f"/api/v1/ledger-items/{item.pk}")))
+    return out
+
+
+def _attachment_cases(demo: dict[str, Any], own_report: Any, other_report: Any) -> list[tuple[str, Case]]:
+    """A report's attachment: its viewer page, the file and the text read from it, and the API's list, file
+    and text, are the team's case file (Kind.CASE): liaisons, recipients and everyone else get 404."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from xuncha.intake.models import Attachment
+    from xuncha.intake.services import report_add_information
+
+    out: list[tuple[str, Case]] = []
+    for side, report, inspection in (("own", own_report, demo["seed000"]), ("other", other_report, demo["other"])):
+        png = io.BytesIO()
+        Image.new("RGB", (40, 20), "white").save(png, format="PNG")
+        report_add_information(report=report, content="补充一张照片", files=[SimpleUploadedFile("照片.png", png.getvalue())])
+        att = Attachment.objects.filter(report=report).latest("id")
+        pages = [f"/attachments/{att.pk}/", f"/attachments/{att.pk}/file"]
+        for api in (f"/api/v1/attachments/{att.pk}", f"/api/v1/attachments/{att.pk}/text", f"/api/v1/reports/{report.pk}/attachments"):
+            out.append((side, Case(Kind.CASE, att, inspection, Attachment.objects, "report__inspection", pages, api)))
     return out
 
 

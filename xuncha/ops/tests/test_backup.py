@@ -217,3 +217,45 @@ def test_a_backup_while_reports_are_registered_is_one_consistent_snapshot(
     said = _restore(folder, "--keys", str(keys))
     assert "全部检查通过" in said and "审计链完整" in said
     assert Report.objects.count() == saved
+
+
+def test_sealed_attachments_survive_a_backup_and_restore_and_only_open_with_their_key(
+        demo: dict, installation: Path, settings: Any, tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xuncha.intake import keys_rotation
+    from xuncha.intake.models import Attachment
+
+    letter = "学院后勤处处长收受购物卡".encode() * 20
+    docx = io.BytesIO()
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph("学院后勤处处长收受购物卡")
+    document.save(docx)
+    member = User.objects.get(username="member")
+    inspection = demo["seed000"]
+    result = services.report_register(actor=member, data=services.ReportInput(
+        inspection=inspection, content="附来信", kind="letterbox", channel=inspection.channels.filter(kind="letterbox").first(),
+        received_at=dt.datetime(2024, 9, 26, 2, tzinfo=dt.UTC), files=[SimpleUploadedFile("来信.docx", docx.getvalue())]))
+    att = Attachment.objects.get(report=result.report)
+    stored = b"".join(p.read_bytes() for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+    assert docx.getvalue()[:100] not in stored and letter[:30] not in stored
+
+    folder, _said = _backup(tmp_path / "backups", "--keys", str(tmp_path / "keys-usb"))
+    keys = next((tmp_path / "keys-usb").iterdir())
+    backed_up = b"".join(p.read_bytes() for p in (folder / "media").rglob("*") if p.is_file())
+    assert backed_up and docx.getvalue()[:100] not in backed_up  # the data backup alone reveals nothing
+    _wipe(settings, tmp_path)
+    said = _restore(folder, "--keys", str(keys))
+    assert "全部检查通过" in said and "加密文件" in said
+    restored = Attachment.objects.get(pk=att.pk)
+    with restored.file.open("rb") as f:
+        assert f.read() == docx.getvalue()
+    assert keys_rotation.files_check() == (1, [])
+    # With another key file, the same bytes do not open.
+    settings.KEY_FILE = tmp_path / "other" / "identity.key"
+    crypto.create_key_file(settings.KEY_FILE)
+    key_ring.cache_clear()
+    opened, failures = keys_rotation.files_check()
+    assert opened == 0 and len(failures) == 1

@@ -224,3 +224,19 @@ def test_status_page_csp_and_no_external_url(demo: dict[str, Any], registered: t
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert not [u for u in re.findall(r"https?://[^\s\"'<>）)]+", html) if not u.startswith(settings.SITE_URL + "/")]
     assert "<script>" not in html and " style=" not in html
+
+
+def test_the_reporter_sees_names_and_sizes_of_their_files_but_cannot_download_them(demo: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = files.png_bytes()
+    result = report_register(actor=None, data=ReportInput(
+        inspection=demo["practice"], content="反映某学院违规发放津贴，附照片。", kind="online",
+        files=[SimpleUploadedFile("现场照片.png", png)]))
+    client = Client()
+    _look_up(client, result.receipt_code)
+    html = client.get(LOOKUP).content.decode()
+    assert "现场照片.png" in html and "此处不提供下载" in html
+    att = Attachment.objects.get(report=result.report)
+    assert f"/attachments/{att.pk}/" not in html
+    assert client.get(f"/attachments/{att.pk}/file").status_code in (302, 404)  # not signed in: the login page

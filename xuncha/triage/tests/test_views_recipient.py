@@ -248,3 +248,41 @@ def test_home_queries_do_not_grow_with_items(clients, practice, reg, items, djan
         big = c.get(reverse("recipient:home"))
     page = big.content.decode()
     assert _rows(page, "batch-row") == 4 and _rows(page, "clue-row") == 7 and _rows(page, "referral-row") == 5
+
+
+def test_a_clue_carries_only_the_attachments_the_leader_chose(reg, practice, clients) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from xuncha.intake.models import Attachment
+
+    report = reg(GIFT)
+    files = []
+    for name in ("购物卡照片.png", "署名页.png", "其他.png"):
+        buf = io.BytesIO()
+        Image.new("RGB", (20, 20), "red").save(buf, format="PNG")
+        files.append(SimpleUploadedFile(name, buf.getvalue()))
+    intake.report_add_information(report=report, content="补充照片", files=files)
+    photo, signed, other = Attachment.objects.filter(report=report).order_by("id")
+    Attachment.objects.filter(pk=signed.pk).update(contains_identity=True)
+    clue = approve(report, "transfer", DISCIPLINE, "涉嫌违反廉洁纪律")
+    url = reverse("triage:clue_attachments", args=[clue.pk])
+    assert clients["member"].post(url, {"attachments": [photo.pk]}).status_code == 400  # leaders decide
+    refused = clients["leader"].post(url, {"attachments": [photo.pk, signed.pk]})
+    assert refused.status_code == 400 and "含反映人身份" in refused.content.decode()
+    assert clients["leader"].post(url, {"attachments": [photo.pk]}).status_code == 302
+    assert list(clue.attachments.all()) == [photo]
+    transfer_batch_sign(actor=User.objects.get(username="recipient"), batch=make_batch(practice, [clue]))
+    page = clients["recipient"].get(reverse("recipient:clue", args=[clue.pk])).content.decode()
+    assert "购物卡照片.png" in page and "署名页.png" not in page and "其他.png" not in page
+    got = clients["recipient"].get(reverse("recipient:clue_attachment", args=[clue.pk, photo.pk]))
+    assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action="clue.attachment_open").count() == 1
+    for att in (signed, other):
+        assert clients["recipient"].get(reverse("recipient:clue_attachment", args=[clue.pk, att.pk])).status_code == 404
+    assert clients["other_recipient"].get(reverse("recipient:clue_attachment", args=[clue.pk, photo.pk])).status_code == 404
+    assert clients["recipient"].get(f"/attachments/{photo.pk}/file").status_code == 404  # the team's own pages stay closed
+    # Listed: the choice is closed.
+    assert clients["leader"].post(url, {"attachments": []}).status_code == 400

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from xuncha.accounts.http import AuthedRequest
 from xuncha.audit.services import audit_record
-from xuncha.errors import NotFound
+from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection, ReceivingBody
 from xuncha.intake.selectors import intake_inspection_get
 from xuncha.web import attachment, form_submit
@@ -133,3 +133,30 @@ def batch_download(request: AuthedRequest, batch: TransferBatch) -> HttpResponse
     audit_record(actor=request.user, action="transfer_batch.export", obj=batch, request=request,
                  summary=f"导出问题线索移交清单第{batch.number}号（{batch.body}）")
     return attachment(content, DOCX, f"问题线索移交清单-第{batch.number}号-{batch.body.name}.docx")
+
+
+@login_required
+def clue_attachments_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The team leader chooses which of the report's attachments go with the clue (before it is listed)."""
+    from xuncha.access import Kind, Purpose, allows
+    from xuncha.intake.attachments import attachment_list
+
+    from ..handover_files import clue_attachments_choose, team_clue_get
+
+    clue = team_clue_get(user=request.user, pk=pk)
+    error = ""
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("attachments") if v.isdigit()]
+        try:
+            clue_attachments_choose(actor=request.user, clue=clue, attachment_ids=ids, request=request)
+        except (Invalid, Conflict, NotAllowed) as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, "已保存随线索移交的附件。")
+            return redirect("triage:handovers", pk=clue.report.inspection_id)
+    chosen = set(clue.attachments.values_list("pk", flat=True))
+    return render(request, "triage/clue_attachments.html", {
+        "clue": clue, "inspection": clue.report.inspection, "error": error, "chosen": chosen,
+        "attachments": attachment_list(user=request.user, report=clue.report),
+        "can_choose": clue.batch_id is None and allows(request.user, Kind.CASE, Purpose.APPROVE, clue.report.inspection),
+    }, status=400 if error else 200)

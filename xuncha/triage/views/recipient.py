@@ -24,6 +24,7 @@ from xuncha.errors import NotFound
 from xuncha.web import form_submit
 
 from ..forms import HandlingForm
+from ..handover_files import clue_attachment_open, clue_attachments
 from ..models import Clue, Referral, TransferBatch
 from ..selectors import (
     overdue_cutoff,
@@ -116,6 +117,7 @@ def _detail(request: AuthedRequest, item: Referral | Clue, form: HandlingForm | 
     return render(request, "triage/recipient_item.html", {
         "item": flag_items([item])[0], "kind": kind, "report": item.report,
         "form": form or HandlingForm(initial=initial),
+        "files": clue_attachments(item) if isinstance(item, Clue) else [],
     }, status=status)
 
 
@@ -127,6 +129,15 @@ def referral(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def clue(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, recipient_clue_get(user=request.user, pk=pk))
+
+
+@login_required
+def clue_attachment(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """An attachment the team leader chose to hand over with the clue: downloaded (audited)."""
+    from xuncha.intake.views_attachments import file_response
+
+    opened = clue_attachment_open(actor=request.user, clue_id=pk, attachment_id=attachment_pk, request=request)
+    return file_response(opened.content, opened.content_type, opened.name, inline=False)
 
 
 @login_required
