@@ -27,7 +27,7 @@ class RequestForm(ChineseErrorsMixin, forms.Form):
             self.fields[f"item{n}_name"] = forms.CharField(label=f"第{n + 1}项 资料名称", required=False, max_length=200)
             self.fields[f"item{n}_period"] = forms.CharField(label="所属期间", required=False, max_length=60)
             self.fields[f"item{n}_form"] = forms.ChoiceField(label="形式", choices=DocumentItem.Form.choices,
-                                                             initial=DocumentItem.Form.COPY)
+                                                             initial=DocumentItem.Form.COPY, required=False)
 
     def item_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [(self[f"item{n}_name"], self[f"item{n}_period"], self[f"item{n}_form"]) for n in range(ITEM_ROWS)]

@@ -50,7 +50,7 @@ def request_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RequestForm(request.POST or None)
     if request.method == "POST":
         def save(d: dict[str, Any]) -> DocumentRequest:
-            items = [svc.ItemData(d[f"item{n}_name"], d[f"item{n}_period"], d[f"item{n}_form"]) for n in range(len(form.item_rows()))]
+            items = [svc.ItemData(d[f"item{n}_name"], d[f"item{n}_period"], d[f"item{n}_form"] or "copy") for n in range(len(form.item_rows()))]
             return svc.document_request_create(actor=request.user, inspection=inspection, items=items, due_days=d["due_days"],
                                                sensitive=d["sensitive"], purpose=d["purpose"], request=request)
 
