@@ -24,6 +24,8 @@ from xuncha.rectification.services import Cite, FindingData, finding_create, fin
 
 from .rectification import _pdf
 
+INTERVIEW_MODEL = "Interview"  # the talks part's model, looked up by name (that code is not imported here)
+
 
 @dataclass(frozen=True)
 class DemoDocuments:
@@ -41,10 +43,10 @@ def _interview_cite(actor: User, inspection: Inspection) -> Cite | None:
     if "interview" not in registry.kind_labels():
         return None
     try:
-        model = apps.get_model("fieldwork", "Interview")
+        model = apps.get_app_config("fieldwork").get_model(INTERVIEW_MODEL)
     except LookupError:
         return None
-    for pk in model.objects.filter(inspection=inspection).order_by("pk").values_list("pk", flat=True)[:20]:
+    for pk in model._default_manager.filter(inspection=inspection).order_by("pk").values_list("pk", flat=True)[:20]:
         if registry.resolve("interview", actor=actor, inspection_id=inspection.pk, object_id=pk) is not None:
             return Cite("interview", pk)
     return None

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from xuncha.accounts.models import User
-from xuncha.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from xuncha.demo.fieldwork_docs import load_demo_fieldwork_docs
+from xuncha.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from xuncha.demo.rectification import load_demo_rectification
 from xuncha.demo.reports import load_demo_reports
 
