@@ -193,8 +193,8 @@ def item_delivery(request: HttpRequest, request_id: int, item_id: int) -> Status
 class CiteIn(Schema):
     kind: str = Field(..., description=("证据种类：report 信访件、interview 谈话记录、document 调阅资料、"
                                         "visit 走访座谈、meeting 组务会（以已登记的种类为准）"))
-    id: int = Field(..., description="对象编号（ID）")
-    page: int | None = Field(None, description="页码（调阅资料）")
+    id: int = Field(..., ge=1, le=2**53, description="对象编号（ID）")
+    page: int | None = Field(None, ge=1, le=100_000, description="页码（调阅资料）")
     note: str = Field("", description="说明（200字以内）")
 
 
