@@ -278,3 +278,9 @@ def handover_docx(*, actor: User, req: DocumentRequest, request: HttpRequest | N
     audit_record(actor=actor, action="document_request.handover_export", obj=req, request=request,
                  summary=f"导出调阅资料第{req.number}号交接单（{len(items)}项）")
     return content
+
+
+def documents_searched(*, actor: User, inspection: Inspection, q: str, hits: int, request: HttpRequest | None = None) -> None:
+    """A search of the inspection's delivered documents by content is case-file reading: audited (the words searched included)."""
+    audit_record(actor=actor, action="document.search", obj=inspection, request=request,
+                 summary=f"按内容查找调阅资料：“{q[:50]}”，{hits} 个文件")

@@ -134,6 +134,8 @@ def search(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = sel.team_inspection_get(user=request.user, pk=pk)
     q = request.GET.get("q", "").strip()[:100]
     hits = sel.document_search(user=request.user, inspection=inspection, q=q) if q else []
+    if q:
+        svc.documents_searched(actor=request.user, inspection=inspection, q=q, hits=len(hits), request=request)
     return render(request, "fieldwork/documents_search.html", {"inspection": inspection, "q": q, "hits": hits})
 
 

@@ -107,3 +107,6 @@ def test_search_page_finds_by_content(demo: dict[str, Any], clients: dict[str, A
     _delivered(demo)
     page = clients["member"].get(f"/fieldwork/inspections/{demo['practice'].pk}/documents/search/", {"q": "体育馆"}).content.decode()
     assert "招标.docx" in page
+    from xuncha.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="document.search", summary__contains="体育馆").exists()
