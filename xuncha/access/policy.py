@@ -33,6 +33,7 @@ class Kind(StrEnum):
     RECTIFICATION = "rectification"    # the staff side of notices, feedback and the ledger
     TARGET = "target"                  # what the inspected organisation's liaison sees: issued notices, ledger items
     DASHBOARD = "dashboard"            # figures of an inspection
+    REQUEST = "request"                # document requests (调阅资料) and their items: the team's, and the target's liaison's
 
 
 class Purpose(StrEnum):
@@ -70,6 +71,11 @@ RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
     (Kind.DASHBOARD, Purpose.READ): frozenset({OF, T}),
     (Kind.DASHBOARD, Purpose.WORK): frozenset(),
     (Kind.DASHBOARD, Purpose.APPROVE): frozenset(),
+    # The liaison reads only requests already sent (a selector's state filter) and delivers; the team
+    # reads the register (WORK of the team is Kind.CASE: drafting requests, recording where items are kept).
+    (Kind.REQUEST, Purpose.READ): frozenset({T, LI}),
+    (Kind.REQUEST, Purpose.WORK): frozenset({LI}),
+    (Kind.REQUEST, Purpose.APPROVE): frozenset({L}),
 }
 
 NOTHING = Q(pk__in=[])

@@ -231,3 +231,6 @@ api.add_router("/", todo_router)
 from .notifications import router as notifications_router  # noqa: E402
 
 api.add_router("/", notifications_router)
+from .fieldwork_docs import router as fieldwork_docs_router  # noqa: E402
+
+api.add_router("/", fieldwork_docs_router)

@@ -51,7 +51,7 @@ class _Budget:
         return self.chars < self.max_chars and time.monotonic() < self.deadline
 
     def text(self) -> str:
-        return "\n".join(p for p in self.parts if p).strip()
+        return "\n".join(p for p in self.parts if p).strip()[: self.max_chars]
 
 
 def extract_text(content: bytes, content_type: str, *, max_chars: int = 200_000) -> str:
@@ -106,6 +106,12 @@ def _office(content: bytes, budget: _Budget, wanted: object, para_tag: str, text
                 for cell in root.iter(inline):
                     if not budget.add("".join(t.text or "" for t in cell.iter(text_tag))):
                         return
+                # Numbers, dates and formula results are cell values, not shared strings (t="s" is an index).
+                for cell in root.iter(_S + "c"):
+                    value = cell.find(_S + "v")
+                    if cell.get("t") not in ("s", "inlineStr") and value is not None and value.text:
+                        if not budget.add(value.text):
+                            return
 
 
 def _natural(name: str) -> tuple[str, int]:

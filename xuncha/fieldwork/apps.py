@@ -5,3 +5,8 @@ class FieldworkConfig(AppConfig):
     name = "xuncha.fieldwork"
     label = "fieldwork"
     verbose_name = "巡察工作"
+
+    def ready(self) -> None:
+        from .evidence_documents import register as register_document_evidence
+
+        register_document_evidence()

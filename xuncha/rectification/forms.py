@@ -36,6 +36,12 @@ class FindingForm(ChineseErrorsMixin, forms.Form):
     interview_notes = forms.CharField(label="谈话、调阅记录", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class SubmitForm(forms.Form):
+    """承办人 submits a finding, with an optional opinion."""
+
+    opinion = forms.CharField(required=False, max_length=500)
+
+
 class DecisionForm(forms.Form):
     """The leader's decision on a finding or an answer: approve/accept, or return with a note."""
 

@@ -22,6 +22,7 @@ class Finding(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", "草稿"
+        DEPUTY = "deputy", "待副组长审核"
         SUBMITTED = "submitted", "待组长审定"
         APPROVED = "approved", "已审定"
         RETURNED = "returned", "已退回"
@@ -36,6 +37,8 @@ class Finding(models.Model):
     reports = models.ManyToManyField("intake.Report", blank=True, related_name="findings", verbose_name="相关信访件")
     attachments = models.ManyToManyField("intake.Attachment", blank=True, related_name="+", verbose_name="证据附件")
     interview_notes = models.TextField("谈话、调阅记录", blank=True)
+    # Leads (fieldwork) merged into this finding; the rest of its evidence is FindingEvidence.
+    leads = models.ManyToManyField("fieldwork.Lead", blank=True, related_name="findings", verbose_name="并入的线索")
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -51,6 +54,59 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"问题{self.number}：{self.title}"
+
+
+class FindingEvidence(models.Model):
+    """One piece of a finding's evidence, cited by kind (xuncha.fieldwork.evidence: report, interview,
+    document, visit, meeting …) and id, with a page (of a document) and a note; resolved for each reader."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField("种类", max_length=16)
+    object_id = models.PositiveBigIntegerField("对象")
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "问题底稿证据"
+        verbose_name_plural = "问题底稿证据"
+        ordering = ["finding", "id"]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+
+class FindingReview(models.Model):
+    """One step of a finding's approval (问题底稿审批): 承办人 submits, 副组长 reviews (when the
+    inspection has that step), 组长 approves; each with its opinion, a return ends the round."""
+
+    class Step(models.TextChoices):
+        HANDLER = "handler", "承办人"
+        DEPUTY = "deputy", "副组长"
+        LEADER = "leader", "组长"
+
+    class Decision(models.TextChoices):
+        SUBMIT = "submit", "提交审核"
+        APPROVE = "approve", "同意"
+        RETURN = "return", "退回"
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="reviews")
+    step = models.CharField("环节", max_length=16, choices=Step.choices)
+    decision = models.CharField("意见", max_length=16, choices=Decision.choices)
+    opinion = models.CharField("意见内容", max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["finding", "at", "id"]
+
+
+class FindingReviewSetting(models.Model):
+    """Per inspection: whether findings pass a deputy leader (副组长) before the leader (no row: they do not)."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="finding_review_setting")
+    deputy_step = models.BooleanField("副组长审核", default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
 
 
 class ImmediateNotice(models.Model):

@@ -4,7 +4,7 @@ under /rectification/) and "liaison" (the inspected organisation's liaison, unde
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import findings, ledger, liaison, notices
+from .views import evidence, findings, ledger, liaison, notices
 
 team_patterns = [
     # findings
@@ -14,6 +14,12 @@ team_patterns = [
     path("findings/<int:pk>/edit/", findings.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/submit/", findings.finding_submit, name="finding_submit"),
     path("findings/<int:pk>/decide/", findings.finding_decide, name="finding_decide"),
+    path("findings/<int:pk>/evidence/add/", evidence.evidence_add, name="finding_evidence_add"),
+    path("findings/<int:pk>/evidence/remove/", evidence.evidence_remove, name="finding_evidence_remove"),
+    path("findings/<int:pk>/leads/merge/", evidence.lead_merge, name="finding_lead_merge"),
+    path("findings/<int:pk>/approval.docx", evidence.review_docx, name="finding_review_docx"),
+    path("inspections/<int:pk>/leads/close/", evidence.lead_close, name="lead_close"),
+    path("inspections/<int:pk>/findings/review-setting/", evidence.review_setting, name="finding_review_setting"),
     # immediate rectification
     path("inspections/<int:pk>/notice-candidates/", notices.candidates, name="notice_candidates"),
     path("inspections/<int:pk>/notices/", notices.notices, name="notices"),

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from xuncha.access import Kind, Purpose, actor_of, scope
 from xuncha.accounts.models import User
+from xuncha.fieldwork.models.documents import DocumentRequest
+from xuncha.fieldwork.selectors_documents import waiting_items
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import live_q, missing_channels
 from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem
@@ -68,6 +70,13 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
     for row in _per_inspection(Finding.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), live_q("inspection"), state=Finding.State.SUBMITTED),
                                "inspection", "created_at"):
         out.append(("finding_approve", "待审定的问题底稿", "rectification:findings", row, {"state": Finding.State.SUBMITTED}))
+    for row in _per_inspection(Finding.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), live_q("inspection"), state=Finding.State.DEPUTY),
+                               "inspection", "created_at"):
+        out.append(("finding_review", "待副组长审核的问题底稿", "rectification:findings", row, {"state": Finding.State.DEPUTY}))
+    pending = DocumentRequest.objects.filter(scope(user, Kind.REQUEST, Purpose.APPROVE), live_q("inspection"),
+                                             state=DocumentRequest.State.PENDING)
+    for row in _per_inspection(pending, "inspection", "created_at"):
+        out.append(("document_request_approve", "待批准的调阅资料通知（敏感）", "fieldwork:documents", row, {"state": "pending"}))
     answered = ImmediateNotice.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), live_q("inspection"),
                                               state=ImmediateNotice.State.ANSWERED)
     for row in _per_inspection(answered, "inspection", "issued_at"):
@@ -132,6 +141,10 @@ def _liaison_lines(user: User, today: dt.date) -> list[Line]:
     n, oldest = _agg(notices, "issued_at")
     if n:
         lines.append(Line("notice_answer", "待答复的立行立改通知", n, reverse("liaison:notices") + "?state=waiting", oldest))
+    # Items of document requests sent to the organisation, still to deliver (the list page shows them by request).
+    n, oldest = _agg(waiting_items(user=user), "request__sent_at")
+    if n:
+        lines.append(Line("document_deliver", "待报送的调阅资料", n, reverse("fieldwork:liaison_requests"), oldest))
     # The same filters as the page each line links to (liaison:items, not archived inspections' items).
     items = RectificationItem.objects.filter(scope(user, Kind.TARGET, Purpose.WORK), live_q("inspection"))
     n, oldest = _agg(LedgerFilters(overdue=True).apply(items, today), "deadline")

@@ -33,11 +33,13 @@ EXPECTED_OWN: dict[Kind, set[str]] = {
     Kind.RECTIFICATION: {"office", *TEAM},
     Kind.TARGET: {"office", *TEAM, "liaison"},
     Kind.DASHBOARD: {"office", *TEAM},
+    Kind.REQUEST: {*TEAM, "liaison"},
 }
 EXPECTED_OTHER: dict[Kind, set[str]] = {
     Kind.INSPECTION: {"office", *OTHER_TEAM, "other_liaison"},
     Kind.CASE: OTHER_TEAM,
     Kind.DASHBOARD: {"office", *OTHER_TEAM},
+    Kind.REQUEST: {*OTHER_TEAM, "other_liaison"},
 }
 # Deciding (approve, issue, sign off, reveal): the leader of the team; the office signs ledger items off.
 EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
@@ -45,6 +47,7 @@ EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
     Kind.HANDOVER: {"leader"},
     Kind.RECTIFICATION: {"office", "leader"},
     Kind.TARGET: {"office", "leader"},
+    Kind.REQUEST: {"leader"},
 }
 
 
@@ -104,6 +107,9 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
                                [f"/reports/{report.pk}/", f"/triage/reports/{report.pk}/"], f"/api/v1/reports/{report.pk}")))
         out.append((side, Case(Kind.DASHBOARD, inspection, inspection, Inspection.objects, "",
                                [f"/dashboard/inspections/{inspection.pk}/"], None)))
+        req, delivered = _document_request(inspection)
+        out.append((side, Case(Kind.REQUEST, req, inspection, type(req).objects, "inspection",
+                               [f"/fieldwork/document-files/{delivered.pk}/"], f"/api/v1/document-requests/{req.pk}")))
     out.append(("own", Case(Kind.HANDOVER, referral, referral.report.inspection, Referral.objects, "report__inspection",
                             [f"/triage/referrals/{referral.pk}/letter.docx", f"/recipient/referrals/{referral.pk}/"], None,
                             body_id=referral.body_id)))
@@ -136,6 +142,21 @@ def _attachment_cases(demo: dict[str, Any], own_report: Any, other_report: Any) 
         for api in (f"/api/v1/attachments/{att.pk}", f"/api/v1/attachments/{att.pk}/text", f"/api/v1/reports/{report.pk}/attachments"):
             out.append((side, Case(Kind.CASE, att, inspection, Attachment.objects, "report__inspection", pages, api)))
     return out
+def _document_request(inspection: Inspection) -> tuple[Any, Any]:
+    """A document request sent to the inspection's target, one item delivered as a file by its liaison."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xuncha.accounts.roles import Role
+    from xuncha.fieldwork import services_documents as docs
+
+    member = User.objects.filter(roles__team=inspection.team, roles__role=Role.TEAM_MEMBER).first()
+    liaison = User.objects.filter(roles__org=inspection.target, roles__role=Role.LIAISON).first()
+    assert member is not None and liaison is not None
+    req = docs.document_request_create(actor=member, inspection=inspection, items=[docs.ItemData("会议记录", "2023年", "copy")], due_days=3)
+    item = req.items.get()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    docs.document_item_deliver(actor=liaison, item=item, files=[SimpleUploadedFile("scan.png", png)])
+    return req, item.files.get()
 
 
 def _status(client: Client, url: str, headers: dict[str, str] | None = None) -> int:

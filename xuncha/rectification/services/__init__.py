@@ -9,6 +9,7 @@ in its own transaction:
 - audited reads and downloads: `services.reads`.
 """
 
+from .evidence import Cite, deputy_step_on, finding_evidence_add, finding_lead_merge, lead_close, review_setting_set
 from .findings import EDITABLE_FINDING, FindingData, finding_create, finding_decide, finding_submit, finding_update
 from .ledger import (
     CLAIMED_STATUSES,
@@ -52,6 +53,12 @@ from .reminders import REMINDER_KEY, ReminderRun, reminder_text, reminders_send
 __all__ = [
     "ANSWERABLE",
     "CLAIMED_STATUSES",
+    "Cite",
+    "deputy_step_on",
+    "finding_evidence_add",
+    "finding_lead_merge",
+    "lead_close",
+    "review_setting_set",
     "EDITABLE_FINDING",
     "MAX_DEADLINE_DAYS",
     "MAX_TEXT",

@@ -13,13 +13,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
+from xuncha.fieldwork.evidence import kind_labels
 from xuncha.inspections.models import Inspection
 from xuncha.intake.models import Report
 from xuncha.web import form_submit
 
 from .. import services
 from ..access import is_team_leader, team_inspection_get
-from ..forms import ActionForm, DecisionForm, FindingForm
+from ..evidence_reads import citable_documents, evidence_rows, open_leads, review_trail
+from ..forms import DecisionForm, FindingForm, SubmitForm
 from ..models import Finding
 from ..selectors import (
     attachments_of,
@@ -57,7 +59,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [_labels(f) for f in qs]
     services.findings_viewed(actor=user, inspection=inspection, request=request)
     return render(request, "rectification/findings.html", {
-        "inspection": inspection, "findings": rows, "is_leader": is_team_leader(user, inspection),
+        "inspection": inspection, "deputy_step": services.deputy_step_on(inspection), "findings": rows, "is_leader": is_team_leader(user, inspection),
         "state_label": Finding.State(state).label if state else "", "mine": mine, "filtered": bool(state or mine),
         "candidates": notice_candidates(user=user, inspection=inspection).count(),
         "notices": team_notices(user=user, inspection=inspection).count(),
@@ -129,6 +131,10 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": finding_attachments(finding), "focus_label": FOCUS_LABELS.get(finding.focus, ""),
         "is_leader": is_team_leader(user, finding.inspection), "editable": finding.state in services.EDITABLE_FINDING,
         "notices": list(finding.notices.all()),
+        "evidence": evidence_rows(user=user, finding=finding), "reviews": review_trail(finding),
+        "kind_labels": sorted(kind_labels().items()), "documents": list(citable_documents(finding.inspection)),
+        "merged_leads": list(finding.leads.order_by("number")), "open_leads": list(open_leads(finding.inspection)),
+        "locked": finding.state == Finding.State.APPROVED,
     })
 
 
@@ -137,8 +143,9 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     finding = finding_get(user=user, pk=pk)
-    act(request, ActionForm(request.POST), lambda _d: services.finding_submit(actor=user, finding=finding, request=request),
-        lambda _f: "已提交组长审定。")
+    act(request, SubmitForm(request.POST),
+        lambda d: services.finding_submit(actor=user, finding=finding, opinion=d["opinion"], request=request),
+        lambda f: "已提交副组长审核。" if f.state == Finding.State.DEPUTY else "已提交组长审定。")
     return redirect("rectification:finding", pk=finding.pk)
 
 
@@ -150,5 +157,6 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     act(request, DecisionForm(request.POST),
         lambda d: services.finding_decide(actor=user, finding=finding, approve=d["decision"] == "approve", note=d["note"],
                                           request=request),
-        lambda f: "问题底稿已审定。" if f.state == Finding.State.APPROVED else "问题底稿已退回。")
+        lambda f: {Finding.State.APPROVED: "问题底稿已审定。", Finding.State.SUBMITTED: "已审核同意，报组长审定。"}.get(
+            Finding.State(f.state), "问题底稿已退回。"))
     return redirect("rectification:finding", pk=finding.pk)

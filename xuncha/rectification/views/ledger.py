@@ -27,6 +27,7 @@ from xuncha.web import attachment, form_submit
 
 from .. import services
 from ..access import can_sign_off, is_team, is_team_leader, staff_inspection_get
+from ..evidence_reads import open_leads
 from ..forms import ActionForm, FeedbackForm, ItemForm, ReturnForm
 from ..models import ItemStatus, RectificationItem
 from ..selectors import (
@@ -70,6 +71,8 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "rectification/feedback.html", {
         "inspection": inspection, "feedback": current, "findings": feedback_findings(inspection=inspection, feedback=current),
         "form": form if leader else None, "today": today, "report_due_preview": services.report_due_for(today),
+        # Leads are the team's (the office sees the feedback, never a lead).
+        "open_leads": list(open_leads(inspection)) if is_team(user, inspection) else [],
     }, status=status)
 
 
