@@ -33,6 +33,8 @@ class Kind(StrEnum):
     RECTIFICATION = "rectification"    # the staff side of notices, feedback and the ledger
     TARGET = "target"                  # what the inspected organisation's liaison sees: issued notices, ledger items
     DASHBOARD = "dashboard"            # figures of an inspection
+    FIELDWORK = "fieldwork"            # the team's fieldwork: interview lists, outlines, records, visits, leads
+    SCHEDULE = "schedule"              # the interview schedule: times and rooms, never reasons or statements
 
 
 class Purpose(StrEnum):
@@ -70,6 +72,12 @@ RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
     (Kind.DASHBOARD, Purpose.READ): frozenset({OF, T}),
     (Kind.DASHBOARD, Purpose.WORK): frozenset(),
     (Kind.DASHBOARD, Purpose.APPROVE): frozenset(),
+    (Kind.FIELDWORK, Purpose.READ): frozenset({T}),
+    (Kind.FIELDWORK, Purpose.WORK): frozenset({T}),
+    (Kind.FIELDWORK, Purpose.APPROVE): frozenset({L}),
+    (Kind.SCHEDULE, Purpose.READ): frozenset({OF, T, LI}),
+    (Kind.SCHEDULE, Purpose.WORK): frozenset({T}),
+    (Kind.SCHEDULE, Purpose.APPROVE): frozenset({L}),
 }
 
 NOTHING = Q(pk__in=[])
