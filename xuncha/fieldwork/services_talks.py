@@ -251,7 +251,7 @@ def interview_cancel(*, actor: User, interview: Interview, reason: str, request:
 
 
 def interview_declare_relation(*, actor: User, interview: Interview, member: TeamMember, reason: str,
-                               request: HttpRequest | None = None) -> None:
+                               request: HttpRequest | None = None) -> Interview:
     """Record that a team member declared being related to the interviewee: from now on they may not sit
     in this talk (and leave its seats if they held one)."""
     check(actor, interview.inspection, Purpose.WORK)
@@ -267,6 +267,7 @@ def interview_declare_relation(*, actor: User, interview: Interview, member: Tea
             interview.save(update_fields=["recorder"])
         audit_record(actor=actor, action="interview.declare_relation", obj=interview, request=request,
                      summary=f"{member.name} 申报与 {interview.label} 的谈话对象有亲属关系，回避：{reason.strip()[:100]}")
+    return interview
 
 
 def interview_outline_save(*, actor: User, interview: Interview, outline: str, request: HttpRequest | None = None) -> Interview:
