@@ -229,3 +229,6 @@ api.add_router("/", todo_router)
 from .notifications import router as notifications_router  # noqa: E402
 
 api.add_router("/", notifications_router)
+from .fieldwork_talks import router as fieldwork_talks_router  # noqa: E402
+
+api.add_router("/", fieldwork_talks_router)
