@@ -5,3 +5,8 @@ class FieldworkConfig(AppConfig):
     name = "xuncha.fieldwork"
     label = "fieldwork"
     verbose_name = "巡察工作"
+
+    def ready(self) -> None:
+        from .evidence_talks import register_all
+
+        register_all()
