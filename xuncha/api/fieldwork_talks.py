@@ -18,8 +18,7 @@ from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
 from xuncha.errors import Invalid
 from xuncha.fieldwork import selectors_talks as sel
 from xuncha.fieldwork import services_talks as talks
-from xuncha.fieldwork.models import Interview
-from xuncha.fieldwork.models.talks import InterviewCategory, IntervieweeKind
+from xuncha.fieldwork.models.talks import Interview, InterviewCategory, IntervieweeKind
 from xuncha.inspections.models import TeamMember
 
 from .intake import ErrorsOut

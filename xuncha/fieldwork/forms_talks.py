@@ -78,7 +78,8 @@ FOCUS_CHOICES = [("", "（按建议或不填）"), *FOCUS_LABELS.items()]
 
 class RecordForm(forms.Form):
     summary = forms.CharField(label="谈话摘要", max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
-    signed = forms.ChoiceField(label="谈话对象核对签字", choices=[("scan", "上传签字页扫描件"), ("paper", "纸质签字（填写签字日期）"), ("none", "尚未签字")],
+    signed = forms.ChoiceField(label="谈话对象核对签字",
+                               choices=[("scan", "上传签字页扫描件"), ("paper", "纸质签字（填写签字日期）"), ("none", "尚未签字")],
                                widget=forms.RadioSelect, initial="paper")
     signed_on = forms.DateField(label="签字日期", widget=DATE, required=False)
     signature = forms.FileField(label="签字页扫描件（PDF 或图片）", required=False)

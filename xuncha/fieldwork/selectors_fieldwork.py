@@ -14,8 +14,9 @@ from xuncha.accounts.selectors import Someone
 from xuncha.errors import NotFound
 from xuncha.inspections.models import Inspection
 
-from .models import FieldRecord, Interview, Lead
-from .models.talks import InterviewState
+from .models import Lead
+from .models.talks import Interview, InterviewState
+from .models.visits import FieldRecord
 
 
 @dataclass

@@ -17,8 +17,7 @@ from xuncha.errors import NotFound
 from xuncha.inspections.models import Inspection, TeamMember
 from xuncha.keys import key_ring
 
-from .models import Interview, InterviewMatter, InterviewRecord
-from .models.talks import InterviewCategory, InterviewState
+from .models.talks import Interview, InterviewCategory, InterviewMatter, InterviewRecord, InterviewState
 
 
 def fieldwork_inspection_get(*, user: Someone, pk: int, kind: Kind = Kind.FIELDWORK) -> Inspection:

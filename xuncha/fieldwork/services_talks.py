@@ -30,8 +30,18 @@ from xuncha.inspections.models import ConflictDeclaration, Inspection, Leadershi
 from xuncha.keys import key_ring
 from xuncha.uploads import check_files, removed_on_failure
 
-from .models import Interview, InterviewChange, InterviewMatter, InterviewRecord, InterviewReveal, Lead
-from .models.talks import INTERVIEWEE_FIELDS, InterviewCategory, IntervieweeKind, InterviewState
+from .models import Lead
+from .models.talks import (
+    INTERVIEWEE_FIELDS,
+    Interview,
+    InterviewCategory,
+    InterviewChange,
+    IntervieweeKind,
+    InterviewMatter,
+    InterviewRecord,
+    InterviewReveal,
+    InterviewState,
+)
 from .outlines import outline_template
 from .services_leads import lead_create_locked
 

@@ -22,8 +22,8 @@ from xuncha.errors import Invalid
 from xuncha.inspections.models import Inspection
 from xuncha.uploads import check_files, removed_on_failure
 
-from .models import FieldAttachment, FieldRecord, Lead
-from .models.visits import VisitKind
+from .models import Lead
+from .models.visits import FieldAttachment, FieldRecord, VisitKind
 from .services_leads import lead_create_locked
 from .services_talks import check
 

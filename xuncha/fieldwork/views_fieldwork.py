@@ -121,7 +121,7 @@ class FieldRecordForm(forms.Form):
     notes = forms.CharField(label="情况记录", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     decisions = forms.CharField(label="议定事项（组务会）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     leads = forms.CharField(label="发现的问题（每行一个，转为待核实问题）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label="附件", required=False)
+    attachments = MultipleFileField(label="附件", required=False)
 
     def clean_participants(self) -> list[dict[str, object]]:
         out: list[dict[str, object]] = []
@@ -144,7 +144,7 @@ def field_record_new(request: AuthedRequest, pk: int) -> HttpResponse:
         record = form_submit(form, lambda d: field_record_create(actor=request.user, inspection=inspection, request=request,
                                                                  data=FieldRecordInput(
             kind=d["kind"], held_on=d["held_on"], title=d["title"], place=d["place"], participants=d["participants"],
-            topics=d["topics"], notes=d["notes"], decisions=d["decisions"], leads=d["leads"].splitlines(), files=d["files"])))
+            topics=d["topics"], notes=d["notes"], decisions=d["decisions"], leads=d["leads"].splitlines(), files=d["attachments"])))
         if record is not None:
             messages.success(request, f"已保存{record.label}。")
             return redirect("fieldwork:field_record", pk=record.pk)

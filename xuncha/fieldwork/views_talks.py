@@ -32,8 +32,7 @@ from .forms_talks import (
     RevealForm,
     ScheduleForm,
 )
-from .models import Interview, InterviewMatter
-from .models.talks import InterviewCategory, InterviewState
+from .models.talks import Interview, InterviewCategory, InterviewMatter, InterviewState
 from .services_leads import lead_suggestion
 
 IDENTITY_LABELS = {"name": "姓名", "post": "单位、职务", "contact": "联系方式"}

@@ -82,5 +82,6 @@ def must_rule(request: AuthedRequest) -> HttpResponse:
             actor=request.user, categories=d["categories"], left_within_years=d["left_within_years"], request=request)) is not None:
         messages.success(request, "已保存必谈规则。巡察组再次生成必谈名单时按新规则增加人员。")
         return redirect("inspections:must_rule")
-    return render(request, "inspections/master_form.html", {"form": form, "title": "必谈规则", "crumbs": [("被巡察党组织", reverse("inspections:targets"))]},
+    crumbs = [("被巡察党组织", reverse("inspections:targets"))]
+    return render(request, "inspections/master_form.html", {"form": form, "title": "必谈规则", "crumbs": crumbs},
                   status=400 if form.errors else 200)
