@@ -33,11 +33,15 @@ EXPECTED_OWN: dict[Kind, set[str]] = {
     Kind.RECTIFICATION: {"office", *TEAM},
     Kind.TARGET: {"office", *TEAM, "liaison"},
     Kind.DASHBOARD: {"office", *TEAM},
+    Kind.FIELDWORK: TEAM,
+    Kind.SCHEDULE: {"office", *TEAM, "liaison"},
 }
 EXPECTED_OTHER: dict[Kind, set[str]] = {
     Kind.INSPECTION: {"office", *OTHER_TEAM, "other_liaison"},
     Kind.CASE: OTHER_TEAM,
     Kind.DASHBOARD: {"office", *OTHER_TEAM},
+    Kind.FIELDWORK: OTHER_TEAM,
+    Kind.SCHEDULE: {"office", *OTHER_TEAM, "other_liaison"},
 }
 # Deciding (approve, issue, sign off, reveal): the leader of the team; the office signs ledger items off.
 EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
@@ -45,6 +49,8 @@ EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
     Kind.HANDOVER: {"leader"},
     Kind.RECTIFICATION: {"office", "leader"},
     Kind.TARGET: {"office", "leader"},
+    Kind.FIELDWORK: {"leader"},
+    Kind.SCHEDULE: {"leader"},
 }
 
 
@@ -103,6 +109,13 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
                                [f"/reports/{report.pk}/", f"/triage/reports/{report.pk}/"], f"/api/v1/reports/{report.pk}")))
         out.append((side, Case(Kind.DASHBOARD, inspection, inspection, Inspection.objects, "",
                                [f"/dashboard/inspections/{inspection.pk}/"], None)))
+        talk, record = _fieldwork(inspection)
+        out.append((side, Case(Kind.FIELDWORK, talk, inspection, type(talk).objects, "inspection",
+                               [f"/talks/{talk.pk}/", f"/inspections/{inspection.pk}/talks/", f"/inspections/{inspection.pk}/fieldwork/",
+                                f"/inspections/{inspection.pk}/fieldwork/leads/", f"/field-records/{record.pk}/"],
+                               f"/api/v1/interviews/{talk.pk}")))
+        out.append((side, Case(Kind.SCHEDULE, inspection, inspection, Inspection.objects, "",
+                               [f"/inspections/{inspection.pk}/fieldwork/schedule/"], None)))
     out.append(("own", Case(Kind.HANDOVER, referral, referral.report.inspection, Referral.objects, "report__inspection",
                             [f"/triage/referrals/{referral.pk}/letter.docx", f"/recipient/referrals/{referral.pk}/"], None,
                             body_id=referral.body_id)))
@@ -112,6 +125,21 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
     out.append(("own", Case(Kind.TARGET, item, insp, RectificationItem.objects, "inspection",
                             [f"/rectification/ledger-items/{item.pk}/", f"/target/items/{item.pk}/"], f"/api/v1/ledger-items/{item.pk}")))
     return out
+
+
+def _fieldwork(inspection: Inspection) -> tuple[Model, Model]:
+    """A talk and a visit record of the inspection, by a member of its team."""
+    import datetime as dt
+
+    from xuncha.fieldwork import services_talks
+    from xuncha.fieldwork.services_visits import FieldRecordInput, field_record_create
+
+    member = User.objects.filter(roles__team=inspection.team, roles__role="team_member").first()
+    talk = services_talks.interview_create(actor=member, inspection=inspection, category="chosen",
+                                           who=services_talks.IntervieweeInput(name="张三丰"))
+    record = field_record_create(actor=member, inspection=inspection, data=FieldRecordInput(
+        kind="visit", held_on=dt.date(2026, 11, 20), title="走访后勤处"))
+    return talk, record
 
 
 def _status(client: Client, url: str, headers: dict[str, str] | None = None) -> int:
