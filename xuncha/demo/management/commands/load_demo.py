@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.demo.fieldwork import load_demo_fieldwork
 from xuncha.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from xuncha.demo.rectification import load_demo_rectification
 from xuncha.demo.reports import load_demo_reports
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             inspections = load_demo(today=today)
             reports = [] if options["no_reports"] else load_demo_reports(inspections, today=today)
             rectification = None if options["no_reports"] else load_demo_rectification(inspections, today=today)
+            fieldwork = None if options["no_reports"] else load_demo_fieldwork(inspections, today=today)
         per_inspection = Counter(r.inspection_id for r in reports)
         for inspection in inspections:
             loaded = f"，演示信访件 {per_inspection[inspection.pk]} 件" if per_inspection[inspection.pk] else ""
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"共加载演示信访件 {len(reports)} 件（已研判，部分已处置）。")
         if rectification is not None:
             self.stdout.write(rectification.summary())
+        if fieldwork is not None:
+            self.stdout.write(fieldwork.summary())
         self.print_accounts()
 
     def print_accounts(self) -> None:
