@@ -11,6 +11,7 @@ from typing import cast
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from xuncha.accounts.models import User
@@ -145,8 +146,9 @@ def interview_create(request: HttpRequest, inspection_id: int, payload: Intervie
         if payload.scheduled_at is not None:
             ids = [*payload.interviewer_ids, *([payload.recorder_id] if payload.recorder_id is not None else [])]
             members = _members(inspection.team_id, ids)
+            at = payload.scheduled_at
             talks.interview_schedule(actor=user, interview=it, request=request, slot=talks.Slot(
-                scheduled_at=payload.scheduled_at, room=payload.room, duration_minutes=payload.duration_minutes,
+                scheduled_at=timezone.make_aware(at) if timezone.is_naive(at) else at, room=payload.room, duration_minutes=payload.duration_minutes,
                 interviewers=[members[i] for i in dict.fromkeys(payload.interviewer_ids)],
                 recorder=members[payload.recorder_id] if payload.recorder_id is not None else None))
     return Status(201, interview_out(user, sel.interview_get(user=user, pk=it.pk)))
