@@ -34,6 +34,8 @@ class Kind(StrEnum):
     TARGET = "target"                  # what the inspected organisation's liaison sees: issued notices, ledger items
     DASHBOARD = "dashboard"            # figures of an inspection
     REQUEST = "request"                # document requests (调阅资料) and their items: the team's, and the target's liaison's
+    FIELDWORK = "fieldwork"            # the team's fieldwork: interview lists, outlines, records, visits, leads
+    SCHEDULE = "schedule"              # the interview schedule: times and rooms, never reasons or statements
 
 
 class Purpose(StrEnum):
@@ -76,6 +78,12 @@ RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
     (Kind.REQUEST, Purpose.READ): frozenset({T, LI}),
     (Kind.REQUEST, Purpose.WORK): frozenset({LI}),
     (Kind.REQUEST, Purpose.APPROVE): frozenset({L}),
+    (Kind.FIELDWORK, Purpose.READ): frozenset({T}),
+    (Kind.FIELDWORK, Purpose.WORK): frozenset({T}),
+    (Kind.FIELDWORK, Purpose.APPROVE): frozenset({L}),
+    (Kind.SCHEDULE, Purpose.READ): frozenset({OF, T, LI}),
+    (Kind.SCHEDULE, Purpose.WORK): frozenset({T}),
+    (Kind.SCHEDULE, Purpose.APPROVE): frozenset({L}),
 }
 
 NOTHING = Q(pk__in=[])

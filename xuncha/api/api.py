@@ -234,3 +234,6 @@ api.add_router("/", notifications_router)
 from .fieldwork_docs import router as fieldwork_docs_router  # noqa: E402
 
 api.add_router("/", fieldwork_docs_router)
+from .fieldwork_talks import router as fieldwork_talks_router  # noqa: E402
+
+api.add_router("/", fieldwork_talks_router)

@@ -109,9 +109,9 @@ def _office(content: bytes, budget: _Budget, wanted: object, para_tag: str, text
                 # Numbers, dates and formula results are cell values, not shared strings (t="s" is an index).
                 for cell in root.iter(_S + "c"):
                     value = cell.find(_S + "v")
-                    if cell.get("t") not in ("s", "inlineStr") and value is not None and value.text:
-                        if not budget.add(value.text):
-                            return
+                    numeric = cell.get("t") not in ("s", "inlineStr") and value is not None and value.text
+                    if numeric and value is not None and not budget.add(value.text or ""):
+                        return
 
 
 def _natural(name: str) -> tuple[str, int]:

@@ -10,3 +10,6 @@ class FieldworkConfig(AppConfig):
         from .evidence_documents import register as register_document_evidence
 
         register_document_evidence()
+        from .evidence_talks import register_all
+
+        register_all()

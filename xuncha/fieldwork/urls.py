@@ -1,8 +1,9 @@
 from django.urls import URLPattern, URLResolver
 
-from . import urls_documents
+from . import urls_documents, urls_talks
 
 app_name = "fieldwork"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += urls_documents.urlpatterns
+urlpatterns += urls_talks.urlpatterns

@@ -294,3 +294,47 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class LeadershipCategory(models.TextChoices):
+    LEADERSHIP = "leadership", "领导班子成员"
+    DISCIPLINE = "discipline", "纪检负责人"
+    ORGANISATION = "organisation", "组织负责人"
+    OTHER = "other", "其他"
+
+
+class LeadershipMember(models.Model):
+    """A member of a target's leadership (the source of the 必谈 list), kept by the office with the
+    target's master data. `left_on` set: no longer in the leadership (still 必谈 within the rule's years)."""
+
+    org = models.ForeignKey(TargetOrg, on_delete=models.CASCADE, related_name="leadership", verbose_name="被巡察党组织")
+    name = models.CharField("姓名", max_length=64)
+    post = models.CharField("职务", max_length=120)
+    category = models.CharField("类别", max_length=16, choices=LeadershipCategory.choices, default=LeadershipCategory.LEADERSHIP)
+    in_office_since = models.DateField("任职时间", null=True, blank=True)
+    left_on = models.DateField("离任时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "领导班子成员"
+        verbose_name_plural = "领导班子成员"
+        ordering = ["org", "left_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）"
+
+
+def _default_must_categories() -> list[str]:
+    return [LeadershipCategory.LEADERSHIP, LeadershipCategory.DISCIPLINE, LeadershipCategory.ORGANISATION]
+
+
+class MustTalkRule(models.Model):
+    """The office's rule for the 必谈 list (one row, pk=1): which leadership categories, and those who
+    left the leadership within the last N years (counted back from the inspection's start)."""
+
+    categories = models.JSONField("必谈类别", default=_default_must_categories)
+    left_within_years = models.PositiveSmallIntegerField("离任年限", default=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "必谈规则"
+        verbose_name_plural = "必谈规则"

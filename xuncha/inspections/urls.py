@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_master, views_planning
+from . import views, views_import, views_leadership, views_master, views_planning
 
 app_name = "inspections"
 
@@ -35,6 +35,9 @@ urlpatterns = [
     path("targets/search.json", views_master.target_search_json, name="target_search"),
     path("targets/<int:pk>/", views_master.target_detail, name="target"),
     path("targets/<int:pk>/edit/", views_master.target_edit, name="target_edit"),
+    path("targets/<int:pk>/leadership/", views_leadership.leadership, name="leadership"),
+    path("targets/<int:pk>/leadership/<int:member_id>/edit/", views_leadership.leadership_edit, name="leadership_edit"),
+    path("must-talk-rule/", views_leadership.must_rule, name="must_rule"),
     path("targets/<int:pk>/archive/", views_master.target_archive, name="target_archive"),
     path("targets/<int:pk>/liaisons/<int:user_id>/remove/", views_master.target_liaison_remove, name="target_liaison_remove"),
     path("bodies/", views_master.bodies, name="bodies"),

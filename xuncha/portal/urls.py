@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_talks
 
 app_name = "portal"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("receipt/add/", views.receipt_add, name="receipt_add"),
     path("receipt/exit/", views.receipt_exit, name="receipt_exit"),
     path("<uuid:public_id>/", views.inspection_page, name="inspection"),
+    path("<uuid:public_id>/talk/", views_talks.talk_request, name="talk_request"),
+    path("talk/receipt/", views_talks.talk_receipt, name="talk_receipt"),
+    path("talk/lookup/", views_talks.talk_lookup, name="talk_lookup"),
 ]

@@ -34,12 +34,16 @@ EXPECTED_OWN: dict[Kind, set[str]] = {
     Kind.TARGET: {"office", *TEAM, "liaison"},
     Kind.DASHBOARD: {"office", *TEAM},
     Kind.REQUEST: {*TEAM, "liaison"},
+    Kind.FIELDWORK: TEAM,
+    Kind.SCHEDULE: {"office", *TEAM, "liaison"},
 }
 EXPECTED_OTHER: dict[Kind, set[str]] = {
     Kind.INSPECTION: {"office", *OTHER_TEAM, "other_liaison"},
     Kind.CASE: OTHER_TEAM,
     Kind.DASHBOARD: {"office", *OTHER_TEAM},
     Kind.REQUEST: {*OTHER_TEAM, "other_liaison"},
+    Kind.FIELDWORK: OTHER_TEAM,
+    Kind.SCHEDULE: {"office", *OTHER_TEAM, "other_liaison"},
 }
 # Deciding (approve, issue, sign off, reveal): the leader of the team; the office signs ledger items off.
 EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
@@ -48,6 +52,8 @@ EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
     Kind.RECTIFICATION: {"office", "leader"},
     Kind.TARGET: {"office", "leader"},
     Kind.REQUEST: {"leader"},
+    Kind.FIELDWORK: {"leader"},
+    Kind.SCHEDULE: {"leader"},
 }
 
 
@@ -110,6 +116,13 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
         req, delivered = _document_request(inspection)
         out.append((side, Case(Kind.REQUEST, req, inspection, type(req).objects, "inspection",
                                [f"/fieldwork/document-files/{delivered.pk}/"], f"/api/v1/document-requests/{req.pk}")))
+        talk, record = _fieldwork(inspection)
+        out.append((side, Case(Kind.FIELDWORK, talk, inspection, type(talk).objects, "inspection",
+                               [f"/talks/{talk.pk}/", f"/inspections/{inspection.pk}/talks/", f"/inspections/{inspection.pk}/fieldwork/",
+                                f"/inspections/{inspection.pk}/fieldwork/leads/", f"/field-records/{record.pk}/"],
+                               f"/api/v1/interviews/{talk.pk}")))
+        out.append((side, Case(Kind.SCHEDULE, inspection, inspection, Inspection.objects, "",
+                               [f"/inspections/{inspection.pk}/fieldwork/schedule/"], None)))
     out.append(("own", Case(Kind.HANDOVER, referral, referral.report.inspection, Referral.objects, "report__inspection",
                             [f"/triage/referrals/{referral.pk}/letter.docx", f"/recipient/referrals/{referral.pk}/"], None,
                             body_id=referral.body_id)))
@@ -142,6 +155,8 @@ def _attachment_cases(demo: dict[str, Any], own_report: Any, other_report: Any) 
         for api in (f"/api/v1/attachments/{att.pk}", f"/api/v1/attachments/{att.pk}/text", f"/api/v1/reports/{report.pk}/attachments"):
             out.append((side, Case(Kind.CASE, att, inspection, Attachment.objects, "report__inspection", pages, api)))
     return out
+
+
 def _document_request(inspection: Inspection) -> tuple[Any, Any]:
     """A document request sent to the inspection's target, one item delivered as a file by its liaison."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -157,6 +172,21 @@ def _document_request(inspection: Inspection) -> tuple[Any, Any]:
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     docs.document_item_deliver(actor=liaison, item=item, files=[SimpleUploadedFile("scan.png", png)])
     return req, item.files.get()
+
+
+def _fieldwork(inspection: Inspection) -> tuple[Model, Model]:
+    """A talk and a visit record of the inspection, by a member of its team."""
+    import datetime as dt
+
+    from xuncha.fieldwork import services_talks
+    from xuncha.fieldwork.services_visits import FieldRecordInput, field_record_create
+
+    member = User.objects.filter(roles__team=inspection.team, roles__role="team_member").first()
+    talk = services_talks.interview_create(actor=member, inspection=inspection, category="chosen",
+                                           who=services_talks.IntervieweeInput(name="张三丰"))
+    record = field_record_create(actor=member, inspection=inspection, data=FieldRecordInput(
+        kind="visit", held_on=dt.date(2026, 11, 20), title="走访后勤处"))
+    return talk, record
 
 
 def _status(client: Client, url: str, headers: dict[str, str] | None = None) -> int:

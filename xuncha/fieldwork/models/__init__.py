@@ -6,5 +6,7 @@ One module per kind of work; this package gathers them so Django finds every mod
 
 from .documents import DeliveredFile, DocumentItem, DocumentRequest  # noqa: F401
 from .leads import Lead
+from .talks import Interview, InterviewChange, InterviewMatter, InterviewRecord, InterviewReveal  # noqa: F401
+from .visits import FieldAttachment, FieldRecord  # noqa: F401
 
 __all__ = ["Lead"]

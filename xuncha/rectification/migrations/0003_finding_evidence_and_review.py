@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fieldwork', '0002_document_requests'),
+        ('fieldwork', '0003_document_requests'),
         ('inspections', '0002_master_data_close_archive'),
         ('rectification', '0002_notification_to_notify'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.demo.fieldwork import load_demo_fieldwork
 from xuncha.demo.fieldwork_docs import load_demo_fieldwork_docs
 from xuncha.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from xuncha.demo.rectification import load_demo_rectification
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             inspections = load_demo(today=today)
             reports = [] if options["no_reports"] else load_demo_reports(inspections, today=today)
             rectification = None if options["no_reports"] else load_demo_rectification(inspections, today=today)
+            # Talks first: the documents' demo finding cites an interview (through the evidence registry).
+            fieldwork = None if options["no_reports"] else load_demo_fieldwork(inspections, today=today)
             documents = None if options["no_reports"] else load_demo_fieldwork_docs(inspections, today=today)
         per_inspection = Counter(r.inspection_id for r in reports)
         for inspection in inspections:
@@ -42,6 +45,8 @@ class Command(BaseCommand):
             self.stdout.write(f"共加载演示信访件 {len(reports)} 件（已研判，部分已处置）。")
         if rectification is not None:
             self.stdout.write(rectification.summary())
+        if fieldwork is not None:
+            self.stdout.write(fieldwork.summary())
         if documents is not None:
             self.stdout.write(documents.summary())
         self.print_accounts()

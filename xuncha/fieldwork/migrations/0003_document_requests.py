@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fieldwork', '0001_leads'),
+        ('fieldwork', '0002_talks_and_field_records'),
         ('inspections', '0002_master_data_close_archive'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
