@@ -1,0 +1,107 @@
+"""The real labelled corpus (``tests/corpus/classify_real/*.jsonl``) and its split by source site.
+
+One JSON object per line: ``{"id", "text", "disciplines": [...] or [] for none, "label_basis", "source_url",
+"source_site", "published", "level"}``. The texts are published case descriptions (behaviour only: the sentence
+naming the discipline is removed) and real non-discipline complaints.
+
+The split is by *source site*, so that no site's wording is both trained on and scored: when ``SPLIT.md`` exists
+in the corpus folder, the sites it lists under a heading with "held" (held-out) are the held-out part and every
+other site is development; until then a site is held out when the first byte of its SHA-256 is below 77 (~30%).
+Nothing is tuned on the held-out part; ``bench/classify.py`` only scores it.
+
+The folder is ``tests/corpus/classify_real`` under the repository root, or ``$CLASSIFY_CORPUS`` when set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .codes import DISCIPLINES
+
+ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_DIR = ROOT / "tests" / "corpus" / "classify_real"
+HOLDOUT_BYTE = 77  # of 256: ~30% of sites
+
+
+def corpus_dir() -> Path:
+    env = os.environ.get("CLASSIFY_CORPUS", "").strip()
+    return Path(env) if env else DEFAULT_DIR
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    text: str
+    disciplines: tuple[str, ...]
+    site: str
+    url: str
+
+    @property
+    def is_none(self) -> bool:
+        return not self.disciplines
+
+
+def load(directory: Path | None = None) -> list[Record]:
+    """Every well-formed record of the folder's ``*.jsonl`` files (bad lines and unknown codes are skipped)."""
+    directory = directory or corpus_dir()
+    records: list[Record] = []
+    seen: set[str] = set()
+    if not directory.is_dir():
+        return records
+    for path in sorted(directory.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if not line.strip():
+                continue
+            try:
+                row: dict[str, Any] = json.loads(line)
+            except ValueError:
+                continue
+            text = str(row.get("text") or "").strip()
+            codes = row.get("disciplines")
+            if not text or not isinstance(codes, list) or any(c not in DISCIPLINES for c in codes):
+                continue
+            rid = str(row.get("id") or f"{path.stem}-{len(records)}")
+            if rid in seen:
+                continue
+            seen.add(rid)
+            site = str(row.get("source_site") or path.stem)
+            records.append(Record(rid, text, tuple(sorted(set(codes))), site, str(row.get("source_url") or "")))
+    return records
+
+
+def split_sites(directory: Path | None = None, sites: Iterable[str] = ()) -> tuple[set[str], str]:
+    """(held-out sites, how the split was made). ``sites``: the sites present, for the provisional hash split."""
+    directory = directory or corpus_dir()
+    split_md = directory / "SPLIT.md"
+    present = set(sites)
+    if split_md.is_file():
+        held: set[str] = set()
+        in_held = False
+        for line in split_md.read_text(encoding="utf-8", errors="replace").splitlines():
+            heading = line.lstrip().startswith("#") or line.rstrip().endswith(":")
+            lowered = line.lower()
+            if heading:
+                in_held = "held" in lowered or "留出" in line or "测试" in line
+                if not in_held:
+                    continue
+            if in_held:
+                for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z]{2,}", line):
+                    held.add(token.strip(".").lower())
+        if held:
+            return held, "SPLIT.md"
+    return {s for s in present if hashlib.sha256(s.encode()).digest()[0] < HOLDOUT_BYTE}, "provisional (hash of site, ~30%)"
+
+
+def split(records: list[Record], directory: Path | None = None) -> tuple[list[Record], list[Record], str]:
+    """(development, held-out, how) for the records of one corpus folder."""
+    held, how = split_sites(directory, {r.site for r in records})
+    dev = [r for r in records if r.site.lower() not in held]
+    out = [r for r in records if r.site.lower() in held]
+    return dev, out, how
