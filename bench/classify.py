@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from xuncha.core.classify import DISCIPLINES, classify, lexicon_classify, proposed, proposed_codes  # noqa: E402
 from xuncha.core.classify import corpus as real  # noqa: E402
+from xuncha.core.classify.evaluate import discipline_scores  # noqa: E402
 from xuncha.core.classify.model import Model, train  # noqa: E402
 
 MADE_UP = ROOT / "tests" / "corpus" / "reports" / "eval.jsonl"
@@ -43,17 +44,13 @@ Predict = Callable[[str], set[str]]
 
 
 def made_up_rows() -> list[dict[str, Any]]:
+    """The made-up corpus with its ``split`` field (the previous model trained on its ``train`` split)."""
     return [json.loads(line) for line in MADE_UP.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def training_set(dev: Sequence[real.Record], *, with_made_up: bool = True) -> tuple[list[str], list[dict[str, list[str]]]]:
-    """Development real texts (+ the made-up corpus, the only source of focus labels), as the build command does."""
-    texts = [r.text for r in dev]
-    labels: list[dict[str, list[str]]] = [{"disciplines": list(r.disciplines), "focuses": []} for r in dev]
-    if with_made_up:
-        for row in made_up_rows():
-            texts.append(row["text"])
-            labels.append({"disciplines": row["disciplines"], "focuses": row["focuses"]})
+    """Development real texts (+ the made-up corpus), as the management command ``classifier_build`` trains."""
+    texts, labels, _ = real.training_set(dev, with_made_up=with_made_up)
     return texts, labels
 
 
@@ -90,37 +87,17 @@ def previous_system() -> Predict:
     return predict
 
 
-def scores(gold: list[set[str]], pred: list[set[str]]) -> tuple[list[tuple[str, int, float, float, float]], float]:
-    rows, f1s = [], []
-    for code in DISCIPLINES:
-        tp = sum(1 for g, p in zip(gold, pred, strict=True) if code in g and code in p)
-        fp = sum(1 for g, p in zip(gold, pred, strict=True) if code not in g and code in p)
-        fn = sum(1 for g, p in zip(gold, pred, strict=True) if code in g and code not in p)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if tp + fp + fn:
-            f1s.append(f1)
-        rows.append((code, tp + fn, precision, recall, f1))
-    return rows, (sum(f1s) / len(f1s) if f1s else 0.0)
-
-
-def none_share(records: Sequence[real.Record], pred: list[set[str]]) -> tuple[float, int]:
-    nones = [p for r, p in zip(records, pred, strict=True) if r.is_none]
-    return (sum(1 for p in nones if not p) / len(nones) if nones else float("nan")), len(nones)
-
-
 def print_table(title: str, records: Sequence[real.Record], pred: list[set[str]]) -> dict[str, float]:
-    gold = [set(r.disciplines) for r in records]
-    rows, macro = scores(gold, pred)
-    share, n_none = none_share(records, pred)
+    result = discipline_scores([r.disciplines for r in records], pred)
     print(f"\n== {title}")
     print(f"  {'discipline':<16} {'n':>5} {'P':>6} {'R':>6} {'F1':>6}")
-    for code, support, p, r, f in rows:
-        print(f"  {code:<16} {support:>5} {p:>6.3f} {r:>6.3f} {f:>6.3f}")
+    for code, m in result["codes"].items():
+        print(f"  {code:<16} {m['n']:>5} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f}")
+    macro = result["macro_f1"] or 0.0
+    kept = result["none"]["kept"]
     print(f"  {'macro-F1':<16} {'':>5} {'':>6} {'':>6} {macro:>6.3f}")
-    print(f"  none texts without a discipline: {share:.1%} of {n_none}")
-    return {"macro": macro, "none": share}
+    print(f"  none texts without a discipline: {kept if kept is not None else float('nan'):.1%} of {result['none']['n']}")
+    return {"macro": macro, "none": kept if kept is not None else float("nan")}
 
 
 def calibration(probs: list[float], hits: list[int]) -> None:

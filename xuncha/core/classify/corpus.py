@@ -27,6 +27,7 @@ from .codes import DISCIPLINES
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DIR = ROOT / "tests" / "corpus" / "classify_real"
+MADE_UP = ROOT / "tests" / "corpus" / "reports" / "eval.jsonl"  # the older made-up corpus: the only focus labels
 HOLDOUT_BYTE = 77  # of 256: ~30% of sites
 
 
@@ -105,3 +106,34 @@ def split(records: list[Record], directory: Path | None = None) -> tuple[list[Re
     dev = [r for r in records if r.site.lower() not in held]
     out = [r for r in records if r.site.lower() in held]
     return dev, out, how
+
+
+Labels = dict[str, list[str]]
+
+
+def made_up(path: Path = MADE_UP) -> list[tuple[str, Labels]]:
+    """The made-up college reports of ``tests/corpus/reports`` with their discipline and focus labels."""
+    if not path.is_file():
+        return []
+    out: list[tuple[str, Labels]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append((row["text"], {"disciplines": list(row["disciplines"]), "focuses": list(row["focuses"])}))
+    return out
+
+
+def training_set(dev: Iterable[Record], *, with_made_up: bool = True) -> tuple[list[str], list[Labels], dict[str, int]]:
+    """Texts, labels and make-up for training: development real texts (+ the made-up corpus)."""
+    texts: list[str] = []
+    labels: list[Labels] = []
+    for r in dev:
+        texts.append(r.text)
+        labels.append({"disciplines": list(r.disciplines), "focuses": []})
+    make_up = {"real": len(texts)}
+    if with_made_up:
+        rows = made_up()
+        texts += [t for t, _ in rows]
+        labels += [lab for _, lab in rows]
+        make_up["made_up"] = len(rows)
+    return texts, labels, make_up

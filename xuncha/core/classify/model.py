@@ -336,7 +336,7 @@ def combine(lexicon_result: Result, model_result: Prediction | None = None, *,
             if code in probs:
                 score = float(probs[code])
                 is_proposed = score >= (thresholds or {}).get(kind, {}).get(code, DEFAULT_THRESHOLD)
-                if not is_proposed and score < 0.2:
+                if not evidence and not is_proposed and score < 0.2:
                     continue
             elif entry is None:
                 continue
