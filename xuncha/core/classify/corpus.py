@@ -5,8 +5,9 @@ One JSON object per line: ``{"id", "text", "disciplines": [...] or [] for none, 
 naming the discipline is removed) and real non-discipline complaints.
 
 The split is by *source site*, so that no site's wording is both trained on and scored: when ``SPLIT.md`` exists
-in the corpus folder, the sites it lists under a heading with "held" (held-out) are the held-out part and every
-other site is development; until then a site is held out when the first byte of its SHA-256 is below 77 (~30%).
+in the corpus folder, the sites it lists under a heading with "held" (held-out) are the held-out part and those it
+lists under "development" the development part; until then, and for a site it does not list, a site is held out
+when the first byte of its SHA-256 is below 77 (~30%).
 Nothing is tuned on the held-out part; ``bench/classify.py`` only scores it.
 
 The folder is ``tests/corpus/classify_real`` under the repository root, or ``$CLASSIFY_CORPUS`` when set.
@@ -82,22 +83,26 @@ def split_sites(directory: Path | None = None, sites: Iterable[str] = ()) -> tup
     directory = directory or corpus_dir()
     split_md = directory / "SPLIT.md"
     present = set(sites)
+    hashed = {s for s in present if hashlib.sha256(s.encode()).digest()[0] < HOLDOUT_BYTE}
     if split_md.is_file():
-        held: set[str] = set()
-        in_held = False
+        parts: dict[str, set[str]] = {"held": set(), "dev": set()}
+        part = ""
         for line in split_md.read_text(encoding="utf-8", errors="replace").splitlines():
-            heading = line.lstrip().startswith("#") or line.rstrip().endswith(":")
-            lowered = line.lower()
-            if heading:
-                in_held = "held" in lowered or "留出" in line or "测试" in line
-                if not in_held:
-                    continue
-            if in_held:
-                for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z]{2,}", line):
-                    held.add(token.strip(".").lower())
-        if held:
-            return held, "SPLIT.md"
-    return {s for s in present if hashlib.sha256(s.encode()).digest()[0] < HOLDOUT_BYTE}, "provisional (hash of site, ~30%)"
+            if line.lstrip().startswith("#"):
+                lowered = line.lower()
+                part = "held" if ("held" in lowered or "留出" in line or "测试" in line) else (
+                    "dev" if ("develop" in lowered or "开发" in line or "训练" in line) else "")
+                continue
+            if not part or not line.lstrip().startswith(("-", "*")):
+                continue
+            quoted = re.findall(r"`([^`]+)`", line)
+            for token in quoted or re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z0-9]{2,}", line)[:1]:
+                parts[part].add(token.strip(". ").lower())
+        if parts["held"]:
+            # A site added after SPLIT.md was written (in neither list) is split by its hash, never trained on blindly.
+            unlisted = {s for s in hashed if s.lower() not in parts["dev"]}
+            return parts["held"] | {s.lower() for s in unlisted}, "SPLIT.md"
+    return {s.lower() for s in hashed}, "provisional (hash of site, ~30%)"
 
 
 def split(records: list[Record], directory: Path | None = None) -> tuple[list[Record], list[Record], str]:
