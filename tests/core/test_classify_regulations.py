@@ -27,7 +27,7 @@ def test_knowledge_base_covers_the_six_chapters_in_order() -> None:
     assert all(kb.of(code) for code in DISCIPLINES)
     assert all(a.phrases and a.title for a in kb.articles)
     assert all(a.source for a in kb.articles if a.checked)
-    assert 49 <= numbers[0] and numbers[-1] <= 158
+    assert numbers[0] >= 49 and numbers[-1] <= 158
 
 
 def test_article_of_a_phrase_and_the_fallback() -> None:
@@ -110,3 +110,17 @@ def test_model_trained_on_the_corpus_learns_none_and_explains_itself(tmp_path: P
     one = model.predict(held[0].text)
     many = model.predict_many([held[0].text, held[1].text])[0]
     assert one == many  # the fast path for one text gives the batch's numbers
+
+
+def test_the_four_implementations_wording_has_its_own_names_and_cues() -> None:
+    from xuncha.core.classify import FOCUS_LABELS, focus_labels
+
+    assert focus_labels("four_focuses") == FOCUS_LABELS
+    assert focus_labels("four_implementations")["corruption"] == "落实全面从严治党战略部署情况"
+    text = "学院党委履行全面从严治党主体责任不力，坚持社会主义办学方向不够坚定。"
+    plain = classify(text)
+    worded = classify(text, focus_wording="four_implementations")
+    assert {"corruption", "policy"} <= set(proposed_codes(worded, "focuses"))
+    corruption = next(e for e in worded["focuses"] if e["code"] == "corruption")
+    assert "主体责任" in corruption["evidence"] and all(p in text for p in corruption["evidence"])
+    assert proposed_codes(plain, "disciplines") == proposed_codes(worded, "disciplines")

@@ -45,6 +45,7 @@ DEFAULT_THRESHOLD = 0.5
 THRESHOLD_RANGE = (0.2, 0.6)
 EVIDENCE_WEIGHT = 1.0
 C = 10.0
+GATE = True
 NGRAMS = (1, 3)
 FOLDS = 4
 KINDS: dict[str, tuple[str, ...]] = {"disciplines": DISCIPLINES, "focuses": FOCUSES}
@@ -256,7 +257,9 @@ def _new_id(n_train: int) -> str:
     return f"clf-{stamp}-n{n_train}-{uuid.uuid4().hex[:6]}"
 
 
-def _best_threshold(y: Sequence[int], p: Sequence[float]) -> float:
+def _best_threshold(y: Sequence[int], p: Sequence[float], *, balanced: bool = False) -> float:
+    """The F1-best threshold of out-of-fold probabilities (``balanced``: the best mean of the recalls of both
+    classes instead, for the gate, whose negative class "none" matters as much as its positive one)."""
     low, high = THRESHOLD_RANGE
     best, best_f1 = DEFAULT_THRESHOLD, -1.0
     steps = int(round((high - low) / 0.025))
@@ -266,14 +269,21 @@ def _best_threshold(y: Sequence[int], p: Sequence[float]) -> float:
         fp = sum(1 for yi, pi in zip(y, p, strict=True) if not yi and pi >= t)
         fn = sum(1 for yi, pi in zip(y, p, strict=True) if yi and pi < t)
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if balanced:
+            tn = sum(1 for yi, pi in zip(y, p, strict=True) if not yi and pi < t)
+            f1 = (tp / max(1, tp + fn) + tn / max(1, tn + fp)) / 2
         if f1 > best_f1 + 1e-9:
             best, best_f1 = t, f1
     return best
 
 
 def train(texts: Sequence[str], labels: Sequence[Labels], *, model_id: str | None = None, c: float = C,
-          tune_thresholds: bool = True, evidence: bool = True, make_up: dict[str, int] | None = None) -> Model:
-    """Fit a model on labelled texts. With fewer than MIN_TRAINING_REPORTS texts the model is empty."""
+          tune_thresholds: bool = True, evidence: bool = True, make_up: dict[str, int] | None = None,
+          weights: Sequence[float] | None = None, gate: bool = GATE) -> Model:
+    """Fit a model on labelled texts. With fewer than MIN_TRAINING_REPORTS texts the model is empty.
+
+    ``weights``: a weight per text (e.g. real texts above made-up ones). ``gate``: also fit the "any discipline"
+    classifier (kind ``gate``, code ``any``): below its threshold no discipline is proposed ("none")."""
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
     n = len(texts)
@@ -290,27 +300,33 @@ def train(texts: Sequence[str], labels: Sequence[Labels], *, model_id: str | Non
     model.vectorizer.fit(list(texts))
     matrix = model.features(texts)
     folds = np.arange(n) % FOLDS
+    w = np.asarray(weights, dtype=float) if weights is not None else None
+    targets: list[tuple[str, str, Any]] = []
     for kind, codes in KINDS.items():
         for code in codes:
-            y = np.array([1 if code in (lab.get(kind) or ()) else 0 for lab in labels])
-            positives = int(y.sum())
-            if positives < MIN_POSITIVES or n - positives < MIN_POSITIVES:
-                continue
-            clf = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000)
-            clf.fit(matrix, y)
-            model.classifiers.setdefault(kind, {})[code] = clf
-            threshold = DEFAULT_THRESHOLD
-            if tune_thresholds and positives >= 2 * FOLDS:
-                oof = np.zeros(n)
-                for f in range(FOLDS):
-                    fit, held = folds != f, folds == f
-                    if len(set(y[fit])) < 2:
-                        break
-                    part = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000).fit(matrix[fit], y[fit])
-                    oof[held] = part.predict_proba(matrix[held])[:, 1]
-                else:
-                    threshold = _best_threshold(list(y), list(oof))
-            model.thresholds.setdefault(kind, {})[code] = threshold
+            targets.append((kind, code, np.array([1 if code in (lab.get(kind) or ()) else 0 for lab in labels])))
+    if gate:
+        targets.append(("gate", "any", np.array([1 if lab.get("disciplines") else 0 for lab in labels])))
+    for kind, code, y in targets:
+        positives = int(y.sum())
+        if positives < MIN_POSITIVES or n - positives < MIN_POSITIVES:
+            continue
+        clf = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000)
+        clf.fit(matrix, y, sample_weight=w)
+        model.classifiers.setdefault(kind, {})[code] = clf
+        threshold = DEFAULT_THRESHOLD
+        if tune_thresholds and positives >= 2 * FOLDS:
+            oof = np.zeros(n)
+            for f in range(FOLDS):
+                fit, held = folds != f, folds == f
+                if len(set(y[fit])) < 2:
+                    break
+                part = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000).fit(
+                    matrix[fit], y[fit], sample_weight=w[fit] if w is not None else None)
+                oof[held] = part.predict_proba(matrix[held])[:, 1]
+            else:
+                threshold = _best_threshold(list(y), list(oof))
+        model.thresholds.setdefault(kind, {})[code] = threshold
     if not model.classifiers:
         model.vectorizer = None
     return model
@@ -325,6 +341,8 @@ def combine(lexicon_result: Result, model_result: Prediction | None = None, *,
     neither evidence nor a model probability of at least 0.2 are left out.
     """
     out: Result = {}
+    gate = (model_result or {}).get("gate", {}).get("any")
+    closed = gate is not None and gate < (thresholds or {}).get("gate", {}).get("any", DEFAULT_THRESHOLD)
     for kind, codes in KINDS.items():
         lex = {e["code"]: e for e in lexicon_result.get(kind, [])}
         probs = (model_result or {}).get(kind, {})
@@ -342,6 +360,8 @@ def combine(lexicon_result: Result, model_result: Prediction | None = None, *,
                 continue
             else:
                 score, is_proposed = s_lex, s_lex >= LEXICON_THRESHOLD
+            if closed and kind == "disciplines" and code in probs:
+                is_proposed = False  # the model finds no discipline in the text at all ("none")
             rows.append({"code": code, "score": round(score, 4), "evidence": evidence, "proposed": is_proposed,
                          "sources": {"lexicon": s_lex, "model": probs.get(code)}})
         rows.sort(key=lambda r: (-r["score"], codes.index(r["code"])))
