@@ -119,7 +119,8 @@ def dev_cv(dev: list[real.Record]) -> None:
     print("\n== 4-fold cross-validation on the development part (by site), for choosing settings")
     sites = sorted({r.site for r in dev})
     folds = [set(sites[i::4]) for i in range(4)]
-    for name, kwargs in (("current", {}), ("no evidence features", {"evidence": False})):
+    variants: list[tuple[str, dict[str, Any]]] = [("current", {}), ("no evidence features", {"evidence": False})]
+    for name, kwargs in variants:
         pred: list[set[str]] = []
         order: list[real.Record] = []
         for fold in folds:

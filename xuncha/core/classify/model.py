@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ FOLDS = 4
 KINDS: dict[str, tuple[str, ...]] = {"disciplines": DISCIPLINES, "focuses": FOCUSES}
 _WHITESPACE = re.compile(r"\s\s+")  # as scikit-learn's char analyzer
 
-Labels = dict[str, Sequence[str]]  # {"disciplines": [...], "focuses": [...]}
+Labels = Mapping[str, Sequence[str]]  # {"disciplines": [...], "focuses": [...]}
 Prediction = dict[str, dict[str, float]]  # {"disciplines": {code: p}, "focuses": {code: p}}
 Result = dict[str, list[dict[str, Any]]]
 
