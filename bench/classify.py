@@ -11,7 +11,7 @@ Systems, all scored on the same held-out texts in the same run:
 2. ``previous``: the model as it was before issue 18 (TF-IDF char 1–3-grams + class-balanced logistic regression,
    trained on the made-up corpus's ``train`` split, blended 50/50 with the lexicon, proposed at 0.45);
 3. ``current``: the shipped classifier (``xuncha.core.classify.classify`` with a model trained like the management
-   command ``classifier_build`` trains it: development real texts + the made-up corpus);
+   command ``classifier_build`` trains it: development real texts ×3 + the made-up corpus + the regulation's articles);
 4. ``current, real dev only`` and ``current, no evidence features``: the same without one ingredient.
 
 Printed: per-discipline precision/recall/F1 and macro-F1 over the six disciplines, the share of "none" texts left
@@ -48,10 +48,10 @@ def made_up_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in MADE_UP.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def training_set(dev: Sequence[real.Record], *, with_made_up: bool = True) -> tuple[list[str], list[dict[str, list[str]]]]:
-    """Development real texts (+ the made-up corpus), as the management command ``classifier_build`` trains."""
-    texts, labels, _ = real.training_set(dev, with_made_up=with_made_up)
-    return texts, labels
+def fit(dev: Sequence[real.Record], *, with_made_up: bool = True, **kwargs: Any) -> Model:
+    """A model trained as the management command ``classifier_build`` trains it (without confirmations)."""
+    texts, labels, make_up = real.training_set(dev, with_made_up=with_made_up)
+    return train(texts, labels, make_up=make_up, weights=real.weights(make_up), **kwargs)
 
 
 def previous_system() -> Predict:
@@ -124,12 +124,11 @@ def dev_cv(dev: list[real.Record]) -> None:
         pred: list[set[str]] = []
         order: list[real.Record] = []
         for fold in folds:
-            fit = [r for r in dev if r.site not in fold]
+            fit_part = [r for r in dev if r.site not in fold]
             held = [r for r in dev if r.site in fold]
             if not held:
                 continue
-            texts, labels = training_set(fit)
-            model = train(texts, labels, **kwargs)
+            model = fit(fit_part, **kwargs)
             for r in held:
                 pred.append(set(proposed_codes(classify(r.text, model), "disciplines")))
                 order.append(r)
@@ -161,8 +160,7 @@ def main(argv: list[str]) -> int:
     summary["previous"] = print_table("previous model (made-up train split, 50/50 blend)", held, [prev(r.text) for r in held])
 
     t0 = time.perf_counter()
-    texts, labels = training_set(dev)
-    model: Model = train(texts, labels, make_up={"real": len(dev), "made_up": len(texts) - len(dev)})
+    model = fit(dev)
     t_train = time.perf_counter() - t0
     classify(held[0].text, model)  # warm caches outside the timing
     results, times = [], []
@@ -171,16 +169,16 @@ def main(argv: list[str]) -> int:
         results.append(classify(r.text, model))
         times.append((time.perf_counter() - t0) * 1000)
     cur_pred = [set(proposed_codes(res, "disciplines")) for res in results]
-    summary["current"] = print_table(f"current (trained on {len(dev)} dev real + {len(texts) - len(dev)} made-up texts)", held, cur_pred)
+    summary["current"] = print_table(f"current (trained on {model.make_up})", held, cur_pred)
     props = [e for res in results for e in res["disciplines"] if e["proposed"]]
     with_both = sum(1 for e in props if e.get("article") and e.get("evidence"))
     print(f"  proposals with an article and evidence: {with_both}/{len(props)} = {with_both / len(props) if props else 1:.1%}")
     print(f"  thresholds: {model.thresholds.get('disciplines', {})}")
 
-    only_real = train(*training_set(dev, with_made_up=False))
+    only_real = fit(dev, with_made_up=False)
     summary["real dev only"] = print_table("current, trained on dev real texts only", held,
                                            [set(proposed_codes(classify(r.text, only_real), "disciplines")) for r in held])
-    no_ev = train(texts, labels, evidence=False)
+    no_ev = fit(dev, evidence=False)
     summary["no evidence features"] = print_table("current, no evidence features", held,
                                                   [set(proposed_codes(classify(r.text, no_ev), "disciplines")) for r in held])
 
@@ -197,7 +195,7 @@ def main(argv: list[str]) -> int:
         print(f"  {name:<24} {m['macro']:>9.3f} {m['none']:>8.1%}")
     times.sort()
     print("\n== time")
-    print(f"  training on {len(texts)} texts: {t_train:.1f} s")
+    print(f"  training on {model.n_train} texts: {t_train:.1f} s")
     print(f"  per report (current, one at a time): p50 {statistics.median(times):.2f} ms, "
           f"p95 {times[int(0.95 * (len(times) - 1))]:.2f} ms; lexicon alone {summary['lexicon']['ms']:.2f} ms")
     if args.dev_cv:

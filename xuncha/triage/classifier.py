@@ -105,16 +105,16 @@ def classifier_retrain() -> ClassifierModel | None:
     rows = (Triage.objects.filter(labels_confirmed=True).order_by("-labels_confirmed_at")
             .values_list("report__content", "disciplines", "focuses")[:MAX_TRAINING_REPORTS])
     dev, held, how = corpus_split()
-    texts, labels, make_up = real.training_set(dev, with_made_up=bool(dev))
+    texts, labels, make_up = real.training_set(dev, with_made_up=bool(dev), with_articles=bool(dev))
     confirmed = 0
     for content, d, f in rows.iterator(chunk_size=2000):
         texts.append(content)
         labels.append({"disciplines": from_mask(d, DISCIPLINE_BITS), "focuses": from_mask(f, FOCUS_BITS)})
         confirmed += 1
     make_up["confirmed"] = confirmed
-    if len(texts) < MIN_TRAINING_REPORTS:
+    if confirmed + make_up.get("real", 0) < MIN_TRAINING_REPORTS:
         return None
-    model = train(texts, labels, make_up=make_up)
+    model = train(texts, labels, make_up=make_up, weights=real.weights(make_up))
     if not model.is_trained:
         return None
     metadata = model.metadata()

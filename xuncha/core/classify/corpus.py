@@ -128,8 +128,18 @@ def made_up(path: Path = MADE_UP) -> list[tuple[str, Labels]]:
     return out
 
 
-def training_set(dev: Iterable[Record], *, with_made_up: bool = True) -> tuple[list[str], list[Labels], dict[str, int]]:
-    """Texts, labels and make-up for training: development real texts (+ the made-up corpus)."""
+# Weight of each part of the training set (chosen by cross-validation on the development part, bench --dev-cv):
+# real texts, and the team's confirmations, count three times a made-up text or an article of the regulation.
+PART_WEIGHTS: dict[str, float] = {"real": 3.0, "made_up": 1.0, "articles": 1.0, "confirmed": 3.0}
+
+
+def training_set(dev: Iterable[Record], *, with_made_up: bool = True,
+                 with_articles: bool = True) -> tuple[list[str], list[Labels], dict[str, int]]:
+    """Texts, labels and make-up for training, in this order: development real texts, the made-up corpus, and the
+    articles of the regulation (each article's title and phrases as one text of its discipline). ``make_up``
+    counts each part, in order (see :func:`weights`)."""
+    from .regulations import knowledge_base
+
     texts: list[str] = []
     labels: list[Labels] = []
     for r in dev:
@@ -141,4 +151,17 @@ def training_set(dev: Iterable[Record], *, with_made_up: bool = True) -> tuple[l
         texts += [t for t, _ in rows]
         labels += [lab for _, lab in rows]
         make_up["made_up"] = len(rows)
+    if with_articles:
+        articles = knowledge_base().articles
+        texts += [a.title + "，" + "，".join(a.phrases) for a in articles]
+        labels += [{"disciplines": [a.discipline], "focuses": []} for a in articles]
+        make_up["articles"] = len(articles)
     return texts, labels, make_up
+
+
+def weights(make_up: dict[str, int]) -> list[float]:
+    """A weight per training text, for a training set whose parts are counted, in order, by ``make_up``."""
+    out: list[float] = []
+    for part, count in make_up.items():
+        out += [PART_WEIGHTS.get(part, 1.0)] * count
+    return out
