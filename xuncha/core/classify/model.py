@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,12 +129,12 @@ class Model:
         vocabulary = self.vectorizer.vocabulary_
         doc = _WHITESPACE.sub(" ", normalize(text))
         low, high = self.vectorizer.ngram_range
+        grams = Counter(doc[i:i + n] for n in range(low, high + 1) for i in range(len(doc) - n + 1))
         counts: dict[int, int] = {}
-        for n in range(low, high + 1):
-            for i in range(len(doc) - n + 1):
-                j = vocabulary.get(doc[i:i + n])
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
+        for gram, k in grams.items():
+            j = vocabulary.get(gram)
+            if j is not None:
+                counts[j] = k
         indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         values = ((1.0 + np.log(tf)) if self.vectorizer.sublinear_tf else tf) * self.vectorizer.idf_[indices]
