@@ -111,3 +111,9 @@ def test_quality_page_is_the_office_s_alone(name: str, demo: Any) -> None:
 def test_quality_page_asks_a_visitor_to_log_in(client: Any) -> None:
     response = client.get(reverse("triage:quality"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_report_page_names_the_article_of_each_discipline(register: Any) -> None:
+    report = register("财务处长收受供应商购物卡和礼金。")
+    html = client_for(User.objects.get(username="member")).get(reverse("triage:report", args=[report.pk])).content.decode()
+    assert "依据：《中国共产党纪律处分条例》第九十七条" in html
