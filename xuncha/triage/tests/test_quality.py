@@ -117,3 +117,19 @@ def test_report_page_names_the_article_of_each_discipline(register: Any) -> None
     report = register("财务处长收受供应商购物卡和礼金。")
     html = client_for(User.objects.get(username="member")).get(reverse("triage:report", args=[report.pk])).content.decode()
     assert "依据：《中国共产党纪律处分条例》第九十七条" in html
+
+
+def test_a_round_worded_as_four_implementations_names_its_focuses_so(register: Any, seed000: Any) -> None:
+    from xuncha.errors import Invalid
+    from xuncha.inspections.services_master import round_update
+
+    office = User.objects.get(username="office")
+    rnd = seed000.round
+    fields = {"name": rnd.name, "kind": rnd.kind, "year": rnd.year, "organizer": rnd.organizer, "description": rnd.description}
+    with pytest.raises(Invalid):
+        round_update(actor=office, round=rnd, focus_wording="nonsense", **fields)
+    round_update(actor=office, round=rnd, focus_wording="four_implementations", **fields)
+    report = register("学院党委落实全面从严治党主体责任不力，坚持社会主义办学方向不够坚定。")
+    assert "corruption" in Triage.objects.get(pk=report.pk).focus_codes
+    html = client_for(User.objects.get(username="member")).get(reverse("triage:report", args=[report.pk])).content.decode()
+    assert "落实全面从严治党战略部署情况" in html
