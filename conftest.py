@@ -59,6 +59,12 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_classifier_corpus(settings: Any) -> None:
+    # Training on the real classification corpus takes seconds: only the tests that want it configure it.
+    settings.CLASSIFIER_CORPUS = ""
+
+
+@pytest.fixture(autouse=True)
 def _isolated_keys_and_media(settings: Any, tmp_path_factory: pytest.TempPathFactory, tmp_path: Any) -> Any:
     """Each test run has its own identity key file and media folder, never the developer's var/."""
     from xuncha.audit import keys as audit_keys

@@ -1,125 +1,206 @@
-"""Score the report classifier on the labelled corpus: per-class precision, recall, F1 and macro-F1.
+"""Score report classification on the held-out part of the real corpus, beside the lexicon and the previous model.
 
-Run from the repository root: ``python bench/classify.py [path/to/eval.jsonl]``. Two systems, both scored on the
-``eval`` split only:
+Run from the repository root: ``python bench/classify.py [--corpus DIR] [--dev-cv]``. The corpus is
+``tests/corpus/classify_real`` (or ``$CLASSIFY_CORPUS``); it is split by source site (``SPLIT.md``, or a provisional
+hash split, see ``xuncha/core/classify/corpus.py``). Nothing here is tuned on the held-out part: every system is
+trained on the development part (and the older made-up corpus ``tests/corpus/reports``) only.
 
-1. the lexicon alone (a code is predicted when its score reaches ``lexicon.THRESHOLD``);
-2. lexicon + learned model, the model trained on the ``train`` split only, combined by ``model.combine``.
+Systems, all scored on the same held-out texts in the same run:
 
-Also prints the training time and the prediction time per report (lexicon alone, and lexicon + model).
-Macro-F1 is the unweighted mean over the codes of one kind; a class with no positives and no predictions is
-left out of the mean (F1 undefined).
+1. ``lexicon``: the phrase lexicon alone (a code when its score reaches ``lexicon.THRESHOLD``);
+2. ``previous``: the model as it was before issue 18 (TF-IDF char 1–3-grams + class-balanced logistic regression,
+   trained on the made-up corpus's ``train`` split, blended 50/50 with the lexicon, proposed at 0.45);
+3. ``current``: the shipped classifier (``xuncha.core.classify.classify`` with a model trained like the management
+   command ``classifier_build`` trains it: development real texts ×3 + the made-up corpus + the regulation's articles);
+4. ``current, real dev only`` and ``current, no evidence features``: the same without one ingredient.
+
+Printed: per-discipline precision/recall/F1 and macro-F1 over the six disciplines, the share of "none" texts left
+without a discipline, the share of proposals with an article and evidence, the calibration of the current model's
+probabilities, and p50/p95 milliseconds per report (one report at a time, lexicon + model + article + evidence).
+``--dev-cv`` adds a 4-fold cross-validation on the development part (the figures used to choose settings).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from xuncha.core.classify import (  # noqa: E402
-    DISCIPLINES,
-    FOCUSES,
-    combine,
-    lexicon_classify,
-    proposed,
-    proposed_codes,
-    train,
-)
+from xuncha.core.classify import DISCIPLINES, classify, lexicon_classify, proposed, proposed_codes  # noqa: E402
+from xuncha.core.classify import corpus as real  # noqa: E402
+from xuncha.core.classify.evaluate import discipline_scores  # noqa: E402
+from xuncha.core.classify.model import Model, train  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus" / "reports" / "eval.jsonl"
-KINDS = {"disciplines": DISCIPLINES, "focuses": FOCUSES}
+MADE_UP = ROOT / "tests" / "corpus" / "reports" / "eval.jsonl"
+Predict = Callable[[str], set[str]]
 
 
-def load(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def made_up_rows() -> list[dict[str, Any]]:
+    """The made-up corpus with its ``split`` field (the previous model trained on its ``train`` split)."""
+    return [json.loads(line) for line in MADE_UP.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def scores(gold: list[set[str]], pred: list[set[str]], codes: tuple[str, ...]) -> tuple[list[tuple[str, int, float, float, float]], float]:
-    rows = []
-    f1s = []
-    for code in codes:
-        tp = sum(1 for g, p in zip(gold, pred, strict=True) if code in g and code in p)
-        fp = sum(1 for g, p in zip(gold, pred, strict=True) if code not in g and code in p)
-        fn = sum(1 for g, p in zip(gold, pred, strict=True) if code in g and code not in p)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if tp + fp + fn:
-            f1s.append(f1)
-        rows.append((code, tp + fn, precision, recall, f1))
-    return rows, (sum(f1s) / len(f1s) if f1s else 0.0)
+def fit(dev: Sequence[real.Record], *, with_made_up: bool = True, **kwargs: Any) -> Model:
+    """A model trained as the management command ``classifier_build`` trains it (without confirmations)."""
+    texts, labels, make_up = real.training_set(dev, with_made_up=with_made_up)
+    return train(texts, labels, make_up=make_up, weights=real.weights(make_up), **kwargs)
 
 
-def report(title: str, gold: dict[str, list[set[str]]], pred: dict[str, list[set[str]]]) -> dict[str, float]:
+def previous_system() -> Predict:
+    """The classifier before issue 18, rebuilt here so that it can be measured in the same run."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from xuncha.core.classify.lexicon import normalize
+
+    rows = [r for r in made_up_rows() if r["split"] == "train"]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), preprocessor=normalize, sublinear_tf=True)
+    matrix = vectorizer.fit_transform([r["text"] for r in rows])
+    classifiers = {}
+    for code in DISCIPLINES:
+        y = [1 if code in r["disciplines"] else 0 for r in rows]
+        if 5 <= sum(y) <= len(y) - 5:
+            classifiers[code] = LogisticRegression(C=5.0, class_weight="balanced", solver="liblinear").fit(matrix, y)
+
+    def predict(text: str) -> set[str]:
+        lex = {e["code"]: e["score"] for e in lexicon_classify(text)["disciplines"]}
+        row = vectorizer.transform([text])
+        out = set()
+        for code in DISCIPLINES:
+            s_lex = lex.get(code, 0.0)
+            if code in classifiers:
+                p = float(classifiers[code].predict_proba(row)[0, 1])
+                if 0.5 * p + 0.5 * s_lex >= 0.45 and (s_lex > 0 or p >= 0.2):
+                    out.add(code)
+            elif s_lex >= 0.5:
+                out.add(code)
+        return out
+
+    return predict
+
+
+def print_table(title: str, records: Sequence[real.Record], pred: list[set[str]]) -> dict[str, float]:
+    result = discipline_scores([r.disciplines for r in records], pred)
     print(f"\n== {title}")
-    macros = {}
-    for kind, codes in KINDS.items():
-        rows, macro = scores(gold[kind], pred[kind], codes)
-        print(f"  {kind:<16} {'n':>4} {'P':>6} {'R':>6} {'F1':>6}")
-        for code, support, p, r, f in rows:
-            print(f"  {code:<16} {support:>4} {p:>6.3f} {r:>6.3f} {f:>6.3f}")
-        print(f"  {'macro-F1':<16} {'':>4} {'':>6} {'':>6} {macro:>6.3f}")
-        macros[kind] = macro
-    return macros
+    print(f"  {'discipline':<16} {'n':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for code, m in result["codes"].items():
+        print(f"  {code:<16} {m['n']:>5} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f}")
+    macro = result["macro_f1"] or 0.0
+    kept = result["none"]["kept"]
+    print(f"  {'macro-F1':<16} {'':>5} {'':>6} {'':>6} {macro:>6.3f}")
+    print(f"  none texts without a discipline: {kept if kept is not None else float('nan'):.1%} of {result['none']['n']}")
+    return {"macro": macro, "none": kept if kept is not None else float("nan")}
+
+
+def calibration(probs: list[float], hits: list[int]) -> None:
+    print("\n== calibration of the current model's discipline probabilities (held-out, all codes pooled)")
+    print(f"  {'bin':<10} {'n':>6} {'mean p':>8} {'observed':>9}")
+    ece, total = 0.0, len(probs)
+    for lo in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        idx = [i for i, p in enumerate(probs) if lo <= p < lo + 0.1 or (lo == 0.9 and p == 1.0)]
+        if not idx:
+            continue
+        mean_p = sum(probs[i] for i in idx) / len(idx)
+        observed = sum(hits[i] for i in idx) / len(idx)
+        ece += len(idx) / total * abs(mean_p - observed)
+        print(f"  {lo:.1f}–{lo + 0.1:.1f}   {len(idx):>6} {mean_p:>8.3f} {observed:>9.3f}")
+    print(f"  expected calibration error: {ece:.3f}")
+
+
+def dev_cv(dev: list[real.Record]) -> None:
+    print("\n== 4-fold cross-validation on the development part (by site), for choosing settings")
+    sites = sorted({r.site for r in dev})
+    folds = [set(sites[i::4]) for i in range(4)]
+    variants: list[tuple[str, dict[str, Any]]] = [("current", {}), ("no evidence features", {"evidence": False})]
+    for name, kwargs in variants:
+        pred: list[set[str]] = []
+        order: list[real.Record] = []
+        for fold in folds:
+            fit_part = [r for r in dev if r.site not in fold]
+            held = [r for r in dev if r.site in fold]
+            if not held:
+                continue
+            model = fit(fit_part, **kwargs)
+            for r in held:
+                pred.append(set(proposed_codes(classify(r.text, model), "disciplines")))
+                order.append(r)
+        print_table(f"dev CV: {name}", order, pred)
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else CORPUS
-    rows = load(path)
-    train_rows = [r for r in rows if r["split"] == "train"]
-    eval_rows = [r for r in rows if r["split"] == "eval"]
-    texts = [r["text"] for r in eval_rows]
-    gold = {kind: [set(r[kind]) for r in eval_rows] for kind in KINDS}
-    print(f"corpus {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
-          f"{len(rows)} reports, train {len(train_rows)}, eval {len(eval_rows)}")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--dev-cv", action="store_true")
+    args = parser.parse_args(argv[1:])
+    directory = args.corpus or real.corpus_dir()
+    records = real.load(directory)
+    dev, held, how = real.split(records, directory)
+    print(f"corpus {directory}: {len(records)} texts from {len({r.site for r in records})} sites; split: {how}")
+    print(f"  development {len(dev)} texts ({len({r.site for r in dev})} sites), "
+          f"held-out {len(held)} texts ({len({r.site for r in held})} sites, {sum(r.is_none for r in held)} none)")
+    if not held or not dev:
+        print("nothing to score yet")
+        return 1
 
-    lexicon_classify("预热")  # build the phrase table outside the timing
+    lexicon_classify("预热")
     t0 = time.perf_counter()
-    lex_results = [lexicon_classify(t) for t in texts]
-    t_lex = time.perf_counter() - t0
-    lex_pred = {kind: [set(proposed(res[kind])) for res in lex_results] for kind in KINDS}
-    macro_lex = report("lexicon alone (eval split)", gold, lex_pred)
+    lex_pred = [set(proposed(lexicon_classify(r.text)["disciplines"])) for r in held]
+    summary = {"lexicon": print_table("lexicon alone", held, lex_pred)}
+    summary["lexicon"]["ms"] = (time.perf_counter() - t0) / len(held) * 1000
+
+    prev = previous_system()
+    summary["previous"] = print_table("previous model (made-up train split, 50/50 blend)", held, [prev(r.text) for r in held])
 
     t0 = time.perf_counter()
-    import sklearn.feature_extraction.text  # noqa: F401  (importing scikit-learn takes seconds; time it apart)
-    import sklearn.linear_model  # noqa: F401
-
-    t_import = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    model = train([r["text"] for r in train_rows], [{k: r[k] for k in KINDS} for r in train_rows])
+    model = fit(dev)
     t_train = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    combined = [combine(lexicon_classify(t), model.predict(t)) for t in texts]
-    t_comb = time.perf_counter() - t0
-    comb_pred = {kind: [set(proposed_codes(res, kind)) for res in combined] for kind in KINDS}
-    macro_comb = report(f"lexicon + model trained on train split ({model.model_id})", gold, comb_pred)
+    classify(held[0].text, model)  # warm caches outside the timing (once per process in production)
+    model.ngram_evidence(held[0].text, "disciplines", model.codes("disciplines")[0])
+    results, times = [], []
+    for r in held:
+        t0 = time.perf_counter()
+        results.append(classify(r.text, model))
+        times.append((time.perf_counter() - t0) * 1000)
+    cur_pred = [set(proposed_codes(res, "disciplines")) for res in results]
+    summary["current"] = print_table(f"current (trained on {model.make_up})", held, cur_pred)
+    props = [e for res in results for e in res["disciplines"] if e["proposed"]]
+    with_both = sum(1 for e in props if e.get("article") and e.get("evidence"))
+    print(f"  proposals with an article and evidence: {with_both}/{len(props)} = {with_both / len(props) if props else 1:.1%}")
+    print(f"  thresholds: {model.thresholds.get('disciplines', {})}")
 
-    model_only = model.predict_many(texts)
-    mod_pred = {kind: [{c for c, p in res[kind].items() if p >= 0.5} for res in model_only] for kind in KINDS}
-    macro_mod = report("model alone, p >= 0.5 (for reference)", gold, mod_pred)
+    only_real = fit(dev, with_made_up=False)
+    summary["real dev only"] = print_table("current, trained on dev real texts only", held,
+                                           [set(proposed_codes(classify(r.text, only_real), "disciplines")) for r in held])
+    no_ev = fit(dev, evidence=False)
+    summary["no evidence features"] = print_table("current, no evidence features", held,
+                                                  [set(proposed_codes(classify(r.text, no_ev), "disciplines")) for r in held])
 
-    n = len(texts)
-    print("\n== summary (macro-F1)")
-    print(f"  {'':<22} {'disciplines':>12} {'focuses':>8}")
-    for name, m in (("lexicon", macro_lex), ("lexicon + model", macro_comb), ("model alone", macro_mod)):
-        print(f"  {name:<22} {m['disciplines']:>12.3f} {m['focuses']:>8.3f}")
+    probs, hits = [], []
+    for r, pred in zip(held, model.predict_many([r.text for r in held]), strict=True):
+        for code, p in pred["disciplines"].items():
+            probs.append(p)
+            hits.append(1 if code in r.disciplines else 0)
+    calibration(probs, hits)
+
+    print("\n== summary (held-out real texts)")
+    print(f"  {'system':<24} {'macro-F1':>9} {'none ok':>8}")
+    for name, m in summary.items():
+        print(f"  {name:<24} {m['macro']:>9.3f} {m['none']:>8.1%}")
+    times.sort()
     print("\n== time")
-    print(f"  importing scikit-learn (once per process): {t_import * 1000:.0f} ms")
-    print(f"  training on {len(train_rows)} reports: {t_train * 1000:.0f} ms")
-    print(f"  prediction, lexicon alone: {t_lex / n * 1000:.3f} ms/report")
-    print(f"  prediction, lexicon + model (one report at a time): {t_comb / n * 1000:.3f} ms/report")
-    t0 = time.perf_counter()
-    batch = model.predict_many(texts)
-    batch_out = [combine(lexicon_classify(t), p) for t, p in zip(texts, batch, strict=True)]
-    t_batch = time.perf_counter() - t0
-    assert [proposed_codes(r, "disciplines") for r in batch_out] == [proposed_codes(r, "disciplines") for r in combined]
-    print(f"  prediction, lexicon + model (batch of {n}): {t_batch / n * 1000:.3f} ms/report")
+    print(f"  training on {model.n_train} texts: {t_train:.1f} s")
+    print(f"  per report (current, one at a time): p50 {statistics.median(times):.2f} ms, "
+          f"p95 {times[int(0.95 * (len(times) - 1))]:.2f} ms; lexicon alone {summary['lexicon']['ms']:.2f} ms")
+    if args.dev_cv:
+        dev_cv(dev)
     return 0
 
 

@@ -248,6 +248,10 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xuncha@localhost")
 CLASSIFIER_DIR = Path(os.environ.get("CLASSIFIER_DIR", VAR_DIR / "models"))
+# The real labelled corpus the classifier learns from and is measured on ("" to learn from confirmations only).
+CLASSIFIER_CORPUS = os.environ.get("CLASSIFY_CORPUS", str(BASE_DIR / "tests" / "corpus" / "classify_real"))
+# The office's quality page also scores the proposals against the team's confirmations of the last N weeks.
+CLASSIFIER_QUALITY_WEEKS = int(os.environ.get("CLASSIFIER_QUALITY_WEEKS", "8"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 ATTACHMENT_MAX_COUNT = int(os.environ.get("ATTACHMENT_MAX_COUNT", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -134,11 +134,13 @@ def test_rare_class_uses_lexicon_only() -> None:
 def test_combine_rule() -> None:
     lex = {"disciplines": [{"code": "integrity", "score": 0.8, "evidence": ["红包"]}], "focuses": []}
     model = {"disciplines": {"integrity": 0.05, "work": 0.95}, "focuses": {}}
-    out = combine(lex, model)
+    out = combine(lex, model, thresholds={"disciplines": {"work": 0.6}})
     by_code = {e["code"]: e for e in out["disciplines"]}
-    assert by_code["integrity"]["score"] == pytest.approx(0.425)
-    assert not by_code["integrity"]["proposed"]  # the model vetoes a lone phrase it finds implausible
+    # The model's probability decides (it has seen the lexicon's score as a feature); the phrase stays as evidence.
+    assert by_code["integrity"]["score"] == pytest.approx(0.05)
+    assert not by_code["integrity"]["proposed"] and by_code["integrity"]["evidence"] == ["红包"]
     assert by_code["work"]["proposed"] and by_code["work"]["evidence"] == []
+    assert not combine(lex, model, thresholds={"disciplines": {"work": 0.96}})["disciplines"][0]["proposed"]
     assert combine(lex, None)["disciplines"][0]["proposed"]
 
 

@@ -98,12 +98,19 @@ class QueuePageOut(Schema):
     count_capped: bool
 
 
+class ArticleOut(Schema):
+    number: int
+    label: str  # 第××条 of the 中国共产党纪律处分条例 (2023)
+    title: str
+
+
 class LabelOut(Schema):
     code: str
     label: str
     score: float
     evidence: list[str]
     proposed: bool
+    article: ArticleOut | None = None  # disciplines: the article of the regulation the proposal rests on
 
 
 class ConfirmedOut(Schema):
@@ -216,7 +223,8 @@ def _item_out(report: Report, group_sizes: dict[int, int]) -> dict[str, object]:
 
 def _labels_out(entries: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, object]]:
     return [{"code": e["code"], "label": labels.get(e["code"], e["code"]), "score": float(e.get("score", 0.0)),
-             "evidence": list(e.get("evidence", [])), "proposed": bool(e.get("proposed"))} for e in entries]
+             "evidence": list(e.get("evidence", [])), "proposed": bool(e.get("proposed")),
+             **({"article": e["article"]} if e.get("article") else {})} for e in entries]
 
 
 def classification_out(triage: Triage) -> dict[str, object]:

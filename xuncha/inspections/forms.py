@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from xuncha.accounts.models import User
+from xuncha.core.classify.codes import DEFAULT_FOCUS_WORDING, FOCUS_WORDINGS
 from xuncha.web import ChineseErrorsMixin
 
 from .models import AcceptanceHours, CalendarDay, ChannelKind, Round, RoundKind, TargetOrg, Team, TeamMember
@@ -19,6 +20,11 @@ class RoundForm(forms.Form):
     organizer = forms.CharField(label="组织部署单位", max_length=120, required=False)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     description = forms.CharField(label="说明", widget=forms.Textarea, required=False)
+    focus_wording = forms.ChoiceField(label="聚焦领域表述", choices=list(FOCUS_WORDINGS.items()), initial=DEFAULT_FOCUS_WORDING,
+                                      required=False, help_text="问题类别建议中“聚焦领域”的名称；高校巡察常用“四个落实”")
+
+    def clean_focus_wording(self) -> str:
+        return str(self.cleaned_data.get("focus_wording") or DEFAULT_FOCUS_WORDING)
 
 
 class TeamForm(forms.Form):

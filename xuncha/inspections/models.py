@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from xuncha.core.classify.codes import DEFAULT_FOCUS_WORDING, FOCUS_WORDINGS
+
 
 class RoundKind(models.TextChoices):
     REGULAR = "regular", "常规巡察"
@@ -23,6 +25,10 @@ class Round(models.Model):
     organizer = models.CharField("组织部署单位", max_length=120, blank=True, help_text="如：市委、省委教育工委")
     year = models.PositiveIntegerField("年度")
     description = models.TextField("说明", blank=True)
+    # How the round's announcements word the four focuses: the classification names them so (and looks for the
+    # wording's own cue phrases); the stored codes are the same for every wording.
+    focus_wording = models.CharField("聚焦领域表述", max_length=24, choices=list(FOCUS_WORDINGS.items()),
+                                     default=DEFAULT_FOCUS_WORDING)
     created_at = models.DateTimeField(auto_now_add=True)
     # Closed: no new teams or inspections in the round. Archived: also hidden from the default lists.
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)

@@ -19,6 +19,7 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.audit.services import audit_record
+from xuncha.core.classify.codes import DEFAULT_FOCUS_WORDING, FOCUS_WORDINGS
 from xuncha.errors import Conflict, Invalid, NotAllowed
 
 from .models import (
@@ -45,12 +46,15 @@ def require_planner(actor: User) -> None:
 
 
 def round_create(*, actor: User, name: str, kind: str, year: int, organizer: str = "", description: str = "",
-                 request: HttpRequest | None = None) -> Round:
+                 focus_wording: str = DEFAULT_FOCUS_WORDING, request: HttpRequest | None = None) -> Round:
     require_planner(actor)
     if Round.objects.filter(name=name).exists():
         raise Invalid(f"已有名为“{name}”的巡察轮次。")
+    if focus_wording not in FOCUS_WORDINGS:
+        raise Invalid("聚焦领域表述无效。")
     with transaction.atomic():
-        obj = Round.objects.create(name=name, kind=kind, year=year, organizer=organizer, description=description)
+        obj = Round.objects.create(name=name, kind=kind, year=year, organizer=organizer, description=description,
+                                   focus_wording=focus_wording)
         audit_record(actor=actor, action="round.create", obj=obj, summary=f"创建巡察轮次：{name}", request=request)
     return obj
 

@@ -17,6 +17,7 @@ from xuncha.accounts.models import RoleAssignment, User
 from xuncha.accounts.roles import TEAM_ROLES, Role
 from xuncha.accounts.services import role_assign, role_revoke
 from xuncha.audit.services import audit_record
+from xuncha.core.classify.codes import DEFAULT_FOCUS_WORDING, FOCUS_WORDINGS
 from xuncha.errors import Conflict, Invalid
 
 from .models import Inspection, ReceivingBody, Round, TargetOrg, Team, TeamMember
@@ -38,14 +39,18 @@ def _changes(obj: object, values: dict[str, object]) -> dict[str, list[str]]:
 
 
 def round_update(*, actor: User, round: Round, name: str, kind: str, year: int, organizer: str = "",
-                 description: str = "", request: HttpRequest | None = None) -> Round:
+                 description: str = "", focus_wording: str = DEFAULT_FOCUS_WORDING,
+                 request: HttpRequest | None = None) -> Round:
     require_planner(actor)
     name = name.strip()
     if not name:
         raise Invalid("请填写轮次名称。")
     if Round.objects.filter(name=name).exclude(pk=round.pk).exists():
         raise Invalid(f"已有名为“{name}”的巡察轮次。")
-    changed = _changes(round, {"name": name, "kind": kind, "year": year, "organizer": organizer, "description": description})
+    if focus_wording not in FOCUS_WORDINGS:
+        raise Invalid("聚焦领域表述无效。")
+    changed = _changes(round, {"name": name, "kind": kind, "year": year, "organizer": organizer, "description": description,
+                               "focus_wording": focus_wording})
     with transaction.atomic():
         round.save()
         audit_record(actor=actor, action="round.update", obj=round, summary=f"修改巡察轮次：{round.name}",

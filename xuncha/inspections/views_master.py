@@ -70,7 +70,7 @@ def _listing(request: AuthedRequest, qs: QuerySet[Any], flag: str) -> dict[str, 
 def round_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _planner(request)
     obj = round_get(user=request.user, pk=pk)
-    initial = {f: getattr(obj, f) for f in ("name", "kind", "organizer", "year", "description")}
+    initial = {f: getattr(obj, f) for f in ("name", "kind", "organizer", "year", "description", "focus_wording")}
     form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form_submit(
             form, lambda d: services_master.round_update(actor=request.user, round=obj, request=request, **d)) is not None:

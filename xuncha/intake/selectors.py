@@ -41,7 +41,8 @@ def report_list(*, user: User | AnonymousUser, inspection: Inspection) -> QueryS
 
 def report_get(*, user: User | AnonymousUser, pk: int) -> Report:
     report = Report.objects.filter(pk=pk, inspection__in=intake_inspections(user=user)).select_related(
-        "inspection__team", "inspection__target", "channel").prefetch_related("subjects", "attachments", "additions", "replies").first()
+        "inspection__team", "inspection__target", "inspection__round", "channel").prefetch_related(
+        "subjects", "attachments", "additions", "replies").first()
     if report is None:
         raise NotFound
     return report

@@ -1,21 +1,30 @@
-"""The learned half of classification: retraining from the team's confirmed labels, and loading the
-newest model (files under CLASSIFIER_DIR; a row per model in ClassifierModel).
+"""The learned half of classification: training, the active model, and its measured quality.
 
-A model file holds character n-grams of confirmed reports: protect CLASSIFIER_DIR like the database
-(docs/deploy.md). Files are written by this code only and loaded with joblib.
+A model is trained on the development part of the real corpus (``settings.CLASSIFIER_CORPUS``, by default
+``tests/corpus/classify_real``; see ``xuncha.core.classify.corpus``), the made-up corpus and the team's confirmed
+labels. It is built by the management command ``classifier_build``, by the hourly job when no model exists yet,
+and again (as before) whenever enough labels were confirmed since the last one. Each build scores itself on the
+held-out part of the real corpus; the figures are kept in ``ClassifierModel.metadata["heldout"]`` for the
+office's quality page.
+
+Files live under CLASSIFIER_DIR (a row per model in ClassifierModel); a model file holds character n-grams of
+the texts it learnt from: protect CLASSIFIER_DIR like the database (docs/deploy.md). Files are written by this
+code only and loaded with joblib.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from xuncha.core.classify import MIN_TRAINING_REPORTS, Model, train
+from xuncha.core.classify import MIN_TRAINING_REPORTS, Model, classify, proposed_codes, train
+from xuncha.core.classify import corpus as real
+from xuncha.core.classify.evaluate import discipline_scores
 
 from .models import DISCIPLINE_BITS, FOCUS_BITS, ClassifierModel, Triage, from_mask
 
@@ -46,31 +55,76 @@ def confirmed_count() -> int:
     return Triage.objects.filter(labels_confirmed=True).count()
 
 
+def _corpus_dir() -> Path | None:
+    configured = str(getattr(settings, "CLASSIFIER_CORPUS", "") or "")
+    return Path(configured) if configured else None
+
+
+def corpus_split() -> tuple[list[real.Record], list[real.Record], str]:
+    """(development, held-out, how) of the configured real corpus; empty when none is configured."""
+    directory = _corpus_dir()
+    if directory is None:
+        return [], [], ""
+    return real.split(real.load(directory), directory)
+
+
 def retrain_due() -> bool:
-    last = ClassifierModel.objects.order_by("-created_at", "-id").values_list("trained_on", flat=True).first() or 0
+    last = ClassifierModel.objects.order_by("-created_at", "-id").values_list("trained_on", flat=True).first()
     n = confirmed_count()
-    return n >= MIN_TRAINING_REPORTS and n - last >= settings.CLASSIFIER_RETRAIN_EVERY
+    if last is None:
+        dev, _, _ = corpus_split()
+        if dev:  # no model yet but a real corpus: build the first model at once
+            return n + len(dev) >= MIN_TRAINING_REPORTS
+        last_confirmed = 0
+    else:
+        last_confirmed = _confirmed_in(last)
+    return n >= MIN_TRAINING_REPORTS and n - last_confirmed >= settings.CLASSIFIER_RETRAIN_EVERY
+
+
+def _confirmed_in(trained_on: int) -> int:
+    """How many confirmed labels the newest model learnt from (its metadata; older rows: all it learnt from)."""
+    meta = ClassifierModel.objects.order_by("-created_at", "-id").values_list("metadata", flat=True).first() or {}
+    confirmed = (meta.get("make_up") or {}).get("confirmed")
+    return int(confirmed) if confirmed is not None else trained_on
+
+
+def evaluate(model: Model, records: list[real.Record]) -> dict[str, Any]:
+    """The model's figures on labelled real texts (per discipline P/R/F1, macro-F1, none kept, proposals with
+    an article and evidence)."""
+    results = [classify(r.text, model) for r in records]
+    figures = discipline_scores([r.disciplines for r in records], [proposed_codes(res, "disciplines") for res in results])
+    proposals = [e for res in results for e in res["disciplines"] if e["proposed"]]
+    grounded = sum(1 for e in proposals if e.get("article") and e.get("evidence"))
+    figures["grounded"] = round(grounded / len(proposals), 4) if proposals else None
+    figures["sites"] = len({r.site for r in records})
+    return figures
 
 
 def classifier_retrain() -> ClassifierModel | None:
-    """Train a model on the confirmed labels and make it the active one (a background job)."""
+    """Train a model and make it the active one (a background job, or ``manage.py classifier_build``)."""
     rows = (Triage.objects.filter(labels_confirmed=True).order_by("-labels_confirmed_at")
             .values_list("report__content", "disciplines", "focuses")[:MAX_TRAINING_REPORTS])
-    texts: list[str] = []
-    labels: list[dict[str, Sequence[str]]] = []
+    dev, held, how = corpus_split()
+    texts, labels, make_up = real.training_set(dev, with_made_up=bool(dev), with_articles=bool(dev))
+    confirmed = 0
     for content, d, f in rows.iterator(chunk_size=2000):
         texts.append(content)
         labels.append({"disciplines": from_mask(d, DISCIPLINE_BITS), "focuses": from_mask(f, FOCUS_BITS)})
-    if len(texts) < MIN_TRAINING_REPORTS:
+        confirmed += 1
+    make_up["confirmed"] = confirmed
+    if confirmed + make_up.get("real", 0) < MIN_TRAINING_REPORTS:
         return None
-    model = train(texts, labels)
+    model = train(texts, labels, make_up=make_up, weights=real.weights(make_up))
     if not model.is_trained:
         return None
+    metadata = model.metadata()
+    if held:
+        metadata["heldout"] = {**evaluate(model, held), "split": how}
     directory = Path(settings.CLASSIFIER_DIR)
     path = model.save(directory / f"{model.model_id}.joblib")
     with transaction.atomic():
         row = ClassifierModel.objects.create(model_id=model.model_id, path=str(path), trained_on=len(texts),
-                                             metadata=model.metadata())
+                                             metadata=metadata)
     for old in ClassifierModel.objects.order_by("-created_at", "-id")[KEEP_FILES:]:
         Path(old.path).unlink(missing_ok=True)
         old.delete()
@@ -80,8 +134,8 @@ def classifier_retrain() -> ClassifierModel | None:
 # Celery ships no type hints: the task is an untyped object with .delay().
 @shared_task(name="triage.classifier_retrain_if_due", ignore_result=True)  # type: ignore[untyped-decorator]
 def classifier_retrain_if_due() -> str | None:
-    """Retrain when enough labels were confirmed since the last model (after a confirmation commits, and
-    hourly from Celery beat to catch up); the new model's id, or None when nothing was due."""
+    """Retrain when enough labels were confirmed since the last model, or build the first model (after a
+    confirmation commits, and hourly from Celery beat to catch up); the new model's id, or None."""
     if not retrain_due():
         return None
     row = classifier_retrain()

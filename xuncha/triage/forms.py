@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES
+from xuncha.core.classify import DEFAULT_FOCUS_WORDING, DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES, focus_labels
 from xuncha.inspections.models import ChannelKind, ReceivingBody
 from xuncha.intake.models import ReplyExemption, ReportStatus, SubjectCategory
 from xuncha.web import ChineseErrorsMixin
@@ -44,6 +44,11 @@ class LabelsForm(forms.Form):
                                             choices=[(c, DISCIPLINE_LABELS[c]) for c in DISCIPLINES])
     focuses = forms.MultipleChoiceField(label="聚焦领域", required=False, widget=forms.CheckboxSelectMultiple,
                                         choices=[(c, FOCUS_LABELS[c]) for c in FOCUSES])
+
+    def __init__(self, *args: Any, focus_wording: str = DEFAULT_FOCUS_WORDING, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = focus_labels(focus_wording)  # the round's wording of the four focuses
+        self.fields["focuses"].choices = [(c, names[c]) for c in FOCUSES]  # type: ignore[attr-defined]
 
 
 class SubjectForm(forms.Form):

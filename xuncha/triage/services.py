@@ -133,7 +133,7 @@ def _propose_scope(triage: Triage, report: Report) -> None:
 
 def _classify(triage: Triage, report: Report) -> None:
     model = active_model()
-    result = classify(_document(report), model)
+    result = classify(_document(report), model, focus_wording=report.inspection.round.focus_wording)
     triage.proposal = result
     triage.model_id = model.model_id if model is not None and model.is_trained else ""
     if not triage.labels_confirmed:
@@ -191,7 +191,8 @@ def _group(triage: Triage, report: Report) -> None:
 def report_triage(*, report_id: int) -> Triage:
     """Propose labels and scope for a report and put it in its duplicate group (system action)."""
     with transaction.atomic():
-        report = Report.objects.select_related("inspection").prefetch_related("subjects", "additions").get(pk=report_id)
+        report = (Report.objects.select_related("inspection__round").prefetch_related("subjects", "additions")
+                  .get(pk=report_id))
         triage, created = Triage.objects.get_or_create(report=report, defaults={
             "inspection_id": report.inspection_id, "reporter_key": reporter_key(report)})
         _classify(triage, report)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bulk, handovers, reports, stats
+from .views import bulk, handovers, quality, reports, stats
 
 app_name = "triage"
 
@@ -29,4 +29,6 @@ urlpatterns = [
     path("inspections/<int:pk>/stats/", stats.stats, name="stats"),
     path("inspections/<int:pk>/stats/csv/", stats.stats_csv, name="stats_csv"),
     path("inspections/<int:pk>/stats/xlsx/", stats.stats_xlsx_view, name="stats_xlsx"),
+    # The office: measured quality of classification.
+    path("classification/quality/", quality.quality, name="quality"),
 ]

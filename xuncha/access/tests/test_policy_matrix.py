@@ -251,3 +251,17 @@ def test_the_office_scope_survives_being_combined(demo: dict[str, Any]) -> None:
     everything = scope(office, Kind.INSPECTION, Purpose.READ, via="")
     assert Inspection.objects.filter(everything | Q(pk__in=[])).count() == Inspection.objects.count()
     assert Inspection.objects.filter(Q(pk__in=[]) | everything).count() == Inspection.objects.count()
+
+
+# Pages of the office that belong to no inspection: only the office reaches them; anyone else is told they
+# do not exist (the policy's planning standing, allows(user, Kind.INSPECTION, Purpose.WORK, None)).
+OFFICE_PAGES = ["/triage/classification/quality/"]
+
+
+def test_office_pages_are_the_office_s_alone(demo: dict[str, Any]) -> None:
+    for name in PERSONAS:
+        user = User.objects.get(username=name)
+        want = name == "office"
+        assert allows(user, Kind.INSPECTION, Purpose.WORK, None) == want, name
+        for url in OFFICE_PAGES:
+            assert _status(client_for(user), url) == (200 if want else 404), (name, url)

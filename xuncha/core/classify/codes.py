@@ -32,5 +32,23 @@ FOCUS_LABELS: dict[str, str] = {
     "rectification": "巡视巡察、审计等监督发现问题整改落实",
 }
 
+# The wording of the four focuses an office may choose per round: the source announcements' 四个聚焦, or the
+# 四个落实 under which university inspections are often announced. The codes are the same (stored labels and
+# statistics do not change with the wording); only the names shown and a few cue phrases differ.
+FOCUS_WORDINGS: dict[str, str] = {"four_focuses": "四个聚焦", "four_implementations": "四个落实（高校）"}
+DEFAULT_FOCUS_WORDING = "four_focuses"
+FOCUS_LABELS_IMPLEMENTATIONS: dict[str, str] = {
+    "policy": "落实党的理论和路线方针政策、党中央决策部署情况（贯彻党的教育方针、落实立德树人根本任务）",
+    "corruption": "落实全面从严治党战略部署情况",
+    "party_building": "落实新时代党的组织路线情况",
+    "rectification": "落实巡视巡察、审计等监督发现问题整改情况",
+}
+
+
+def focus_labels(wording: str = DEFAULT_FOCUS_WORDING) -> dict[str, str]:
+    """The names of the four focus codes in one wording (unknown wordings fall back to 四个聚焦)."""
+    return FOCUS_LABELS_IMPLEMENTATIONS if wording == "four_implementations" else FOCUS_LABELS
+
+
 # Heading of each discipline section in disciplines.md, e.g. "## 政治纪律 (political)".
 HEADING_TO_CODE: dict[str, str] = {label: code for code, label in DISCIPLINE_LABELS.items()}

@@ -69,8 +69,12 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
+@functools.lru_cache(maxsize=64)
 def normalize(text: str) -> str:
-    """Same-length normalised copy: full-width → half-width, lower case, traditional → simplified."""
+    """Same-length normalised copy: full-width → half-width, lower case, traditional → simplified.
+
+    Cached for the last few texts: one report is normalised by the lexicon, the model and the article finder.
+    """
     folded = "".join(_fold_char(ch) for ch in text)
     converter = _t2s()
     if converter is None:

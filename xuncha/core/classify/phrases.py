@@ -135,6 +135,14 @@ FOCUS_WEAK: dict[str, str] = {
     "rectification": "审计 巡视 督导 问题清单 销号",
 }
 
+# Extra focus cues of the 四个落实 wording (universities): what its four headings name beyond the 四个聚焦's cues.
+FOCUS_IMPLEMENTATIONS: dict[str, str] = {
+    "policy": "办学方向 社会主义办学方向 教育方针 立德树人 意识形态 课程思政 思政课 人才培养",
+    "corruption": "全面从严治党 主体责任 监督责任 一岗双责 八项规定 四风 廉政风险 廉洁风险",
+    "party_building": "组织路线 领导班子 干部队伍 人才队伍 基层党组织 党支部 组织生活 党员发展",
+    "rectification": "整改 巡视整改 巡察整改 审计整改 问题整改",
+}
+
 # Everyday misspellings and variants that should count as the phrase they stand for. The matcher adds each variant
 # with the codes and weight of its standard form.
 VARIANTS: dict[str, str] = {

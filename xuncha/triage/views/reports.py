@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xuncha.access import Kind, Purpose, allows
 from xuncha.accounts.http import AuthedRequest
 from xuncha.audit.services import audit_record
-from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
+from xuncha.core.classify import DISCIPLINE_LABELS, focus_labels
 from xuncha.inspections.models import Inspection
 from xuncha.intake.models import Report, ReportStatus
 from xuncha.intake.selectors import intake_inspection_get, report_get
@@ -88,11 +88,13 @@ def _context(request: AuthedRequest, report: Report, **forms: Any) -> dict[str, 
     dispositions = list(report.dispositions.select_related("body", "proposed_by", "decided_by"))
     pending = next((d for d in dispositions if d.state == Disposition.State.PROPOSED), None)
     subjects = [{"pk": s.pk, "name": s.name, "post": s.post, "category": s.category} for s in report.subjects.all()]
+    wording = report.inspection.round.focus_wording
+    focus_names = focus_labels(wording)
     return {
         "report": report, "triage": triage, "content": highlight(report.content), "labels": LABELS,
-        "proposal": [(kind, e, (DISCIPLINE_LABELS if kind == "disciplines" else FOCUS_LABELS)[e["code"]])
+        "proposal": [(kind, e, (DISCIPLINE_LABELS if kind == "disciplines" else focus_names)[e["code"]])
                      for kind in ("disciplines", "focuses") for e in triage.proposal.get(kind, [])],
-        "labels_form": forms.get("labels_form") or LabelsForm(initial=effective),
+        "labels_form": forms.get("labels_form") or LabelsForm(initial=effective, focus_wording=wording),
         "subjects_form": forms.get("subjects_form") or SubjectsForm(initial=subjects),
         "scope_form": forms.get("scope_form") or ScopeForm(initial={
             "scope": triage.scope if triage.scope != Scope.PENDING else "", "reason": triage.scope_reason}),
@@ -142,7 +144,7 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def labels(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = report_get(user=request.user, pk=pk)
-    form = LabelsForm(request.POST)
+    form = LabelsForm(request.POST, focus_wording=obj.inspection.round.focus_wording)
     if form_submit(form, lambda d: services.labels_confirm(actor=request.user, report=obj, disciplines=d["disciplines"],
                                                            focuses=d["focuses"], request=request)):
         return _done(request, obj, "问题类别已确认。")
