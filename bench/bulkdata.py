@@ -337,7 +337,7 @@ def build(n: int) -> Built:  # noqa: PLR0915 - one linear recipe
                                   "exact_repeat", "fingerprint", "signature", "reporter_key", "triaged_at", "duplicate_of_id",
                                   "inspection_id", "labels_confirmed_by_id", "repeat_of_answered_id"), triage_rows())
     _log("triage rows", t0)
-    if w.pg:  # the GIN index of migration triage 0001, rebuilt after the load as one sorted build (far faster)
+    if w.pg:  # the GIN index of migration intake 0007, rebuilt after the load as one sorted build (far faster)
         with connection.cursor() as cur:
             cur.execute("DROP INDEX IF EXISTS triage_reportsearch_tsv")
     with transaction.atomic():
@@ -345,7 +345,7 @@ def build(n: int) -> Built:  # noqa: PLR0915 - one linear recipe
     if w.pg:
         with connection.cursor() as cur:
             cur.execute("SET maintenance_work_mem = '512MB'")
-            cur.execute("CREATE INDEX triage_reportsearch_tsv ON triage_reportsearch USING GIN (to_tsvector('simple', tokens))")
+            cur.execute("CREATE INDEX triage_reportsearch_tsv ON triage_reportsearch USING GIN (tsv)")  # as intake 0007
     _log("search rows" + (" and their GIN index" if w.pg else " (and the FTS5 index, by the triggers)"), t0)
 
     def disposition_rows() -> Iterable[tuple[Any, ...]]:

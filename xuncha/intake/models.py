@@ -176,8 +176,9 @@ class Attachment(models.Model):
 class ReportSearch(models.Model):
     """The full-text index row of a report: CJK bigram tokens (xuncha.core.cjk) of its content,
     subjects and additions. SQLite indexes it with an FTS5 table kept in sync by triggers;
-    PostgreSQL with a GIN index on to_tsvector('simple', tokens) (both made by the migration
-    triage 0001, which created the table; the model moved here with its table unchanged)."""
+    PostgreSQL with a GIN index on a stored generated column `tsv` = to_tsvector('simple', tokens)
+    (FTS5 made by the migration triage 0001, which created the table; `tsv` by intake 0007; the column
+    is not on the model, PostgreSQL computes it)."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, primary_key=True, related_name="search")
     tokens = models.TextField()
