@@ -5,6 +5,7 @@ capped count is a separate request the user asks for after the page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,11 +51,20 @@ def page_number(value: Any) -> int:
         return 1
 
 
-def paginate(qs: QuerySet[Any], number: Any, size: int = 50, *, cap: int | None = None, count: bool = True) -> Page:
+def paginate(qs: QuerySet[Any], number: Any, size: int = 50, *, cap: int | None = None, count: bool = True,
+             wide: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None) -> Page:
+    """One page of `qs`. `count=False`: no count query unless needed (see the module). `wide`: a deferred
+    join — the page's keys are found first on the narrow ordered query (an index scan whatever the offset),
+    then `wide` (joins, prefetches) is applied to those rows only."""
     cap = COUNT_CAP if cap is None else cap
     n = page_number(number)
     offset = (n - 1) * size
-    rows = list(qs[offset:offset + size + 1])
+    if wide is None:
+        rows = list(qs[offset:offset + size + 1])
+    else:
+        keys = list(qs.values_list("pk", flat=True)[offset:offset + size + 1])
+        found = {row.pk: row for row in wide(qs.model._default_manager.filter(pk__in=keys))} if keys else {}
+        rows = [found[k] for k in keys if k in found]
     if not count and (rows or n == 1):
         # The page itself tells: the last page gives the exact total, a full one "more than offset + size".
         has_next = len(rows) > size

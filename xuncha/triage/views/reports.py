@@ -55,8 +55,8 @@ def render_queue(request: AuthedRequest, inspection: Inspection, params: Any, *,
     filters = QueueFilters.from_query(params)
     # The total is not counted with every page (at a million reports the capped count cost more than the
     # page): a full page says "more than N"; the capped count is a separate request (?count=1).
-    page = paginate(queue_rows(queue(user=request.user, inspection=inspection, filters=filters)), params.get("page"),
-                    count=params.get("count") == "1")
+    page = paginate(queue(user=request.user, inspection=inspection, filters=filters), params.get("page"),
+                    count=params.get("count") == "1", wide=queue_rows)
     groups = groups_for(page.items)
     for report in page.items:
         t = getattr(report, "triage", None)
