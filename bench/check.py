@@ -221,7 +221,11 @@ def intake_rows(vendor: str, args: argparse.Namespace, state: Path) -> list[dict
                      "p95_ms": per_report and round(per_report, 2), "baseline_ms": None, "goal_ms": TRIAGE_GOAL,
                      "ok": per_report is not None and per_report < TRIAGE_GOAL,
                      "note": f"backlog of {backlog} reports after the load drained in {t['drain_s']:.1f} s"})
-    for r in rows:
+    for r in rows:  # no NaN in JSON: a phase without a single answer has no latency
+        for key in ("p50_ms", "p95_ms", "baseline_ms"):
+            if isinstance(r[key], float) and r[key] != r[key]:
+                r[key] = None
+        r["ok"] = bool(r["ok"]) and r["p95_ms"] is not None
         print(json.dumps(r, ensure_ascii=False), flush=True)
     return rows
 

@@ -750,7 +750,19 @@ def main(argv: list[str]) -> int:
             run = measured(fn, server_pid, expected)
             if name == "intake":
                 sent["n"] += run.requests
+            settle()
             return run
+
+        def settle(limit: float = 120.0) -> None:
+            """Wait until the server has worked off what an overloaded phase left queued (requests the
+            client gave up on are still served), so that it does not count against the next phase."""
+            deadline = time.monotonic() + limit
+            while time.monotonic() < deadline:
+                t = time.perf_counter()
+                with contextlib.suppress(OSError), urllib.request.urlopen(f"http://{HOST}:{bench.port}{MINIMAL_PATH}", timeout=30):
+                    if time.perf_counter() - t < 0.25:
+                        return
+                time.sleep(0.5)
 
         counted_query = COUNTED_QUERY % (inspection_id, inspection_id)
         warm = [phase(name, a.warmup) for name in endpoints]
