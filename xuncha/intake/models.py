@@ -115,7 +115,16 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["inspection", "submission_key"], condition=~models.Q(submission_key=""),
                                     name="uniq_report_submission"),
         ]
-        indexes = [models.Index(fields=["inspection", "status", "received_at"])]
+        indexes = [
+            models.Index(fields=["inspection", "status", "received_at"]),
+            # The work queue's orders (newest first; oldest first walks them backwards): a page is the first
+            # 51 entries of one of these, with or without the filter column in front.
+            models.Index(fields=["inspection", "-received_at", "-id"], name="report_queue_new"),
+            models.Index(fields=["inspection", "status", "-received_at", "-id"], name="report_queue_status"),
+            models.Index(fields=["inspection", "channel_kind", "-received_at", "-id"], name="report_queue_channel"),
+            models.Index(fields=["inspection", "-received_at", "-id"], condition=models.Q(in_window=False),
+                         name="report_queue_out_of_window"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
