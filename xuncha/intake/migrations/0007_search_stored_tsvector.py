@@ -6,9 +6,11 @@ its FTS5 table; nothing changes there."""
 
 from django.db import migrations
 
+# The old index goes first: adding a stored column rewrites the table and would rebuild it on the way.
 FORWARD = [
-    "ALTER TABLE triage_reportsearch ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', tokens)) STORED",
     "DROP INDEX IF EXISTS triage_reportsearch_tsv",
+    "ALTER TABLE triage_reportsearch ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', tokens)) STORED",
+    "SET LOCAL maintenance_work_mem = '256MB'",
     "CREATE INDEX triage_reportsearch_tsv ON triage_reportsearch USING GIN (tsv)",
 ]
 BACKWARD = [
