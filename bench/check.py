@@ -150,7 +150,8 @@ def child(vendor: str, n: int, args: argparse.Namespace) -> list[dict[str, Any]]
         filters = QueueFilters.from_query(params)
 
         def page(filters: QueueFilters = filters, number: int = number) -> Any:
-            result = paginate(queue_rows(queue(user=leader, inspection=hot, filters=filters)), number)
+            # As xuncha.triage.views.reports.render_queue computes it: no count, the wide rows by a deferred join.
+            result = paginate(queue(user=leader, inspection=hot, filters=filters), number, count=False, wide=queue_rows)
             groups_for(result.items)
             return result
 
