@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 export SITE_URL
 
-.PHONY: run test test-fast test-pg lint check demo clean bench
+.PHONY: run test test-fast test-pg lint check demo clean bench bench-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/announcements.py
+
+# The performance goals of issue 17 at SCALE reports on PostgreSQL and SQLite: one JSON line per workload,
+# then a summary (bench/check.py; its databases are throwaway: xuncha_bench_perf_check_<SCALE>, a temp folder).
+SCALE ?= 1000000
+bench-check: $(VENV)/.dev
+	$(BIN)/python bench/check.py --scale $(SCALE) $(BENCH_CHECK_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -400,7 +400,7 @@ class Builder:
             with connection.cursor() as cur:
                 cur.execute("SET maintenance_work_mem = '1GB'")
                 # The index of migration triage 0001 (PG_FORWARD), rebuilt once after the load.
-                cur.execute("CREATE INDEX triage_reportsearch_tsv ON triage_reportsearch USING GIN (to_tsvector('simple', tokens))")
+                cur.execute("CREATE INDEX triage_reportsearch_tsv ON triage_reportsearch USING GIN (tsv)")  # as migration intake 0007
                 print(f"    [postgresql] GIN index built in {time.perf_counter() - t:.0f}s", file=sys.stderr, flush=True)
             with connection.cursor() as cur:  # autocommit outside atomic(): VACUUM may run
                 cur.execute("VACUUM ANALYZE")

@@ -267,7 +267,7 @@ def report_queue(request: AuthedRequest, inspection_id: int, params: Query[Queue
     qs = queue(user=request.user, inspection=inspection, filters=filters)  # 404 unless the caller's team holds it; lazy
     if problem:
         raise Invalid(problem)
-    page = paginate(queue_rows(qs), params.page, params.page_size)
+    page = paginate(qs, params.page, params.page_size, wide=queue_rows)
     rows = page.items
     sizes = {key: group.size for key, group in groups_for(rows).items()}
     used = {k: v for k, v in params.dict().items() if v and k not in ("page", "page_size")}

@@ -118,7 +118,16 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["inspection", "submission_key"], condition=~models.Q(submission_key=""),
                                     name="uniq_report_submission"),
         ]
-        indexes = [models.Index(fields=["inspection", "status", "received_at"])]
+        indexes = [
+            models.Index(fields=["inspection", "status", "received_at"]),
+            # The work queue's orders (newest first; oldest first walks them backwards): a page is the first
+            # 51 entries of one of these, with or without the filter column in front.
+            models.Index(fields=["inspection", "-received_at", "-id"], name="report_queue_new"),
+            models.Index(fields=["inspection", "status", "-received_at", "-id"], name="report_queue_status"),
+            models.Index(fields=["inspection", "channel_kind", "-received_at", "-id"], name="report_queue_channel"),
+            models.Index(fields=["inspection", "-received_at", "-id"], condition=models.Q(in_window=False),
+                         name="report_queue_out_of_window"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -206,8 +215,9 @@ class Attachment(models.Model):
 class ReportSearch(models.Model):
     """The full-text index row of a report: CJK bigram tokens (xuncha.core.cjk) of its content,
     subjects and additions. SQLite indexes it with an FTS5 table kept in sync by triggers;
-    PostgreSQL with a GIN index on to_tsvector('simple', tokens) (both made by the migration
-    triage 0001, which created the table; the model moved here with its table unchanged)."""
+    PostgreSQL with a GIN index on a stored generated column `tsv` = to_tsvector('simple', tokens)
+    (FTS5 made by the migration triage 0001, which created the table; `tsv` by intake 0007; the column
+    is not on the model, PostgreSQL computes it)."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, primary_key=True, related_name="search")
     tokens = models.TextField()

@@ -41,8 +41,8 @@ def _matching_ids_sql(terms: list[str]) -> tuple[str, list[str]]:
         match = " AND ".join(f'"{t}"' for t in terms)
         return "SELECT rowid FROM triage_reportsearch_fts WHERE triage_reportsearch_fts MATCH %s", [match]
     query = " & ".join(terms)
-    return ("SELECT report_id FROM triage_reportsearch WHERE to_tsvector('simple', tokens) @@ to_tsquery('simple', %s)",
-            [query])
+    # `tsv` is the stored to_tsvector('simple', tokens) (migration intake 0007), GIN-indexed.
+    return "SELECT report_id FROM triage_reportsearch WHERE tsv @@ to_tsquery('simple', %s)", [query]
 
 
 def search_filter(qs: QuerySet[Report], query: str) -> QuerySet[Report]:

@@ -147,7 +147,10 @@ def queue_rows(qs: QuerySet[Report]) -> QuerySet[Report]:
     fixed number of queries. Only the start of the content is read (`excerpt_head`), never the whole text;
     the reporter's sealed identity is not read at all."""
     return (qs.select_related("triage", "channel").prefetch_related("subjects")
-            .annotate(excerpt_head=Substr("content", 1, 200)).defer("content", "reporter_sealed"))
+            .annotate(excerpt_head=Substr("content", 1, 200))
+            # The triage row's wide columns (the proposal with its evidence, the 512-byte signature, the scope
+            # reason) are not shown in a list: not read.
+            .defer("content", "reporter_sealed", "triage__proposal", "triage__signature", "triage__scope_reason"))
 
 
 def first_line(text: str, limit: int = EXCERPT_CHARS) -> str:

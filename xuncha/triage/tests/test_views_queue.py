@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xuncha.accounts.models import User
+from xuncha.paging import COUNT_CAP
 from xuncha.triage import services
 from xuncha.triage.models import Scope
 
@@ -88,11 +91,18 @@ def test_pagination_does_not_count_everything(clients, register, seed000) -> Non
     for i in range(55):
         register(f"第{i}件：食堂问题反映，饭菜价格上涨{i}元。")
     url = reverse("triage:queue", args=[seed000.pk])
-    first = clients["member"].get(url, {"sort": "old"})
+    with CaptureQueriesContext(connection) as ctx:
+        first = clients["member"].get(url, {"sort": "old"})
+    assert not [q["sql"] for q in ctx.captured_queries if f"LIMIT {COUNT_CAP + 1}" in q["sql"]]  # no capped count with the page
     page = first.context["page"]
-    assert (len(page.items), page.has_next, page.count, page.capped) == (50, True, 55, False)
+    # A full page is not counted: "more than 50", and a link to count.
+    assert (len(page.items), page.has_next, page.count, page.capped, page.counted) == (50, True, 50, True, False)
+    assert "超过 <span id=\"queue-count\">50</span> 件" in first.content.decode()
+    counted = clients["member"].get(url, {"sort": "old", "count": "1"}).context["page"]
+    assert (len(counted.items), counted.has_next, counted.count, counted.capped, counted.counted) == (50, True, 55, False, True)
     second = clients["member"].get(url, {"sort": "old", "page": 2})
     assert len(second.context["page"].items) == 5 and not second.context["page"].has_next
+    assert second.context["page"].count == 55 and second.context["page"].counted  # the last page knows the total
 
 
 def test_queue_queries_do_not_grow_with_reports(clients, register, seed000, django_assert_max_num_queries) -> None:
