@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inspections', '0002_master_data_close_archive'),
-        ('intake', '0007_search_stored_tsvector'),
+        ('intake', '0008_search_stored_tsvector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

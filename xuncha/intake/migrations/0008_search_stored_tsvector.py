@@ -30,6 +30,6 @@ def run(statements: list[str]):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
 
-    dependencies = [("intake", "0006_report_submission_key")]
+    dependencies = [("intake", "0007_attachments_sealed_ocr")]
 
     operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
