@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xuncha.intake",
     "xuncha.triage",
     "xuncha.fieldwork",
+    "xuncha.surveys",
     "xuncha.rectification",
     "xuncha.replies",
     "xuncha.dashboard",

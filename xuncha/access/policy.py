@@ -33,6 +33,7 @@ class Kind(StrEnum):
     RECTIFICATION = "rectification"    # the staff side of notices, feedback and the ledger
     TARGET = "target"                  # what the inspected organisation's liaison sees: issued notices, ledger items
     DASHBOARD = "dashboard"            # figures of an inspection
+    SURVEY = "survey"                  # surveys (民主测评, questionnaires): building, codes, results
 
 
 class Purpose(StrEnum):
@@ -70,6 +71,10 @@ RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
     (Kind.DASHBOARD, Purpose.READ): frozenset({OF, T}),
     (Kind.DASHBOARD, Purpose.WORK): frozenset(),
     (Kind.DASHBOARD, Purpose.APPROVE): frozenset(),
+    # The team builds and reads; the leader publishes; the office reads the results of every inspection.
+    (Kind.SURVEY, Purpose.READ): frozenset({OF, T}),
+    (Kind.SURVEY, Purpose.WORK): frozenset({T}),
+    (Kind.SURVEY, Purpose.APPROVE): frozenset({L}),
 }
 
 NOTHING = Q(pk__in=[])
