@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import surveys, views
 
 app_name = "portal"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("receipt/add/", views.receipt_add, name="receipt_add"),
     path("receipt/exit/", views.receipt_exit, name="receipt_exit"),
     path("<uuid:public_id>/", views.inspection_page, name="inspection"),
+    path("<uuid:public_id>/surveys/<int:survey_id>/", surveys.survey_page, name="survey"),
+    path("<uuid:public_id>/surveys/<int:survey_id>/thanks/", surveys.survey_thanks, name="survey_thanks"),
+    path("<uuid:public_id>/report-this/", surveys.report_this, name="report_this"),
 ]

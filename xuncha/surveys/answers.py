@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from xuncha.core.classify import lexicon_classify
+from xuncha.core.classify import classify
 from xuncha.documents import cn_date
 from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 
@@ -141,7 +141,7 @@ def clean_answers(questions: list[Question], answers: list[dict[str, Any]]) -> C
 
 
 def _classified(text: str) -> dict[str, list[str]]:
-    found = lexicon_classify(text)
+    found = classify(text)
     evidence: list[str] = []
     for entry in [*found.get("disciplines", []), *found.get("focuses", [])]:
         for phrase in entry.get("evidence", []):

@@ -9,6 +9,7 @@ from xuncha.accounts.models import User
 from xuncha.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from xuncha.demo.rectification import load_demo_rectification
 from xuncha.demo.reports import load_demo_reports
+from xuncha.demo.surveys import load_demo_surveys
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             inspections = load_demo(today=today)
             reports = [] if options["no_reports"] else load_demo_reports(inspections, today=today)
             rectification = None if options["no_reports"] else load_demo_rectification(inspections, today=today)
+            surveys = [] if options["no_reports"] else load_demo_surveys(inspections, today=today)
         per_inspection = Counter(r.inspection_id for r in reports)
         for inspection in inspections:
             loaded = f"，演示信访件 {per_inspection[inspection.pk]} 件" if per_inspection[inspection.pk] else ""
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"共加载演示信访件 {len(reports)} 件（已研判，部分已处置）。")
         if rectification is not None:
             self.stdout.write(rectification.summary())
+        if surveys:
+            self.stdout.write(f"演示测评 {len(surveys)} 份：" + "、".join(f"{s.title}（{s.responses.count()} 份答卷）" for s in surveys))
         self.print_accounts()
 
     def print_accounts(self) -> None:
