@@ -15,3 +15,9 @@ def surveys(demo: dict[str, Any]) -> dict[str, Survey]:
 
     leadership, questionnaire, closed = load_demo_surveys([demo["seed000"], demo["seed001"], demo["practice"]])
     return {"leadership": leadership, "questionnaire": questionnaire, "closed": closed}
+
+
+@pytest.fixture(autouse=True)
+def _no_minimum_time(settings: Any) -> None:
+    """The public form's minimum time is 0 in tests."""
+    settings.PORTAL_FORM_MIN_SECONDS = 0
