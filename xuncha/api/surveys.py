@@ -238,7 +238,7 @@ def public_response(request: HttpRequest, survey_id: int, response: HttpResponse
     答复：**201** 已收到；**400** 答案有误（逐条中文说明）；**404** 测评不存在或测评码不正确；**409** 测评码已使用过；
     **410** 测评已截止；**403** 尚未开始或来自其他网站；**429** 过于频繁。"""
     response["Cache-Control"] = NO_STORE
-    verdict = ratelimit.hit("submit", request)
+    verdict = ratelimit.hit("survey", request)
     if not verdict.allowed:
         return _rate_limited(response, verdict, "提交")
     refused = _cross_origin(request)

@@ -115,7 +115,7 @@ def survey_page(request: HttpRequest, public_id: uuid.UUID, survey_id: int) -> H
     if request.method == "GET":
         return _render(request, inspection, survey)
 
-    verdict = ratelimit.hit("submit", request)
+    verdict = ratelimit.hit("survey", request)
     if not verdict.allowed:
         response = _render(request, inspection, survey, post=request.POST, status=429, errors=[
             f"提交过于频繁。为防止滥用，同一网络在一段时间内的提交次数有限，请 {verdict.wait_text} 后再提交。您的选择已保留。"])

@@ -33,11 +33,13 @@ EXPECTED_OWN: dict[Kind, set[str]] = {
     Kind.RECTIFICATION: {"office", *TEAM},
     Kind.TARGET: {"office", *TEAM, "liaison"},
     Kind.DASHBOARD: {"office", *TEAM},
+    Kind.SURVEY: {"office", *TEAM},
 }
 EXPECTED_OTHER: dict[Kind, set[str]] = {
     Kind.INSPECTION: {"office", *OTHER_TEAM, "other_liaison"},
     Kind.CASE: OTHER_TEAM,
     Kind.DASHBOARD: {"office", *OTHER_TEAM},
+    Kind.SURVEY: {"office", *OTHER_TEAM},
 }
 # Deciding (approve, issue, sign off, reveal): the leader of the team; the office signs ledger items off.
 EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
@@ -45,6 +47,7 @@ EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
     Kind.HANDOVER: {"leader"},
     Kind.RECTIFICATION: {"office", "leader"},
     Kind.TARGET: {"office", "leader"},
+    Kind.SURVEY: {"leader"},
 }
 
 
@@ -75,6 +78,8 @@ def _conflicted(inspections: list[Inspection]) -> User:
 def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
     from conftest import OTHER_RECIPIENT_BODY
     from xuncha.rectification.models import RectificationItem
+    from xuncha.surveys.models import Survey
+    from xuncha.surveys.services import survey_create
     from xuncha.triage.models import Referral
 
     own_report = register("食堂承包合同未经集体研究，院长指定其亲属经营。", [("赵某", "院长", "leadership")])
@@ -103,6 +108,11 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
                                [f"/reports/{report.pk}/", f"/triage/reports/{report.pk}/"], f"/api/v1/reports/{report.pk}")))
         out.append((side, Case(Kind.DASHBOARD, inspection, inspection, Inspection.objects, "",
                                [f"/dashboard/inspections/{inspection.pk}/"], None)))
+        survey = survey_create(actor=User.objects.get(username="member" if side == "own" else "other_member"),
+                               inspection=inspection, template="questionnaire")
+        out.append((side, Case(Kind.SURVEY, survey, inspection, Survey.objects, "inspection",
+                               [f"/surveys/{survey.pk}/", f"/surveys/{survey.pk}/results/", f"/surveys/{survey.pk}/results.xlsx"],
+                               f"/api/v1/surveys/{survey.pk}/results")))
     out.append(("own", Case(Kind.HANDOVER, referral, referral.report.inspection, Referral.objects, "report__inspection",
                             [f"/triage/referrals/{referral.pk}/letter.docx", f"/recipient/referrals/{referral.pk}/"], None,
                             body_id=referral.body_id)))
