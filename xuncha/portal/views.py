@@ -42,8 +42,8 @@ from xuncha.web import RETRY_AFTER_SECONDS, form_submit
 from . import antiabuse, ratelimit
 from .forms import ACCEPT, AdditionForm, LookupForm, ReportForm, SubjectFormSet, attachment_help, subjects_from
 from .selectors import inspection_title, public_replies, reporter_additions
-from .surveys import pop_prefill
 from .services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
+from .surveys import pop_prefill
 
 logger = logging.getLogger(__name__)
 

@@ -63,9 +63,9 @@ def visible_questions(questions: list[Question], given: dict[int, dict[str, Any]
     shown: list[Question] = []
     ids: set[int] = set()
     for q in questions:
-        if q.show_if_question_id is not None:
-            if q.show_if_question_id not in ids or q.show_if_value not in _chosen(given.get(q.show_if_question_id, {})):
-                continue
+        ref = q.show_if_question_id
+        if ref is not None and (ref not in ids or q.show_if_value not in _chosen(given.get(ref, {}))):
+            continue
         shown.append(q)
         ids.add(q.pk)
     return shown
@@ -77,14 +77,14 @@ def clean_answers(questions: list[Question], answers: list[dict[str, Any]]) -> C
     by_id = {q.pk: q for q in questions}
     given: dict[int, dict[str, Any]] = {}
     problems: list[str] = []
-    for i, a in enumerate(answers, start=1):
-        qid = a.get("question") if isinstance(a, dict) else None
+    for i, item in enumerate(answers, start=1):
+        qid = item.get("question") if isinstance(item, dict) else None
         if not isinstance(qid, int) or qid not in by_id:
             problems.append(f"第 {i} 个答案的 question 不是这份测评的题目。")
         elif qid in given:
             problems.append(f"第 {by_id[qid].number} 题回答了两次。")
         else:
-            given[qid] = a
+            given[qid] = item
     if problems:
         raise Invalid(problems)
     out = Cleaned([], [])

@@ -11,8 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from xuncha.documents import (FONT_CANDIDATES, cn_date, doc_centered, doc_paragraph, doc_signature, doc_table, doc_title,
-                              new_document, pdf_font)
+from xuncha.documents import FONT_CANDIDATES, cn_date, doc_centered, doc_paragraph, doc_signature, doc_table, doc_title, new_document, pdf_font
 
 from .models import CodeBatch, QuestionType, Survey
 from .results import POOLED, POOLED_LABEL, QuestionResult, Results

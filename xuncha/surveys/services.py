@@ -103,9 +103,9 @@ def survey_update(*, actor: User, survey: Survey, title: str, intro: str, opens_
     _check_settings(opens_at, closes_at, min_group_size, title)
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
-        if not locked.is_draft:
-            if (opens_at, codes_required, min_group_size) != (locked.opens_at, locked.codes_required, locked.min_group_size):
-                raise Conflict("测评已发布：只能修改标题、说明和截止时间。")
+        settled = (opens_at, codes_required, min_group_size) == (locked.opens_at, locked.codes_required, locked.min_group_size)
+        if not locked.is_draft and not settled:
+            raise Conflict("测评已发布：只能修改标题、说明和截止时间。")
         Survey.objects.filter(pk=survey.pk).update(title=title.strip(), intro=intro, opens_at=opens_at, closes_at=closes_at,
                                                    codes_required=codes_required, min_group_size=min_group_size)
         audit_record(actor=actor, action="survey.update", obj=survey, summary=f"修改测评“{title}”的设置")

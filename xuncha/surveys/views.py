@@ -66,7 +66,7 @@ def survey_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     questions = list(survey.questions.all())
     numbers = {q.pk: q.number for q in questions}
     for q in questions:
-        q.show_if_number = numbers.get(q.show_if_question_id)  # type: ignore[attr-defined]
+        q.show_if_number = numbers.get(q.show_if_question_id or 0)  # type: ignore[attr-defined]
         q.show_if_label = q.show_if_question.labels().get(q.show_if_value, "") if q.show_if_question else ""  # type: ignore[attr-defined]
     return render(request, "surveys/detail.html", {
         "survey": survey, "inspection": survey.inspection, "questions": questions, "batches": survey.batches.all(),
@@ -80,7 +80,7 @@ def survey_settings(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial={
         "title": survey.title, "intro": survey.intro, "opens_at": local_input(survey.opens_at),
         "closes_at": local_input(survey.closes_at), "codes_required": survey.codes_required, "min_group_size": survey.min_group_size})
-    if request.method == "POST" and form_submit(form, lambda d: services.survey_update(actor=request.user, survey=survey, **d)):
+    if request.method == "POST" and form_submit(form, lambda d: services.survey_update(actor=request.user, survey=survey, **d)) is not None:
         messages.success(request, "测评设置已保存。")
         return redirect("surveys:detail", survey.pk)
     return render(request, "surveys/settings.html", {"survey": survey, "inspection": survey.inspection, "form": form})
