@@ -162,7 +162,8 @@ class Answer(models.Model):
     value = models.CharField(max_length=40)
 
     class Meta:
-        indexes = [models.Index(fields=["survey", "question"], name="survey_answer_question_idx")]
+        # Covering the results' grouped count: PostgreSQL answers it from the index alone.
+        indexes = [models.Index(fields=["survey", "question", "group", "row", "value"], name="survey_answer_tally_idx")]
 
 
 class TextAnswer(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,6 +35,7 @@ def _can(request: AuthedRequest, survey: Survey, purpose: Purpose) -> bool:
     return allows(request.user, Kind.SURVEY, purpose, survey.inspection)
 
 
+@login_required
 @require_http_methods(["GET"])
 def survey_index(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=inspection_id, kind=Kind.SURVEY)
@@ -43,6 +45,7 @@ def survey_index(request: AuthedRequest, inspection_id: int) -> HttpResponse:
         "can_build": allows(request.user, Kind.SURVEY, Purpose.WORK, inspection)})
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def survey_new(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=inspection_id, kind=Kind.SURVEY)
@@ -60,6 +63,7 @@ def survey_new(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     return render(request, "surveys/new.html", {"inspection": inspection, "form": form})
 
 
+@login_required
 @require_http_methods(["GET"])
 def survey_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk)
@@ -74,6 +78,7 @@ def survey_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "codes_form": CodesForm(), "public_url": public_url(survey.inspection), "now": timezone.now()})
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def survey_settings(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk, purpose=Purpose.WORK)
@@ -86,6 +91,7 @@ def survey_settings(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/settings.html", {"survey": survey, "inspection": survey.inspection, "form": form})
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request: AuthedRequest, pk: int, number: int = 0) -> HttpResponse:
     """Add a question (number 0) or edit question `number`; the whole list is written back through
@@ -111,6 +117,7 @@ def question_edit(request: AuthedRequest, pk: int, number: int = 0) -> HttpRespo
                                                       "number": number, "earlier": earlier})
 
 
+@login_required
 @require_POST
 def question_delete(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk, purpose=Purpose.WORK)
@@ -135,6 +142,7 @@ def question_delete(request: AuthedRequest, pk: int, number: int) -> HttpRespons
     return redirect("surveys:detail", survey.pk)
 
 
+@login_required
 @require_POST
 def survey_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk)
@@ -146,6 +154,7 @@ def survey_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("surveys:detail", survey.pk)
 
 
+@login_required
 @require_POST
 def codes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk, purpose=Purpose.WORK)
@@ -162,6 +171,7 @@ def codes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("surveys:detail", survey.pk)
 
 
+@login_required
 @require_POST
 def slips_download(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk, purpose=Purpose.WORK)
@@ -222,6 +232,7 @@ def _rows(results: Results) -> list[dict[str, Any]]:
     return out
 
 
+@login_required
 @require_http_methods(["GET"])
 def survey_results_page(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk)
@@ -231,6 +242,7 @@ def survey_results_page(request: AuthedRequest, pk: int) -> HttpResponse:
         "charts": _charts(results), "text_count": text_answers(survey=survey).count()})
 
 
+@login_required
 @require_http_methods(["GET"])
 def survey_texts(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk)
@@ -245,12 +257,14 @@ def survey_texts(request: AuthedRequest, pk: int) -> HttpResponse:
                                                    "texts": found, "filtered": bool(request.GET)})
 
 
+@login_required
 @require_http_methods(["GET"])
 def results_export_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk)
     return attachment(results_xlsx(survey_results(survey)), XLSX, f"{survey.title}-结果.xlsx")
 
 
+@login_required
 @require_http_methods(["GET"])
 def results_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     survey = survey_get(user=request.user, pk=pk)

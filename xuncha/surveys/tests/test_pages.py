@@ -120,3 +120,10 @@ def test_outsiders_get_404_on_every_staff_page(surveys: dict[str, Survey], demo:
                 f"/surveys/{survey.pk}/results.xlsx", f"/surveys/{survey.pk}/report.docx", f"/surveys/{survey.pk}/settings/"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/surveys/{survey.pk}/codes/", {"group": "teachers", "count": "3"}).status_code == 404
+
+
+def test_the_anonymous_visitor_is_sent_to_the_login(surveys: dict[str, Survey]) -> None:
+    survey = surveys["leadership"]
+    for url in (f"/inspections/{survey.inspection_id}/surveys/", f"/surveys/{survey.pk}/", f"/surveys/{survey.pk}/results/"):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
