@@ -19,6 +19,6 @@ def challenge_headers(client: Client) -> dict[str, str]:
 
 class PublicClient(Client):
     def post(self, path: str, *args: Any, **extra: Any) -> Any:  # type: ignore[override]
-        if path.startswith("/api/v1/public/inspections/") and "HTTP_X_CHALLENGE" not in extra:
+        if path.startswith(("/api/v1/public/inspections/", "/api/v1/public/surveys/")) and "HTTP_X_CHALLENGE" not in extra:
             extra.update(challenge_headers(self))
         return super().post(path, *args, **extra)

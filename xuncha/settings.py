@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xuncha.intake",
     "xuncha.triage",
     "xuncha.fieldwork",
+    "xuncha.surveys",
     "xuncha.rectification",
     "xuncha.replies",
     "xuncha.dashboard",
@@ -259,6 +260,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Public rate limits: "count/seconds" per client address.
 RATE_LIMIT_SUBMIT = os.environ.get("RATE_LIMIT_SUBMIT", "10/3600")
 RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "30/600")
+# Survey answers: a whole meeting room answers from behind one address (the school's NAT), so the limit is wide;
+# codes and the proof of work are the real brakes.
+RATE_LIMIT_SURVEY = os.environ.get("RATE_LIMIT_SURVEY", "600/600")
 # Public API submissions: proof of work (xuncha.portal.challenge), leading zero bits and challenge lifetime.
 # (Not switchable from the environment; only bench/minimal/settings.py turns the check off.)
 PUBLIC_API_CHALLENGE = True

@@ -15,6 +15,7 @@ urlpatterns = [
     path("triage/", include("xuncha.triage.urls")),
     path("recipient/", include("xuncha.triage.urls_recipient")),
     path("", include("xuncha.fieldwork.urls")),
+    path("", include("xuncha.surveys.urls")),
     path("", include("xuncha.rectification.urls")),
     path("", include("xuncha.replies.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),

@@ -36,6 +36,7 @@ class Kind(StrEnum):
     REQUEST = "request"                # document requests (调阅资料) and their items: the team's, and the target's liaison's
     FIELDWORK = "fieldwork"            # the team's fieldwork: interview lists, outlines, records, visits, leads
     SCHEDULE = "schedule"              # the interview schedule: times and rooms, never reasons or statements
+    SURVEY = "survey"                  # surveys (民主测评, questionnaires): building, codes, results
 
 
 class Purpose(StrEnum):
@@ -84,6 +85,10 @@ RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
     (Kind.SCHEDULE, Purpose.READ): frozenset({OF, T, LI}),
     (Kind.SCHEDULE, Purpose.WORK): frozenset({T}),
     (Kind.SCHEDULE, Purpose.APPROVE): frozenset({L}),
+    # The team builds and reads; the leader publishes; the office reads the results of every inspection.
+    (Kind.SURVEY, Purpose.READ): frozenset({OF, T}),
+    (Kind.SURVEY, Purpose.WORK): frozenset({T}),
+    (Kind.SURVEY, Purpose.APPROVE): frozenset({L}),
 }
 
 NOTHING = Q(pk__in=[])

@@ -82,6 +82,7 @@ api = XunchaApi(title="巡察通 API", version="1",
                             "错误一律答 `{\"detail\": \"中文说明\", \"errors\": [...]}`。",
                 auth=staff_auth, urls_namespace="api", docs_decorator=signed_in_only)
 api.add_router("/public/", "xuncha.api.public.public_router")
+api.add_router("/public/", "xuncha.api.surveys.public_router")
 
 
 @api.exception_handler(AuthenticationError)
@@ -237,3 +238,6 @@ api.add_router("/", fieldwork_docs_router)
 from .fieldwork_talks import router as fieldwork_talks_router  # noqa: E402
 
 api.add_router("/", fieldwork_talks_router)
+from .surveys import router as surveys_router  # noqa: E402
+
+api.add_router("/", surveys_router)

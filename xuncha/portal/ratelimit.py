@@ -1,6 +1,6 @@
 """Per-client rate limits for the public pages and the public API (cache-based, fixed windows).
 
-A rate is "count/seconds" (settings.RATE_LIMIT_SUBMIT, settings.RATE_LIMIT_LOOKUP). The client is
+A rate is "count/seconds" (settings.RATE_LIMIT_SUBMIT, settings.RATE_LIMIT_LOOKUP, settings.RATE_LIMIT_SURVEY). The client is
 identified by its address (xuncha.core.client: REMOTE_ADDR, or X-Forwarded-For behind a trusted proxy);
 only a keyed hash of the address goes into the cache, so the cache never holds reporters' addresses.
 The counts live in the shared cache (xuncha.core.counters), so they hold across all server processes.
@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from xuncha.core.client import client_address
 from xuncha.core.counters import hashed, window_hit
 
-SCOPES = {"submit": "RATE_LIMIT_SUBMIT", "lookup": "RATE_LIMIT_LOOKUP"}
+SCOPES = {"submit": "RATE_LIMIT_SUBMIT", "lookup": "RATE_LIMIT_LOOKUP", "survey": "RATE_LIMIT_SURVEY"}
 
 
 @dataclass(frozen=True)

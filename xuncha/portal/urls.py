@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_talks
+from . import surveys, views, views_talks
 
 app_name = "portal"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("<uuid:public_id>/talk/", views_talks.talk_request, name="talk_request"),
     path("talk/receipt/", views_talks.talk_receipt, name="talk_receipt"),
     path("talk/lookup/", views_talks.talk_lookup, name="talk_lookup"),
+    path("<uuid:public_id>/surveys/<int:survey_id>/", surveys.survey_page, name="survey"),
+    path("<uuid:public_id>/surveys/<int:survey_id>/thanks/", surveys.survey_thanks, name="survey_thanks"),
+    path("<uuid:public_id>/report-this/", surveys.report_this, name="report_this"),
 ]

@@ -36,12 +36,14 @@ from xuncha.intake.models import Report
 from xuncha.intake.selectors import receipt_find
 from xuncha.intake.services import report_add_information
 from xuncha.keys import key_ring
+from xuncha.surveys.selectors import surveys_open_for_inspection
 from xuncha.web import RETRY_AFTER_SECONDS, form_submit
 
 from . import antiabuse, ratelimit
 from .forms import ACCEPT, AdditionForm, LookupForm, ReportForm, SubjectFormSet, attachment_help, subjects_from
 from .selectors import inspection_title, public_replies, reporter_additions, reporter_files
 from .services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
+from .surveys import pop_prefill
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +95,7 @@ def _render_page(request: HttpRequest, inspection: Inspection, *, form: ReportFo
         "honeypot_field": antiabuse.HONEYPOT_FIELD,
         "attachment_help": attachment_help(),
         "accept": ACCEPT,
+        "surveys": surveys_open_for_inspection(inspection.pk, timezone.now()),
     }
     return render(request, "portal/inspection.html", context, status=status)
 
@@ -119,7 +122,8 @@ def inspection_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     inspection = inspection_get_public(public_id=public_id)
     if request.method == "POST":
         return _submit(request, inspection)
-    return _render_page(request, inspection)
+    prefill = pop_prefill(request)  # 我要反映这个问题: a survey's free-text answer, chosen by the respondent
+    return _render_page(request, inspection, form=ReportForm(initial={"content": prefill}) if prefill else None)
 
 
 def _refused(request: HttpRequest, inspection: Inspection, exc: IntakeNotOpen) -> HttpResponse:

@@ -36,6 +36,7 @@ EXPECTED_OWN: dict[Kind, set[str]] = {
     Kind.REQUEST: {*TEAM, "liaison"},
     Kind.FIELDWORK: TEAM,
     Kind.SCHEDULE: {"office", *TEAM, "liaison"},
+    Kind.SURVEY: {"office", *TEAM},
 }
 EXPECTED_OTHER: dict[Kind, set[str]] = {
     Kind.INSPECTION: {"office", *OTHER_TEAM, "other_liaison"},
@@ -44,6 +45,7 @@ EXPECTED_OTHER: dict[Kind, set[str]] = {
     Kind.REQUEST: {*OTHER_TEAM, "other_liaison"},
     Kind.FIELDWORK: OTHER_TEAM,
     Kind.SCHEDULE: {"office", *OTHER_TEAM, "other_liaison"},
+    Kind.SURVEY: {"office", *OTHER_TEAM},
 }
 # Deciding (approve, issue, sign off, reveal): the leader of the team; the office signs ledger items off.
 EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
@@ -54,6 +56,7 @@ EXPECTED_APPROVE_OWN: dict[Kind, set[str]] = {
     Kind.REQUEST: {"leader"},
     Kind.FIELDWORK: {"leader"},
     Kind.SCHEDULE: {"leader"},
+    Kind.SURVEY: {"leader"},
 }
 
 
@@ -84,6 +87,8 @@ def _conflicted(inspections: list[Inspection]) -> User:
 def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
     from conftest import OTHER_RECIPIENT_BODY
     from xuncha.rectification.models import RectificationItem
+    from xuncha.surveys.models import Survey
+    from xuncha.surveys.services import survey_create
     from xuncha.triage.models import Referral
 
     own_report = register("食堂承包合同未经集体研究，院长指定其亲属经营。", [("赵某", "院长", "leadership")])
@@ -123,6 +128,11 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
                                f"/api/v1/interviews/{talk.pk}")))
         out.append((side, Case(Kind.SCHEDULE, inspection, inspection, Inspection.objects, "",
                                [f"/inspections/{inspection.pk}/fieldwork/schedule/"], None)))
+        survey = survey_create(actor=User.objects.get(username="member" if side == "own" else "other_member"),
+                               inspection=inspection, template="questionnaire")
+        out.append((side, Case(Kind.SURVEY, survey, inspection, Survey.objects, "inspection",
+                               [f"/surveys/{survey.pk}/", f"/surveys/{survey.pk}/results/", f"/surveys/{survey.pk}/results.xlsx"],
+                               f"/api/v1/surveys/{survey.pk}/results")))
     out.append(("own", Case(Kind.HANDOVER, referral, referral.report.inspection, Referral.objects, "report__inspection",
                             [f"/triage/referrals/{referral.pk}/letter.docx", f"/recipient/referrals/{referral.pk}/"], None,
                             body_id=referral.body_id)))

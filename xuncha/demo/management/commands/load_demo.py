@@ -11,6 +11,7 @@ from xuncha.demo.fieldwork_docs import load_demo_fieldwork_docs
 from xuncha.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from xuncha.demo.rectification import load_demo_rectification
 from xuncha.demo.reports import load_demo_reports
+from xuncha.demo.surveys import load_demo_surveys
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             # Talks first: the documents' demo finding cites an interview (through the evidence registry).
             fieldwork = None if options["no_reports"] else load_demo_fieldwork(inspections, today=today)
             documents = None if options["no_reports"] else load_demo_fieldwork_docs(inspections, today=today)
+            surveys = [] if options["no_reports"] else load_demo_surveys(inspections, today=today)
         per_inspection = Counter(r.inspection_id for r in reports)
         for inspection in inspections:
             loaded = f"，演示信访件 {per_inspection[inspection.pk]} 件" if per_inspection[inspection.pk] else ""
@@ -49,6 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(fieldwork.summary())
         if documents is not None:
             self.stdout.write(documents.summary())
+        if surveys:
+            self.stdout.write(f"演示测评 {len(surveys)} 份：" + "、".join(f"{s.title}（{s.responses.count()} 份答卷）" for s in surveys))
         self.print_accounts()
 
     def print_accounts(self) -> None:
