@@ -229,3 +229,6 @@ api.add_router("/", todo_router)
 from .notifications import router as notifications_router  # noqa: E402
 
 api.add_router("/", notifications_router)
+from .offices import router as offices_router  # noqa: E402
+
+api.add_router("/", offices_router)
