@@ -67,7 +67,7 @@ class RoleAssignment(models.Model):
 
 
 def scope_model(field: str) -> type[models.Model]:
-    """The domain model a role is scoped to ("team", "org" or "body"), reached through the assignment's
+    """The domain model a role is scoped to ("team", "org", "body" or "office"), reached through the assignment's
     foreign key: the platform sits below the domain app that defines these models and never imports it."""
     model = RoleAssignment._meta.get_field(field).related_model
     assert isinstance(model, type) and issubclass(model, models.Model)

@@ -132,3 +132,32 @@ def test_office_pages(clients: Any, demo: dict[str, Any]) -> None:
     for persona in ("leader", "member", "liaison", "recipient", "auditor", "sysadmin", "norole"):
         assert clients[persona].get("/dashboard/offices/").status_code == 404
         assert clients[persona].get(f"/dashboard/offices/{city.pk}/").status_code == 404
+
+
+def test_pool_page(clients: Any, demo: dict[str, Any]) -> None:
+    from xuncha.inspections.models import Team
+
+    target = demo["seed001"].target
+    page = clients["office"].get(f"/pool/?target={target.pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "陶文静" in html and "需回避" in html and "推荐人选" in html
+    spouse = Person.objects.get(name="陶文静")
+    team = demo["seed001"].team
+    before = TeamMember.objects.count()
+    refused = clients["office"].post(f"/pool/?target={target.pk}", {"action": "assign", "a-person": spouse.pk, "a-team": team.pk})
+    assert refused.status_code == 200 and "配偶" in refused.content.decode()
+    assert TeamMember.objects.count() == before
+    ok = Person.objects.get(name="林涛")
+    done = clients["office"].post("/pool/", {"action": "assign", "a-person": ok.pk, "a-team": team.pk})
+    assert done.status_code == 302 and TeamMember.objects.filter(team=team, person=ok).exists()
+    recorded = clients["office"].post("/pool/", {"action": "authorise", "z-person": ok.pk, "z-team": team.pk,
+                                                 "z-pledge_signed_on": "2026-11-20", "z-declaration": "无"})
+    assert recorded.status_code == 302 and Authorisation.objects.filter(person=ok).exists()
+    # The city office cannot put its people on a provincial team (the team is not in its list), nor see other offices' people.
+    city = clients["office_city"].post("/pool/", {"action": "assign", "a-person": ok.pk, "a-team": demo["seed000"].team.pk})
+    assert city.status_code == 200 and not TeamMember.objects.filter(team=demo["seed000"].team, person=ok).exists()
+    assert "王建国" not in clients["office_city"].get("/pool/").content.decode()
+    assert Team.objects.filter(pk=demo["seed000"].team.pk).exists()
+    for persona in ("leader", "member", "liaison", "recipient", "auditor", "sysadmin", "norole"):
+        assert clients[persona].get("/pool/").status_code == 404
