@@ -7,7 +7,7 @@ from django import forms
 from xuncha.accounts.models import User
 from xuncha.web import ChineseErrorsMixin
 
-from .models import AcceptanceHours, CalendarDay, ChannelKind, Round, RoundKind, TargetOrg, Team, TeamMember
+from .models import AcceptanceHours, CalendarDay, ChannelKind, Office, Round, RoundKind, TargetOrg, Team, TeamMember
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -19,6 +19,22 @@ class RoundForm(forms.Form):
     organizer = forms.CharField(label="组织部署单位", max_length=120, required=False)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     description = forms.CharField(label="说明", widget=forms.Textarea, required=False)
+
+
+class OfficeField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """The office a new round or target belongs to, among those the user sees (the service decides)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(label="所属巡察办", queryset=Office.objects.none(), required=False,
+                         help_text="不选：本巡察办", **kwargs)
+
+
+class RoundCreateForm(RoundForm):
+    office = OfficeField()
+
+    def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()  # type: ignore[attr-defined]
 
 
 class TeamForm(forms.Form):
@@ -69,6 +85,14 @@ class TargetForm(forms.Form):
     short_name = forms.CharField(label="简称", max_length=40, required=False)
     parent = forms.CharField(label="上级单位", max_length=120, required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
+
+
+class TargetCreateForm(TargetForm):
+    office = OfficeField()
+
+    def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()  # type: ignore[attr-defined]
 
 
 class TargetNameField(forms.CharField):

@@ -137,3 +137,16 @@ def test_co_organiser_must_be_another_office(demo: dict[str, Any]) -> None:
     with pytest.raises(Invalid):
         services_offices.inspection_co_organiser_set(actor=demo["users"]["office"], inspection=demo["seed000"],
                                                      office=demo["seed000"].office)
+
+
+def test_round_form_takes_an_office(clients: Any, demo: dict[str, Any]) -> None:
+    city = Office.objects.get(name="防城港市委巡察办")
+    province = Office.objects.get(name="省委教育工委巡察办")
+    data = {"name": "东兴市委第一轮巡察", "kind": "regular", "year": 2026, "office": city.pk}
+    assert clients["office"].post(reverse("inspections:rounds"), data).status_code == 302
+    assert Round.objects.get(name="东兴市委第一轮巡察").office == city
+    # The city office's own round by default; another office's is refused with a message on the form.
+    assert clients["office_city"].post(reverse("inspections:rounds"), {**data, "name": "市第二轮", "office": ""}).status_code == 302
+    assert Round.objects.get(name="市第二轮").office == city
+    refused = clients["office_city"].post(reverse("inspections:rounds"), {**data, "name": "越权轮次", "office": province.pk})
+    assert refused.status_code == 200 and not Round.objects.filter(name="越权轮次").exists()
