@@ -147,6 +147,22 @@ class InspectionForm(forms.Form):
         return data
 
 
+class InspectionCreateForm(InspectionForm):
+    """A new inspection: the rounds and teams of the offices the user sees; for an elevated inspection
+    (提级巡察), the lower office named as co-organiser (reads the schedule and the rectification only)."""
+
+    co_organiser = forms.ModelChoiceField(label="协同巡察办（提级巡察）", queryset=Office.objects.none(), required=False,
+                                          help_text="提级巡察时可指定下级巡察办协同，其只能查看日程和整改情况")
+
+    def __init__(self, *args: Any, round_q: Any = None, team_q: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["co_organiser"].queryset = Office.objects.all()  # type: ignore[attr-defined]
+        if round_q is not None and team_q is not None:
+            rounds, teams = self.fields["round"], self.fields["team"]
+            rounds.queryset = rounds.queryset.filter(round_q)  # type: ignore[attr-defined]
+            teams.queryset = teams.queryset.filter(team_q)  # type: ignore[attr-defined]
+
+
 class InspectionEditForm(InspectionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

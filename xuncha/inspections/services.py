@@ -59,6 +59,13 @@ def require_office_of(actor: User, office_id: int | None) -> None:
         raise NotAllowed("该事项属于其他巡察办，本巡察办只能查看，不能办理。")
 
 
+def _require_root_office(actor: User) -> None:
+    """The working-day calendar is one for the deployment: kept by the root office's admins."""
+    require_planner(actor)
+    if actor_of(actor).own_offices is not None:
+        raise NotAllowed("工作日历由根巡察办维护。")
+
+
 def office_root() -> Office:
     """The root office (the platform's own), made when first needed."""
     root = Office.objects.filter(parent__isnull=True).order_by("pk").first()
@@ -346,7 +353,7 @@ def meeting_save(*, actor: User, inspection: Inspection, date: dt.date, part_of_
 
 
 def calendar_day_set(*, actor: User, date: dt.date, kind: str, name: str = "", request: HttpRequest | None = None) -> CalendarDay:
-    require_planner(actor)
+    _require_root_office(actor)
     with transaction.atomic():
         obj, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
         audit_record(actor=actor, action="calendar.set", obj=obj, request=request, summary=f"设置节假日调整：{obj}")
@@ -355,7 +362,7 @@ def calendar_day_set(*, actor: User, date: dt.date, kind: str, name: str = "", r
 
 
 def calendar_day_delete(*, actor: User, day: CalendarDay, request: HttpRequest | None = None) -> None:
-    require_planner(actor)
+    _require_root_office(actor)
     with transaction.atomic():
         audit_record(actor=actor, action="calendar.delete", obj=day, request=request, summary=f"删除节假日调整：{day}")
         day.delete()

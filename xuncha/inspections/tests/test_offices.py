@@ -150,3 +150,23 @@ def test_round_form_takes_an_office(clients: Any, demo: dict[str, Any]) -> None:
     assert Round.objects.get(name="市第二轮").office == city
     refused = clients["office_city"].post(reverse("inspections:rounds"), {**data, "name": "越权轮次", "office": province.pk})
     assert refused.status_code == 200 and not Round.objects.filter(name="越权轮次").exists()
+
+
+def test_create_page_names_a_co_organiser(clients: Any, demo: dict[str, Any]) -> None:
+    cjlu = Office.objects.get(name="中国计量大学党委巡察办")
+    rnd = demo["seed000"].round
+    data = {"round": rnd.pk, "team": demo["seed000"].team.pk, "target": "中国计量大学经济与管理学院党委（测试）",
+            "start_date": "2026-12-01", "working_days": 15, "co_organiser": cjlu.pk}
+    services.target_create(actor=demo["users"]["office"], name=data["target"])
+    response = clients["office"].post(reverse("inspections:create"), data)
+    assert response.status_code == 302
+    created = Inspection.objects.get(target__name=data["target"])
+    assert created.co_organiser == cjlu and created.office_id == rnd.office_id
+    # The city office is not offered the provincial round.
+    form = clients["office_city"].get(reverse("inspections:create")).content.decode()
+    assert rnd.name not in form
+
+
+def test_calendar_is_the_root_offices(demo: dict[str, Any]) -> None:
+    with pytest.raises(NotAllowed):
+        services.calendar_day_set(actor=demo["users"]["office_city"], date=demo["practice"].start_date, kind="holiday")
