@@ -170,3 +170,18 @@ def test_create_page_names_a_co_organiser(clients: Any, demo: dict[str, Any]) ->
 def test_calendar_is_the_root_offices(demo: dict[str, Any]) -> None:
     with pytest.raises(NotAllowed):
         services.calendar_day_set(actor=demo["users"]["office_city"], date=demo["practice"].start_date, kind="holiday")
+
+
+@pytest.mark.parametrize("persona", ["office_cjlu", "office_city"])
+def test_scoped_office_pages_render(clients: Any, demo: dict[str, Any], persona: str) -> None:
+    """The navigation of a scoped office renders in Chinese, with no other office's rounds or people."""
+    for url in ("/inspections/", "/rounds/", "/teams/", "/targets/", "/bodies/", "/people/", "/pool/", "/dashboard/",
+                "/dashboard/offices/", "/todo/", "/calendar/", "/find/?q=巡察"):
+        response = clients[persona].get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "Traceback" not in html and "This field is required" not in html
+        assert "省委教育工委2024年提级巡察" not in html or url == "/inspections/", url
+    if persona == "office_cjlu":
+        detail = clients[persona].get(reverse("inspections:detail", args=[demo["seed000"].pk])).content.decode()
+        assert 'id="co-organiser"' in detail
