@@ -15,6 +15,7 @@ from xuncha.accounts.selectors import role_assignments
 # The organisation a role is scoped to, reached through the assignment's foreign key, so that this
 # platform module need not import the domain app that defines it.
 _TargetOrg: Any = RoleAssignment._meta.get_field("org").related_model
+_Office: Any = RoleAssignment._meta.get_field("office").related_model
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Actor:
     orgs: frozenset[int]
     bodies: frozenset[int]
     conflicted_orgs: frozenset[int]
+    # An office admin's reach: `offices` the offices whose rounds they read (their offices and every office
+    # below), `own_offices` those whose rounds they work on and decide. None: every office (the root's
+    # admin, or an office role scoped to no office, as before offices existed).
+    offices: frozenset[int] | None = None
+    own_offices: frozenset[int] | None = None
 
     @property
     def is_office(self) -> bool:
@@ -52,10 +58,13 @@ Someone = User | AnonymousUser | Actor | None
 
 
 class InspectionLike(Protocol):
-    """What the policy reads of an inspection: its team and its target (the model lives in a higher layer)."""
+    """What the policy reads of an inspection: its team, its target, its office and the office named as
+    its co-organiser (the model lives in a higher layer)."""
 
     team_id: int
     target_id: int
+    office_id: int | None
+    co_organiser_id: int | None
 
 
 NOBODY = Actor(user=None, roles=frozenset(), led_teams=frozenset(), teams=frozenset(), orgs=frozenset(),
@@ -73,6 +82,7 @@ def actor_of(user: Someone) -> Actor:
         return cached  # type: ignore[no-any-return]
     assignments = role_assignments(user)
     teams = frozenset(a.team_id for a in assignments if a.role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) and a.team_id)
+    offices, own = _office_reach(assignments)
     conflicted = frozenset(_TargetOrg.objects.filter(conflicts__member__user=user).values_list("pk", flat=True)) if teams else frozenset()
     actor = Actor(
         user=user,
@@ -82,9 +92,30 @@ def actor_of(user: Someone) -> Actor:
         orgs=frozenset(a.org_id for a in assignments if a.role == Role.LIAISON and a.org_id),
         bodies=frozenset(a.body_id for a in assignments if a.role == Role.RECIPIENT and a.body_id),
         conflicted_orgs=conflicted,
+        offices=offices,
+        own_offices=own,
     )
     user._actor_cache = actor  # type: ignore[attr-defined]  # a per-request cache on the user object
     return actor
+
+
+def _office_reach(assignments: list[RoleAssignment]) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+    """The offices an office admin reads (theirs and the subtree below) and works on (theirs). None: all
+    (an office role with no office, or at the root office). One query, for scoped office admins only."""
+    scoped = [a for a in assignments if a.role == Role.OFFICE_ADMIN]
+    if not scoped or any(a.office is None or a.office.parent_id is None for a in scoped):
+        return None, None
+    own = frozenset(a.office_id for a in scoped if a.office_id is not None)
+    children: dict[int, list[int]] = {}
+    for pk, parent in _Office.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    reach, todo = set(own), list(own)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in reach:
+                reach.add(child)
+                todo.append(child)
+    return frozenset(reach), own
 
 
 def forget(user: User) -> None:

@@ -5,7 +5,10 @@ Rules are grants: a (kind, purpose) pair lists which standings reach an object o
 
 | standing  | reaches an object when                                                               |
 |-----------|--------------------------------------------------------------------------------------|
-| OFFICE    | the actor is an office admin (every inspection)                                      |
+| OFFICE    | the actor is an office admin and the inspection's office is in their reach: to read,  |
+|           | their offices and the subtree below (or an elevated inspection co-organised there,   |
+|           | for CO_ORGANISER_READS only); to work and decide, their own offices. At the root (or  |
+|           | an office role with no office) every inspection, as before offices existed           |
 | TEAM      | the object's inspection is one of the actor's teams' and its target is not one they  |
 |           | declared a conflict of interest with                                                 |
 | LEADER    | as TEAM, for the teams the actor leads                                               |
@@ -91,6 +94,10 @@ RULES: dict[tuple[Kind, Purpose], frozenset[Standing]] = {
     (Kind.SURVEY, Purpose.APPROVE): frozenset({L}),
 }
 
+# What an office named as co-organiser of an elevated inspection (提级巡察) reads of it: the schedule and
+# the rectification, never the case file (reports, records) nor its figures.
+CO_ORGANISER_READS = frozenset({Kind.INSPECTION, Kind.RECTIFICATION, Kind.TARGET})
+
 NOTHING = Q(pk__in=[])
 # Everything, as a condition that survives being OR-ed: Django drops an empty Q() from `Q() | x`, which
 # would turn "everything or x" into "x".
@@ -110,15 +117,40 @@ def _team_q(actor: Actor, teams: frozenset[int], via: str) -> Q:
     return q
 
 
+def _office_reach(actor: Actor, purpose: Purpose) -> frozenset[int] | None:
+    """The offices whose inspections an office admin reaches for `purpose` (None: all)."""
+    return actor.offices if purpose is Purpose.READ else actor.own_offices
+
+
+def _office_q(actor: Actor, kind: Kind, purpose: Purpose, via: str) -> Q:
+    reach = _office_reach(actor, purpose) or frozenset()
+    q = Q(**{_path(via, "office_id__in"): sorted(reach)}) if reach else NOTHING
+    if purpose is Purpose.READ and kind in CO_ORGANISER_READS and actor.offices:
+        q |= Q(**{_path(via, "co_organiser_id__in"): sorted(actor.offices)})
+    return q
+
+
+def _office_holds(actor: Actor, kind: Kind | None, purpose: Purpose, inspection: InspectionLike | None) -> bool:
+    if not actor.is_office:
+        return False
+    reach = _office_reach(actor, purpose)
+    if inspection is None or reach is None or inspection.office_id in reach:
+        return True
+    return (purpose is Purpose.READ and actor.offices is not None and (kind is None or kind in CO_ORGANISER_READS)
+            and inspection.co_organiser_id in actor.offices)
+
+
 def scope(user: Someone, kind: Kind, purpose: Purpose = Purpose.READ, *, via: str = "inspection", body: str = "body") -> Q:
     """A filter for the objects of `kind` the user may reach for `purpose`. `via` is the path from the
     queryset's rows to their inspection ("" for a queryset of inspections); `body` to their receiving
     body (handovers only)."""
     actor = actor_of(user)
     grants = RULES[(kind, purpose)]
-    if OF in grants and actor.is_office:
+    if OF in grants and actor.is_office and _office_reach(actor, purpose) is None:
         return EVERYTHING
     q = NOTHING
+    if OF in grants and actor.is_office:
+        q |= _office_q(actor, kind, purpose, via)
     if T in grants:
         q |= _team_q(actor, actor.teams, via)
     elif L in grants:
@@ -130,11 +162,13 @@ def scope(user: Someone, kind: Kind, purpose: Purpose = Purpose.READ, *, via: st
     return q
 
 
-def standings(user: Someone, inspection: InspectionLike | None, *, body_id: int | None = None) -> set[Standing]:
-    """The standings the user holds on one inspection (and, for a handover, its body)."""
+def standings(user: Someone, inspection: InspectionLike | None, *, body_id: int | None = None,
+              kind: Kind | None = None, purpose: Purpose = Purpose.READ) -> set[Standing]:
+    """The standings the user holds on one inspection (and, for a handover, its body); the office's
+    depends on what for (`kind`, `purpose`: its reach, see the table above)."""
     actor = actor_of(user)
     out: set[Standing] = set()
-    if actor.is_office:
+    if _office_holds(actor, kind, purpose, inspection):
         out.add(OF)
     if inspection is not None:
         unconflicted = inspection.target_id not in actor.conflicted_orgs
@@ -153,6 +187,6 @@ def allows(user: Someone, kind: Kind, purpose: Purpose, inspection: InspectionLi
     """Whether the user may reach one object of `kind` for `purpose` (its inspection given; a handover
     also gives its receiving body). The same rule as `scope()`, decided without a query."""
     grants = RULES[(kind, purpose)]
-    held = standings(user, inspection, body_id=body_id)
+    held = standings(user, inspection, body_id=body_id, kind=kind, purpose=purpose)
     return bool(grants & held) or (T in grants and L in held)
 

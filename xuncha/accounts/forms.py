@@ -25,6 +25,8 @@ class RoleAssignForm(forms.Form):
     team = forms.ModelChoiceField(label="巡察组（组长、组员）", queryset=scope_model("team")._default_manager.select_related("round"), required=False)
     org = forms.ModelChoiceField(label="被巡察党组织（联络员）", queryset=scope_model("org")._default_manager.all(), required=False)
     body = forms.ModelChoiceField(label="接收单位（接收人）", queryset=scope_model("body")._default_manager.all(), required=False)
+    office = forms.ModelChoiceField(label="巡察办（巡察办管理员；不选＝根巡察办，即全部）",
+                                    queryset=scope_model("office")._default_manager.all(), required=False)
 
 
 class TotpForm(ChineseErrorsMixin, forms.Form):

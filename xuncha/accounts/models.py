@@ -31,7 +31,8 @@ class User(AbstractUser):
 class RoleAssignment(models.Model):
     """A role held by a user, scoped to a team, an organisation or a receiving body.
 
-    office_admin, auditor and sysadmin are global (no scope); team_leader and team_member are
+    office_admin is scoped to an office and its subtree (no office: the root, every office); auditor and
+    sysadmin are global (no scope); team_leader and team_member are
     scoped to a team; liaison to a target organisation; recipient to a receiving body.
     """
 
@@ -40,6 +41,8 @@ class RoleAssignment(models.Model):
     team = models.ForeignKey("inspections.Team", null=True, blank=True, on_delete=models.CASCADE, verbose_name="巡察组")
     org = models.ForeignKey("inspections.TargetOrg", null=True, blank=True, on_delete=models.CASCADE, verbose_name="被巡察党组织")
     body = models.ForeignKey("inspections.ReceivingBody", null=True, blank=True, on_delete=models.CASCADE, verbose_name="接收单位")
+    # An office admin's office (and its subtree); none: the root office, i.e. every office.
+    office = models.ForeignKey("inspections.Office", null=True, blank=True, on_delete=models.CASCADE, verbose_name="巡察办")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,7 +50,7 @@ class RoleAssignment(models.Model):
         verbose_name_plural = "角色分配"
 
     def __str__(self) -> str:
-        scope = self.team or self.org or self.body
+        scope = self.team or self.org or self.body or self.office
         return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
 
     def clean(self) -> None:
@@ -59,10 +62,12 @@ class RoleAssignment(models.Model):
                 raise ValidationError("该角色需要指定适用范围。")
             if name != required and has:
                 raise ValidationError("该角色不应指定此适用范围。")
+        if self.office_id is not None and self.role != Role.OFFICE_ADMIN:
+            raise ValidationError("只有巡察办管理员角色可以指定巡察办。")
 
 
 def scope_model(field: str) -> type[models.Model]:
-    """The domain model a role is scoped to ("team", "org" or "body"), reached through the assignment's
+    """The domain model a role is scoped to ("team", "org", "body" or "office"), reached through the assignment's
     foreign key: the platform sits below the domain app that defines these models and never imports it."""
     model = RoleAssignment._meta.get_field(field).related_model
     assert isinstance(model, type) and issubclass(model, models.Model)

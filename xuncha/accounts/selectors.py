@@ -20,7 +20,7 @@ def role_assignments(user: Someone) -> list[RoleAssignment]:
         return []
     cached: list[RoleAssignment] | None = getattr(user, "_role_cache", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("team", "org", "body"))
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("team", "org", "body", "office"))
         user._role_cache = cached  # type: ignore[attr-defined]  # a per-request cache on the user object
     return cached
 

@@ -116,7 +116,7 @@ SEPARATED_ROLES = {Role.SYSADMIN, Role.AUDITOR}
 
 
 def role_assign(*, actor: User, user: User, role: str, team: Any = None, org: Any = None, body: Any = None,
-                request: HttpRequest | None = None, system: bool = False) -> RoleAssignment:
+                office: Any = None, request: HttpRequest | None = None, system: bool = False) -> RoleAssignment:
     """Give `user` a role. 三员分立: the sysadmin and auditor roles are not combined with any other.
 
     `team`, `org` and `body` are the domain models a role is scoped to (models.scope_model); `system`
@@ -132,8 +132,8 @@ def role_assign(*, actor: User, user: User, role: str, team: Any = None, org: An
         names = sorted(set(orgs.values_list("name", flat=True)))
         if names:
             raise Invalid(f"该人员已申报与{'、'.join(names)}存在利益冲突，需回避，不能分配到巡察该单位的巡察组。")
-    assignment = RoleAssignment(user=user, role=role, team=team, org=org, body=body)
-    if RoleAssignment.objects.filter(user=user, role=role, team=team, org=org, body=body).exists():
+    assignment = RoleAssignment(user=user, role=role, team=team, org=org, body=body, office=office)
+    if RoleAssignment.objects.filter(user=user, role=role, team=team, org=org, body=body, office=office).exists():
         raise Invalid("该账号已有此角色。")
     try:
         assignment.full_clean()
@@ -143,7 +143,8 @@ def role_assign(*, actor: User, user: User, role: str, team: Any = None, org: An
         assignment.save()
         audit_record(actor=actor, action="accounts.role_assign", obj=user,
                      summary=f"为 {user.username} 分配角色：{assignment}", request=request,
-                     data={"role": role, "team": getattr(team, "pk", None), "org": getattr(org, "pk", None), "body": getattr(body, "pk", None)})
+                     data={"role": role, "team": getattr(team, "pk", None), "org": getattr(org, "pk", None), "body": getattr(body, "pk", None),
+                           "office": getattr(office, "pk", None)})
     return assignment
 
 

@@ -241,3 +241,6 @@ api.add_router("/", fieldwork_talks_router)
 from .surveys import router as surveys_router  # noqa: E402
 
 api.add_router("/", surveys_router)
+from .offices import router as offices_router  # noqa: E402
+
+api.add_router("/", offices_router)

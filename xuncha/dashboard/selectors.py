@@ -31,6 +31,7 @@ from xuncha.core.classify import FOCUS_LABELS
 from xuncha.errors import NotFound
 from xuncha.inspections.models import ChannelKind, Inspection, Round
 from xuncha.inspections.selectors import live_q
+from xuncha.inspections.selectors_offices import office_q
 from xuncha.intake.models import ReportStatus
 from xuncha.rectification.models import Finding, ItemStatus, RectificationItem
 from xuncha.replies.selectors import TAB_LABELS, TABS, report_rollup
@@ -70,7 +71,7 @@ def dashboard_rounds(*, user: User) -> list[dict[str, Any]]:
     if not can_view_dashboard(user):
         raise NotFound
     inspections = list(dashboard_inspections(user=user).select_related("team", "target").order_by("round_id", "-start_date", "pk"))
-    rounds = Round.objects.all() if is_office(user) else Round.objects.filter(pk__in={i.round_id for i in inspections})
+    rounds = Round.objects.filter(office_q(user)) if is_office(user) else Round.objects.filter(pk__in={i.round_id for i in inspections})
     by_round: dict[int, list[Inspection]] = {}
     for inspection in inspections:
         by_round.setdefault(inspection.round_id, []).append(inspection)
@@ -81,7 +82,8 @@ def dashboard_round_get(*, user: User, pk: int) -> Round:
     if not can_view_dashboard(user):
         raise NotFound
     rnd = Round.objects.filter(pk=pk).first()
-    if rnd is None or not (is_office(user) or dashboard_inspections(user=user).filter(round=rnd).exists()):
+    own = is_office(user) and Round.objects.filter(office_q(user), pk=pk).exists()
+    if rnd is None or not (own or dashboard_inspections(user=user).filter(round=rnd).exists()):
         raise NotFound
     return rnd
 
@@ -193,7 +195,7 @@ def inspection_dashboard(*, user: User, inspection: Inspection, today: dt.date |
 
 def _scope_key(user: User, ids: list[int]) -> str:
     """The user's scope within the round: everything for the office, else the inspections in view."""
-    if is_office(user):
+    if is_office(user) and actor_of(user).offices is None:
         return "office"
     return hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_offices
 
 app_name = "dashboard"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("rounds/<int:pk>/", views.round_page, name="round"),
     path("inspections/<int:pk>/", views.inspection_page, name="inspection"),
+    path("offices/", views_offices.office_index, name="offices"),
+    path("offices/<int:pk>/", views_offices.office_page, name="office"),
 ]

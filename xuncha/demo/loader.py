@@ -18,16 +18,20 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.core.announcement import parse_announcement
-from xuncha.inspections import services
-from xuncha.inspections.models import Inspection, ReceivingBody, RoundKind, TeamMember
+from xuncha.inspections import services, services_offices
+from xuncha.inspections.models import Inspection, Office, ReceivingBody, RoundKind, TeamMember
 from xuncha.inspections.selectors import calendar_get
 from xuncha.inspections.services_import import ImportItem, announcement_import, items_from_parse
 from xuncha.inspections.urls_public import public_url
+
+from .offices import demo_internal_round, demo_offices, demo_pool
 
 DEMO_PASSWORD = "Xuncha#Demo2026"
 
 DEMO_USERS = [
     ("office", "演示巡察办", Role.OFFICE_ADMIN),
+    ("office_cjlu", "演示中国计量大学巡察办", Role.OFFICE_ADMIN),
+    ("office_city", "演示防城港市委巡察办", Role.OFFICE_ADMIN),
     ("leader", "演示组长", Role.TEAM_LEADER),
     ("member", "演示组员", Role.TEAM_MEMBER),
     ("liaison", "演示联络员", Role.LIAISON),
@@ -75,14 +79,14 @@ def _channels(actor: User, inspection: Inspection, specs: list[dict[str, Any]]) 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
-def _import_seed(office: User, filename: str, review: Callable[[ImportItem], None]) -> Inspection:
+def _import_seed(office: User, filename: str, review: Callable[[ImportItem], None], owner: Office) -> Inspection:
     """Parse a seed announcement, apply what a reviewer would correct, create it through the import."""
     text = (SEEDS / filename).read_text(encoding="utf-8")
     parsed = parse_announcement(text, add_working_days=calendar_get().add_working_days)
     items = items_from_parse(parsed)
     assert len(items) == 1 and len(items[0].targets) == 1, "a seed announces one inspection"
     review(items[0])
-    (inspection,) = announcement_import(actor=office, items=items, source_text=parsed["clean_text"])
+    (inspection,) = announcement_import(actor=office, items=items, source_text=parsed["clean_text"], office=owner)
     return inspection
 
 
@@ -102,8 +106,10 @@ def _review_001(item: ImportItem) -> None:
         ch.label = labels[ch.kind]
 
 
-def _seed_000(office: User) -> Inspection:
-    inspection = _import_seed(office, "000_ecd2721415505345.txt", _review_000)
+def _seed_000(office: User, offices: dict[str, Office]) -> Inspection:
+    inspection = _import_seed(office, "000_ecd2721415505345.txt", _review_000, offices["province"])
+    # 提级巡察带校内巡察: the university's office co-organises the provincial team's inspection of its school.
+    services_offices.inspection_co_organiser_set(actor=office, inspection=inspection, office=offices["cjlu"])
     services.team_member_add(actor=office, team=inspection.team, name="牛东红", position=TeamMember.Position.LEADER, title="组长")
     inspection.target.parent = "中国计量大学党委"
     inspection.target.short_name = "机电工程学院"
@@ -121,8 +127,8 @@ def _seed_000(office: User) -> Inspection:
     return inspection
 
 
-def _seed_001(office: User) -> Inspection:
-    inspection = _import_seed(office, "001_595cd17377021b4d.txt", _review_001)
+def _seed_001(office: User, offices: dict[str, Office]) -> Inspection:
+    inspection = _import_seed(office, "001_595cd17377021b4d.txt", _review_001, offices["city"])
     team = inspection.team
     services.team_member_add(actor=office, team=team, name="苏锡林", position=TeamMember.Position.LEADER, title="三级高级监察官")
     services.team_member_add(actor=office, team=team, name="黄治平", position=TeamMember.Position.DEPUTY)
@@ -144,13 +150,13 @@ def _seed_001(office: User) -> Inspection:
     return inspection
 
 
-def _practice(office: User, today: dt.date) -> Inspection:
-    rnd = services.round_create(actor=office, name=f"示范市委{today.year}年常规巡察（演练）", kind=RoundKind.REGULAR,
+def _practice(office: User, today: dt.date, city: Office) -> Inspection:
+    rnd = services.round_create(actor=office, office=city, name=f"示范市委{today.year}年常规巡察（演练）", kind=RoundKind.REGULAR,
                                 year=today.year, organizer="示范市委", description="供新用户熟悉系统的演练轮次，人员、单位与号码均为虚构。")
     team = services.team_create(actor=office, round=rnd, name="示范市委第一巡察组")
     services.team_member_add(actor=office, team=team, name="林演示", position=TeamMember.Position.LEADER)
     services.team_member_add(actor=office, team=team, name="周演练", position=TeamMember.Position.MEMBER)
-    target = services.target_create(actor=office, name="示范职业技术学院党委", short_name="示范职院")
+    target = services.target_create(actor=office, office=city, name="示范职业技术学院党委", short_name="示范职院")
     start = today - dt.timedelta(days=7)
     inspection = services.inspection_create(
         actor=office, round=rnd, team=team, target=target, start_date=start, working_days=30,
@@ -186,15 +192,21 @@ def load_demo(today: dt.date | None = None) -> list[Inspection]:
         users = _users()
         sysadmin = users["sysadmin"]
         for username, _name, role in DEMO_USERS:
-            if role in (Role.OFFICE_ADMIN, Role.AUDITOR, Role.SYSADMIN):
+            if username == "office" or role in (Role.AUDITOR, Role.SYSADMIN):
                 role_assign(actor=sysadmin, user=users[username], role=role, system=True)
         office = users["office"]
-        inspections = [_seed_000(office), _seed_001(office), _practice(office, today)]
+        offices = demo_offices(office)
+        role_assign(actor=sysadmin, user=users["office_cjlu"], role=Role.OFFICE_ADMIN, office=offices["cjlu"], system=True)
+        role_assign(actor=sysadmin, user=users["office_city"], role=Role.OFFICE_ADMIN, office=offices["city"], system=True)
+        inspections = [_seed_000(office, offices), _seed_001(office, offices), _practice(office, today, offices["city"])]
         for inspection in inspections:
             role_assign(actor=sysadmin, user=users["leader"], role=Role.TEAM_LEADER, team=inspection.team, system=True)
             role_assign(actor=sysadmin, user=users["member"], role=Role.TEAM_MEMBER, team=inspection.team, system=True)
             role_assign(actor=sysadmin, user=users["liaison"], role=Role.LIAISON, org=inspection.target, system=True)
         for name, kind in BODIES:
-            body = ReceivingBody.objects.create(name=name, kind=kind)
+            body = ReceivingBody.objects.create(name=name, kind=kind,
+                                                office=offices["cjlu"] if name.startswith("中国计量大学") else offices["city"])
             role_assign(actor=sysadmin, user=users["recipient"], role=Role.RECIPIENT, body=body, system=True)
+        demo_internal_round(office, offices["cjlu"], today)
+        demo_pool(office, offices, inspections[0].target, inspections[1].target)
     return inspections

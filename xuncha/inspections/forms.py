@@ -8,7 +8,7 @@ from xuncha.accounts.models import User
 from xuncha.core.classify.codes import DEFAULT_FOCUS_WORDING, FOCUS_WORDINGS
 from xuncha.web import ChineseErrorsMixin
 
-from .models import AcceptanceHours, CalendarDay, ChannelKind, Round, RoundKind, TargetOrg, Team, TeamMember
+from .models import AcceptanceHours, CalendarDay, ChannelKind, Office, Round, RoundKind, TargetOrg, Team, TeamMember
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -25,6 +25,22 @@ class RoundForm(forms.Form):
 
     def clean_focus_wording(self) -> str:
         return str(self.cleaned_data.get("focus_wording") or DEFAULT_FOCUS_WORDING)
+
+
+class OfficeField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """The office a new round or target belongs to, among those the user sees (the service decides)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(label="所属巡察办", queryset=Office.objects.none(), required=False,
+                         help_text="不选：本巡察办", **kwargs)
+
+
+class RoundCreateForm(RoundForm):
+    office = OfficeField()
+
+    def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()  # type: ignore[attr-defined]
 
 
 class TeamForm(forms.Form):
@@ -77,6 +93,14 @@ class TargetForm(forms.Form):
     address = forms.CharField(label="地址", max_length=200, required=False)
 
 
+class TargetCreateForm(TargetForm):
+    office = OfficeField()
+
+    def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()  # type: ignore[attr-defined]
+
+
 class TargetNameField(forms.CharField):
     """The target of an inspection, typed by name: hundreds of targets make a bare <select> unusable.
     The input has a <datalist> that static/js/target_search.js fills from the search endpoint; without
@@ -127,6 +151,22 @@ class InspectionForm(forms.Form):
         if not data.get("working_days") and not data.get("end_date"):
             raise forms.ValidationError("请填写结束日期，或填写工作日数由系统计算。")
         return data
+
+
+class InspectionCreateForm(InspectionForm):
+    """A new inspection: the rounds and teams of the offices the user sees; for an elevated inspection
+    (提级巡察), the lower office named as co-organiser (reads the schedule and the rectification only)."""
+
+    co_organiser = forms.ModelChoiceField(label="协同巡察办（提级巡察）", queryset=Office.objects.none(), required=False,
+                                          help_text="提级巡察时可指定下级巡察办协同，其只能查看日程和整改情况")
+
+    def __init__(self, *args: Any, round_q: Any = None, team_q: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["co_organiser"].queryset = Office.objects.all()  # type: ignore[attr-defined]
+        if round_q is not None and team_q is not None:
+            rounds, teams = self.fields["round"], self.fields["team"]
+            rounds.queryset = rounds.queryset.filter(round_q)  # type: ignore[attr-defined]
+            teams.queryset = teams.queryset.filter(team_q)  # type: ignore[attr-defined]
 
 
 class InspectionEditForm(InspectionForm):

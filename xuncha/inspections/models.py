@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,26 @@ class RoundKind(models.TextChoices):
     FOLLOWUP = "followup", "巡察“回头看”"
 
 
+class Office(models.Model):
+    """巡察办: an inspection office in the tree of offices (省委教育工委巡察办 → 中国计量大学党委巡察办). It owns
+    its rounds (and through them their teams and inspections), its target organisations and receiving
+    bodies. The root (no parent) is the platform's own office; an office role scoped to no office is the root's."""
+
+    name = models.CharField("巡察办名称", max_length=120, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="上级巡察办")
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "巡察办"
+        verbose_name_plural = "巡察办"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Round(models.Model):
     """巡察轮次, e.g. 七届市委第六轮常规巡察."""
 
@@ -29,6 +50,8 @@ class Round(models.Model):
     # wording's own cue phrases); the stored codes are the same for every wording.
     focus_wording = models.CharField("聚焦领域表述", max_length=24, choices=list(FOCUS_WORDINGS.items()),
                                      default=DEFAULT_FOCUS_WORDING)
+    # The office that owns the round (null: the root office, as before offices existed).
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds", verbose_name="巡察办")
     created_at = models.DateTimeField(auto_now_add=True)
     # Closed: no new teams or inspections in the round. Archived: also hidden from the default lists.
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
@@ -78,6 +101,8 @@ class TeamMember(models.Model):
     title = models.CharField("职级/单位", max_length=120, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="team_memberships", verbose_name="系统账号")
+    person = models.ForeignKey("inspections.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="memberships", verbose_name="巡察人员库人员")
     # Left the team (离组): the team role of the account is revoked; the row stays for the record.
     left_at = models.DateTimeField("离组时间", null=True, blank=True)
 
@@ -97,6 +122,7 @@ class TargetOrg(models.Model):
     short_name = models.CharField("简称", max_length=40, blank=True)
     parent = models.CharField("上级单位", max_length=120, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="targets", verbose_name="所属巡察办")
     # Archived: no new inspections; hidden from the default lists and the target search, kept for the record.
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
@@ -133,6 +159,7 @@ class ReceivingBody(models.Model):
 
     name = models.CharField("单位名称", max_length=120, unique=True)
     kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="bodies", verbose_name="所属巡察办")
 
     class Meta:
         verbose_name = "线索接收单位"
@@ -167,6 +194,12 @@ class Inspection(models.Model):
     scope_text = models.TextField("受理范围", default=DEFAULT_SCOPE)
     public_id = models.UUIDField("公开编号", default=uuid.uuid4, unique=True, editable=False)
     is_practice = models.BooleanField("演练任务", default=False)
+    # The round's office, copied here so that the access policy reads it without a join (null: the root).
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections",
+                               verbose_name="巡察办", editable=False)
+    # 提级巡察: the lower office named as co-organiser reads the schedule and the rectification, not the case file.
+    co_organiser = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="co_organised",
+                                     verbose_name="协同巡察办")
     created_at = models.DateTimeField(auto_now_add=True)
     # Closed: the public intake stops whatever the intake window says. Archived: also hidden from the
     # default list (never deleted: cases refer to it).
@@ -180,6 +213,11 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team.name}巡察{self.target.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.office_id is None and self.round_id is not None:
+            self.office_id = Round.objects.filter(pk=self.round_id).values_list("office_id", flat=True).first()
+        super().save(*args, **kwargs)
 
     @property
     def title(self) -> str:
@@ -344,3 +382,8 @@ class MustTalkRule(models.Model):
     class Meta:
         verbose_name = "必谈规则"
         verbose_name_plural = "必谈规则"
+
+
+from .models_pool import Authorisation, Expertise, Person, PersonRelation, PersonRound  # noqa: E402  (models of the pool)
+
+__all__ = ["Authorisation", "Expertise", "Person", "PersonRelation", "PersonRound"]

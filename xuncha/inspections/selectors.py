@@ -17,6 +17,7 @@ from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import NotFound
 
 from .models import AcceptanceHours, CalendarDay, Channel, Inspection, ReceivingBody, Round, TargetOrg, Team, TeamMember
+from .selectors_offices import office_q
 
 CALENDAR_CACHE_KEY = "xuncha:calendar-overrides"
 
@@ -96,7 +97,7 @@ def inspection_get_public(*, public_id: uuid.UUID | str) -> Inspection:
 def round_list(*, user: Someone) -> QuerySet[Round]:
     if not can_plan(user):
         raise NotFound
-    return Round.objects.prefetch_related("teams__members", "inspections__target")
+    return Round.objects.filter(office_q(user)).prefetch_related("teams__members", "inspections__target")
 
 
 def round_get(*, user: Someone, pk: int) -> Round:
@@ -108,7 +109,7 @@ def round_get(*, user: Someone, pk: int) -> Round:
 
 def team_get(*, user: Someone, pk: int) -> Team:
     if can_plan(user):
-        qs = Team.objects.all()
+        qs = Team.objects.filter(office_q(user, "round__office_id"))
     else:
         qs = Team.objects.filter(pk__in=actor_of(user).teams)
     team = qs.select_related("round").prefetch_related("members__conflicts__org", "members__user", "inspections__target").filter(pk=pk).first()
@@ -120,7 +121,7 @@ def team_get(*, user: Someone, pk: int) -> Team:
 def target_list(*, user: Someone) -> QuerySet[TargetOrg]:
     if not can_plan(user):
         raise NotFound
-    return TargetOrg.objects.all()
+    return TargetOrg.objects.filter(office_q(user))
 
 
 def inspection_period_status(inspection: Inspection, today: dt.date) -> str:
@@ -159,7 +160,7 @@ def round_search(*, user: Someone, q: str = "", archived: bool = False) -> Query
 def team_search(*, user: Someone, q: str = "", archived: bool = False) -> QuerySet[Team]:
     if not can_plan(user):
         raise NotFound
-    qs = _named(Team.objects.select_related("round"), q, "name", "round__name")
+    qs = _named(Team.objects.filter(office_q(user, "round__office_id")).select_related("round"), q, "name", "round__name")
     return qs.exclude(archived_at__isnull=True) if archived else qs.filter(archived_at__isnull=True)
 
 
@@ -167,7 +168,8 @@ def member_search(*, user: Someone, q: str = "", left: bool = False) -> QuerySet
     """The people on teams (巡察组成员), by name; those who left only when asked for."""
     if not can_plan(user):
         raise NotFound
-    qs = _named(TeamMember.objects.select_related("team__round", "user"), q, "name", "title").order_by("name", "id")
+    qs = _named(TeamMember.objects.filter(office_q(user, "team__round__office_id")).select_related("team__round", "user"), q,
+                "name", "title").order_by("name", "id")
     return qs.exclude(left_at__isnull=True) if left else qs.filter(left_at__isnull=True)
 
 
@@ -206,7 +208,7 @@ def target_choices(*, user: Someone, q: str, limit: int = 20) -> list[TargetOrg]
 def body_search(*, user: Someone, q: str = "") -> QuerySet[ReceivingBody]:
     if not can_plan(user):
         raise NotFound
-    return _named(ReceivingBody.objects.all(), q, "name")
+    return _named(ReceivingBody.objects.filter(office_q(user)), q, "name")
 
 
 def body_get(*, user: Someone, pk: int) -> ReceivingBody:

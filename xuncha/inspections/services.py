@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from xuncha.access import actor_of
 from xuncha.accounts.models import User
@@ -31,12 +32,17 @@ from .models import (
     Inspection,
     MeetingSpeaker,
     MobilizationMeeting,
+    Office,
+    Person,
     Round,
     TargetOrg,
     Team,
     TeamMember,
 )
 from .selectors import CALENDAR_CACHE_KEY, calendar_get
+from .selectors_offices import person_conflict
+
+ROOT_OFFICE_NAME = "巡察工作领导小组办公室"
 
 
 def require_planner(actor: User) -> None:
@@ -45,22 +51,60 @@ def require_planner(actor: User) -> None:
         raise NotAllowed("只有巡察办管理员可以执行此操作。")
 
 
-def round_create(*, actor: User, name: str, kind: str, year: int, organizer: str = "", description: str = "",
-                 focus_wording: str = DEFAULT_FOCUS_WORDING, request: HttpRequest | None = None) -> Round:
+def require_office_of(actor: User, office_id: int | None) -> None:
+    """Working on a round (its teams, inspections) or a target is its own office's: an office admin
+    reads their subtree but works on their own offices' only (docs/architecture.md §3). No office: the root's."""
     require_planner(actor)
+    own = actor_of(actor).own_offices
+    if own is not None and office_id not in own:
+        raise NotAllowed("该事项属于其他巡察办，本巡察办只能查看，不能办理。")
+
+
+def _require_root_office(actor: User) -> None:
+    """The working-day calendar is one for the deployment: kept by the root office's admins."""
+    require_planner(actor)
+    if actor_of(actor).own_offices is not None:
+        raise NotAllowed("工作日历由根巡察办维护。")
+
+
+def office_root() -> Office:
+    """The root office (the platform's own), made when first needed."""
+    root = Office.objects.filter(parent__isnull=True).order_by("pk").first()
+    return root or Office.objects.create(name=ROOT_OFFICE_NAME)
+
+
+def office_of_actor(actor: User, office: Office | None) -> Office:
+    """The office a new round or target belongs to: the one given (which the actor must own), else the
+    actor's own office (the root for an office role scoped to no office)."""
+    own = actor_of(actor).own_offices
+    if office is None:
+        if own is None:
+            return office_root()
+        if len(own) != 1:
+            raise Invalid("请选择所属巡察办。")
+        return Office.objects.get(pk=next(iter(own)))
+    require_office_of(actor, office.pk)
+    return office
+
+
+def round_create(*, actor: User, name: str, kind: str, year: int, organizer: str = "", description: str = "",
+                 focus_wording: str = DEFAULT_FOCUS_WORDING, office: Office | None = None,
+                 request: HttpRequest | None = None) -> Round:
+    require_planner(actor)
+    owner = office_of_actor(actor, office)
     if Round.objects.filter(name=name).exists():
         raise Invalid(f"已有名为“{name}”的巡察轮次。")
     if focus_wording not in FOCUS_WORDINGS:
         raise Invalid("聚焦领域表述无效。")
     with transaction.atomic():
         obj = Round.objects.create(name=name, kind=kind, year=year, organizer=organizer, description=description,
-                                   focus_wording=focus_wording)
+                                   focus_wording=focus_wording, office=owner)
         audit_record(actor=actor, action="round.create", obj=obj, summary=f"创建巡察轮次：{name}", request=request)
     return obj
 
 
 def team_create(*, actor: User, round: Round, name: str, request: HttpRequest | None = None) -> Team:
-    require_planner(actor)
+    require_office_of(actor, round.office_id)
     if round.closed_at is not None:
         raise Conflict(f"巡察轮次“{round.name}”已关闭，不能再组建巡察组。")
     if Team.objects.filter(round=round, name=name).exists():
@@ -83,17 +127,24 @@ def _conflicted_targets(member_user: User | None, member: TeamMember | None, tea
 
 
 def team_member_add(*, actor: User, team: Team, name: str, position: str, title: str = "",
-                    user: User | None = None, request: HttpRequest | None = None) -> TeamMember:
-    """Add someone to a team; with a user account, they get the matching team role."""
-    require_planner(actor)
+                    user: User | None = None, person: Person | None = None, request: HttpRequest | None = None) -> TeamMember:
+    """Add someone to a team; with a user account, they get the matching team role. Someone from the pool
+    (`person`) with a conflict with an organisation the team inspects is refused with the reason."""
+    require_office_of(actor, team.round.office_id)
     if team.archived_at is not None:
         raise Conflict(f"{team.name}已撤销，不能再增加成员。")
+    if person is not None:
+        today = timezone.localdate()
+        reasons = [r for t in TargetOrg.objects.filter(inspections__team=team).distinct()
+                   if (r := person_conflict(person, t, today))]
+        if reasons:
+            raise Invalid(f"{name}需回避，不能加入{team.name}：{'；'.join(reasons)}。")
     if user is not None:
         blocked = _conflicted_targets(user, None, team)
         if blocked:
             raise Invalid(f"{name}已申报与{'、'.join(blocked)}存在利益冲突，需回避，不能加入巡察该单位的巡察组。")
     with transaction.atomic():
-        member = TeamMember.objects.create(team=team, name=name, position=position, title=title, user=user)
+        member = TeamMember.objects.create(team=team, name=name, position=position, title=title, user=user, person=person)
         if user is not None:
             role = Role.TEAM_MEMBER if position == TeamMember.Position.MEMBER else Role.TEAM_LEADER
             if not user.roles.filter(role=role, team=team).exists():
@@ -106,7 +157,7 @@ def team_member_add(*, actor: User, team: Team, name: str, position: str, title:
 def conflict_declare(*, actor: User, member: TeamMember, org: TargetOrg, reason: str, request: HttpRequest | None = None) -> ConflictDeclaration:
     """Record a declared conflict of interest. From then on the member cannot be assigned to the org,
     and if their team already inspects it, they no longer see that inspection."""
-    require_planner(actor)
+    require_office_of(actor, member.team.round.office_id)
     if not reason.strip():
         raise Invalid("请填写回避事由。")
     with transaction.atomic():
@@ -117,12 +168,13 @@ def conflict_declare(*, actor: User, member: TeamMember, org: TargetOrg, reason:
 
 
 def target_create(*, actor: User, name: str, short_name: str = "", parent: str = "", address: str = "",
-                  request: HttpRequest | None = None) -> TargetOrg:
+                  office: Office | None = None, request: HttpRequest | None = None) -> TargetOrg:
     require_planner(actor)
+    owner = office_of_actor(actor, office)
     if TargetOrg.objects.filter(name=name).exists():
         raise Invalid(f"“{name}”已登记。")
     with transaction.atomic():
-        obj = TargetOrg.objects.create(name=name, short_name=short_name, parent=parent, address=address)
+        obj = TargetOrg.objects.create(name=name, short_name=short_name, parent=parent, address=address, office=owner)
         audit_record(actor=actor, action="target.create", obj=obj, summary=f"登记被巡察党组织：{name}", request=request)
     return obj
 
@@ -154,6 +206,9 @@ def inspection_period(*, start_date: dt.date, end_date: dt.date | None, working_
 
 def _check_team_conflicts(team: Team, target: TargetOrg) -> None:
     names = sorted({c.member.name for c in ConflictDeclaration.objects.filter(member__team=team, org=target).select_related("member")})
+    today = timezone.localdate()
+    names += sorted({m.name for m in team.members.filter(left_at__isnull=True, person__isnull=False).select_related("person")
+                     .prefetch_related("person__relations") if m.person and person_conflict(m.person, target, today)} - set(names))
     if names:
         raise Invalid(f"{'、'.join(names)}已申报与{target.name}存在利益冲突，需回避：请先将其调离{team.name}，再安排本次巡察。")
 
@@ -188,10 +243,13 @@ def inspection_create(*, actor: User, round: Round, team: Team, target: TargetOr
                       end_date: dt.date | None = None, working_days: int | None = None,
                       intake_start: dt.date | None = None, intake_end: dt.date | None = None,
                       duration_text: str = "", postmark_counts: bool = False, scope_text: str = "",
-                      is_practice: bool = False, request: HttpRequest | None = None) -> Inspection:
-    require_planner(actor)
+                      is_practice: bool = False, co_organiser: Office | None = None,
+                      request: HttpRequest | None = None) -> Inspection:
+    require_office_of(actor, round.office_id)
     if team.round_id != round.pk:
         raise Invalid("所选巡察组不属于该巡察轮次。")
+    if co_organiser is not None and co_organiser.pk == round.office_id:
+        raise Invalid("协同巡察办应为组织巡察的巡察办以外的单位。")
     _check_open_for_inspection(round, team, target)
     _check_team_conflicts(team, target)
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
@@ -202,7 +260,7 @@ def inspection_create(*, actor: User, round: Round, team: Team, target: TargetOr
             round=round, team=team, target=target, start_date=period.start_date, end_date=period.end_date,
             working_days=period.working_days, intake_start=period.intake_start, intake_end=period.intake_end,
             duration_text=duration_text, postmark_counts=postmark_counts, scope_text=scope_text or DEFAULT_SCOPE,
-            is_practice=is_practice,
+            is_practice=is_practice, office_id=round.office_id, co_organiser=co_organiser,
         )
         audit_record(actor=actor, action="inspection.create", obj=obj, request=request,
                      summary=f"创建巡察任务：{obj}（{obj.start_date}至{obj.end_date}）")
@@ -213,7 +271,7 @@ def inspection_update(*, actor: User, inspection: Inspection, start_date: dt.dat
                       working_days: int | None, intake_start: dt.date | None, intake_end: dt.date | None,
                       duration_text: str, postmark_counts: bool, scope_text: str, is_practice: bool = False,
                       request: HttpRequest | None = None) -> Inspection:
-    require_planner(actor)
+    require_office_of(actor, inspection.office_id)
     if inspection.archived_at is not None:
         raise Conflict("该巡察任务已归档，不能再修改。")
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
@@ -250,7 +308,7 @@ def channel_save(*, actor: User, inspection: Inspection, kind: str, value: str =
                  hours: Sequence[HoursSpec] = (), channel: Channel | None = None,
                  request: HttpRequest | None = None) -> Channel:
     """Create or update a channel with its acceptance hours (the hours are replaced)."""
-    require_planner(actor)
+    require_office_of(actor, inspection.office_id)
     _hours_check(hours)
     if kind == "letterbox" and not location.strip():
         raise Invalid("联系信箱须填写放置地点。")
@@ -273,7 +331,7 @@ def channel_save(*, actor: User, inspection: Inspection, kind: str, value: str =
 
 
 def channel_delete(*, actor: User, channel: Channel, request: HttpRequest | None = None) -> None:
-    require_planner(actor)
+    require_office_of(actor, channel.inspection.office_id)
     with transaction.atomic():
         audit_record(actor=actor, action="channel.delete", obj=channel, request=request,
                      summary=f"删除受理渠道：{channel}（{channel.inspection}）")
@@ -286,7 +344,7 @@ SpeakerSpec = tuple[str, str, str]
 def meeting_save(*, actor: User, inspection: Inspection, date: dt.date, part_of_day: str = "", time: dt.time | None = None,
                  place: str = "", host: str = "", attendees: str = "", observers: str = "",
                  speakers: Sequence[SpeakerSpec] = (), request: HttpRequest | None = None) -> MobilizationMeeting:
-    require_planner(actor)
+    require_office_of(actor, inspection.office_id)
     with transaction.atomic():
         meeting, _ = MobilizationMeeting.objects.update_or_create(inspection=inspection, defaults={
             "date": date, "part_of_day": part_of_day, "time": time, "place": place, "host": host,
@@ -300,7 +358,7 @@ def meeting_save(*, actor: User, inspection: Inspection, date: dt.date, part_of_
 
 
 def calendar_day_set(*, actor: User, date: dt.date, kind: str, name: str = "", request: HttpRequest | None = None) -> CalendarDay:
-    require_planner(actor)
+    _require_root_office(actor)
     with transaction.atomic():
         obj, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
         audit_record(actor=actor, action="calendar.set", obj=obj, request=request, summary=f"设置节假日调整：{obj}")
@@ -309,7 +367,7 @@ def calendar_day_set(*, actor: User, date: dt.date, kind: str, name: str = "", r
 
 
 def calendar_day_delete(*, actor: User, day: CalendarDay, request: HttpRequest | None = None) -> None:
-    require_planner(actor)
+    _require_root_office(actor)
     with transaction.atomic():
         audit_record(actor=actor, action="calendar.delete", obj=day, request=request, summary=f"删除节假日调整：{day}")
         day.delete()

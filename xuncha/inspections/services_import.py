@@ -16,7 +16,7 @@ from xuncha.core.sm import sm3_hex
 from xuncha.errors import Invalid
 
 from . import services
-from .models import Inspection, Round, TargetOrg, Team
+from .models import Inspection, Office, Round, TargetOrg, Team
 from .services import HoursSpec
 
 
@@ -50,12 +50,12 @@ class ImportItem:
     channels: list[ChannelSpec] = field(default_factory=list)
 
 
-def _round(actor: User, item: ImportItem, request: HttpRequest | None) -> Round:
+def _round(actor: User, item: ImportItem, request: HttpRequest | None, office: Office | None) -> Round:
     existing = Round.objects.filter(name=item.round).first()
     if existing is not None:
         return existing
     return services.round_create(actor=actor, name=item.round, kind=item.kind, year=(item.start_date or dt.date.today()).year,
-                                 organizer=item.organizer, request=request)
+                                 organizer=item.organizer, office=office, request=request)
 
 
 def _team(actor: User, rnd: Round, name: str, request: HttpRequest | None) -> Team:
@@ -63,14 +63,15 @@ def _team(actor: User, rnd: Round, name: str, request: HttpRequest | None) -> Te
     return existing or services.team_create(actor=actor, round=rnd, name=name, request=request)
 
 
-def _target(actor: User, name: str, request: HttpRequest | None) -> TargetOrg:
+def _target(actor: User, name: str, request: HttpRequest | None, office: Office | None) -> TargetOrg:
     existing = TargetOrg.objects.filter(name=name).first()
-    return existing or services.target_create(actor=actor, name=name, request=request)
+    return existing or services.target_create(actor=actor, name=name, office=office, request=request)
 
 
 def announcement_import(*, actor: User, items: list[ImportItem], source_text: str,
-                        request: HttpRequest | None = None) -> list[Inspection]:
-    """Create the reviewed inspections (rounds, teams and targets are reused by name or created).
+                        office: Office | None = None, request: HttpRequest | None = None) -> list[Inspection]:
+    """Create the reviewed inspections (rounds, teams and targets are reused by name or created; new ones
+    belong to `office`, by default the actor's own).
 
     All or nothing: a problem in any item rolls the whole import back.
     """
@@ -86,10 +87,10 @@ def announcement_import(*, actor: User, items: list[ImportItem], source_text: st
             if item.start_date is None:
                 raise Invalid(f"{where}：请填写进驻日期。")
             start_date: dt.date = item.start_date
-            rnd = _round(actor, item, request)
+            rnd = _round(actor, item, request, office)
             team = _team(actor, rnd, item.team.strip(), request)
             for target_name in item.targets:
-                target = _target(actor, target_name.strip(), request)
+                target = _target(actor, target_name.strip(), request, office)
                 if Inspection.objects.filter(team=team, target=target, start_date=start_date).exists():
                     raise Invalid(f"{where}：{team.name}巡察{target.name}（{start_date}起）已存在，请勿重复导入。")
                 try:

@@ -21,7 +21,7 @@ from xuncha.core.classify.codes import DEFAULT_FOCUS_WORDING, FOCUS_WORDINGS
 from xuncha.errors import Conflict, Invalid
 
 from .models import Inspection, ReceivingBody, Round, TargetOrg, Team, TeamMember
-from .services import require_planner
+from .services import require_office_of
 
 
 def _changes(obj: object, values: dict[str, object]) -> dict[str, list[str]]:
@@ -41,7 +41,7 @@ def _changes(obj: object, values: dict[str, object]) -> dict[str, list[str]]:
 def round_update(*, actor: User, round: Round, name: str, kind: str, year: int, organizer: str = "",
                  description: str = "", focus_wording: str = DEFAULT_FOCUS_WORDING,
                  request: HttpRequest | None = None) -> Round:
-    require_planner(actor)
+    require_office_of(actor, round.office_id)
     name = name.strip()
     if not name:
         raise Invalid("请填写轮次名称。")
@@ -60,7 +60,7 @@ def round_update(*, actor: User, round: Round, name: str, kind: str, year: int, 
 
 def round_close(*, actor: User, round: Round, request: HttpRequest | None = None) -> Round:
     """Close a round: its teams and inspections stay as they are; no new team or inspection is added."""
-    require_planner(actor)
+    require_office_of(actor, round.office_id)
     if round.closed_at is not None:
         raise Conflict(f"巡察轮次“{round.name}”已经关闭。")
     with transaction.atomic():
@@ -72,7 +72,7 @@ def round_close(*, actor: User, round: Round, request: HttpRequest | None = None
 
 def round_archive(*, actor: User, round: Round, request: HttpRequest | None = None) -> Round:
     """Archive a round (closing it too): hidden from the default list of rounds, kept for the record."""
-    require_planner(actor)
+    require_office_of(actor, round.office_id)
     if round.archived_at is not None:
         raise Conflict(f"巡察轮次“{round.name}”已经归档。")
     now = timezone.now()
@@ -88,7 +88,7 @@ def round_archive(*, actor: User, round: Round, request: HttpRequest | None = No
 
 
 def team_update(*, actor: User, team: Team, name: str, request: HttpRequest | None = None) -> Team:
-    require_planner(actor)
+    require_office_of(actor, team.round.office_id)
     name = name.strip()
     if not name:
         raise Invalid("请填写巡察组名称。")
@@ -105,7 +105,7 @@ def team_update(*, actor: User, team: Team, name: str, request: HttpRequest | No
 def team_archive(*, actor: User, team: Team, request: HttpRequest | None = None) -> Team:
     """Dissolve a team (撤销): no new members or inspections; its people keep their access to its
     inspections (the cases are still theirs) until each leaves the team."""
-    require_planner(actor)
+    require_office_of(actor, team.round.office_id)
     if team.archived_at is not None:
         raise Conflict(f"{team.name}已经撤销。")
     with transaction.atomic():
@@ -119,7 +119,7 @@ def team_member_update(*, actor: User, member: TeamMember, name: str, position: 
                        request: HttpRequest | None = None) -> TeamMember:
     """Correct a member's name, position or title. A changed position changes the account's team role
     (组长/副组长 lead, 组员 serve)."""
-    require_planner(actor)
+    require_office_of(actor, member.team.round.office_id)
     if member.left_at is not None:
         raise Conflict(f"{member.name}已离组，不能再修改。")
     if not name.strip():
@@ -158,7 +158,7 @@ def _revoke_team_role(actor: User, member: TeamMember, role: str, request: HttpR
 def team_member_leave(*, actor: User, member: TeamMember, request: HttpRequest | None = None) -> TeamMember:
     """A member leaves the team (离组): the row stays (the record of who served), the account loses
     the team role, so it no longer reaches the team's inspections."""
-    require_planner(actor)
+    require_office_of(actor, member.team.round.office_id)
     if member.left_at is not None:
         raise Conflict(f"{member.name}已经离组。")
     with transaction.atomic():
@@ -176,7 +176,7 @@ def team_member_leave(*, actor: User, member: TeamMember, request: HttpRequest |
 
 def target_update(*, actor: User, target: TargetOrg, name: str, short_name: str = "", parent: str = "",
                   address: str = "", request: HttpRequest | None = None) -> TargetOrg:
-    require_planner(actor)
+    require_office_of(actor, target.office_id)
     name = name.strip()
     if not name:
         raise Invalid("请填写党组织名称。")
@@ -193,7 +193,7 @@ def target_update(*, actor: User, target: TargetOrg, name: str, short_name: str 
 def target_archive(*, actor: User, target: TargetOrg, request: HttpRequest | None = None) -> TargetOrg:
     """Archive a target: no new inspections of it, hidden from lists and the target search; its
     inspections, liaisons and cases stay."""
-    require_planner(actor)
+    require_office_of(actor, target.office_id)
     if target.archived_at is not None:
         raise Conflict(f"“{target.name}”已经归档。")
     with transaction.atomic():
@@ -209,7 +209,7 @@ def target_archive(*, actor: User, target: TargetOrg, request: HttpRequest | Non
 def inspection_close(*, actor: User, inspection: Inspection, request: HttpRequest | None = None) -> Inspection:
     """Close an inspection: the public page and the public API stop taking reports at once, whatever the
     intake window says. The team's work on the cases already registered goes on."""
-    require_planner(actor)
+    require_office_of(actor, inspection.office_id)
     if inspection.closed_at is not None:
         raise Conflict("该巡察任务已经关闭。")
     with transaction.atomic():
@@ -222,7 +222,7 @@ def inspection_close(*, actor: User, inspection: Inspection, request: HttpReques
 def inspection_archive(*, actor: User, inspection: Inspection, request: HttpRequest | None = None) -> Inspection:
     """Archive an inspection (closing it too): hidden from the default list, no more edits; kept with
     its cases."""
-    require_planner(actor)
+    require_office_of(actor, inspection.office_id)
     if inspection.archived_at is not None:
         raise Conflict("该巡察任务已经归档。")
     now = timezone.now()
@@ -244,7 +244,7 @@ def _assignable(user: User) -> None:
 
 def liaison_add(*, actor: User, target: TargetOrg, user: User, request: HttpRequest | None = None) -> RoleAssignment:
     """Make an account a liaison (整改联络员) of a target. 三员分立 and duplicates: role_assign refuses."""
-    require_planner(actor)
+    require_office_of(actor, target.office_id)
     _assignable(user)
     if target.archived_at is not None:
         raise Conflict(f"“{target.name}”已归档，不能再指定联络员。")
@@ -256,7 +256,7 @@ def liaison_add(*, actor: User, target: TargetOrg, user: User, request: HttpRequ
 
 
 def liaison_remove(*, actor: User, target: TargetOrg, user: User, request: HttpRequest | None = None) -> None:
-    require_planner(actor)
+    require_office_of(actor, target.office_id)
     assignments = list(RoleAssignment.objects.filter(user=user, role=Role.LIAISON, org=target))
     if not assignments:
         raise Conflict(f"{user}不是{target.name}的联络员。")
@@ -269,7 +269,7 @@ def liaison_remove(*, actor: User, target: TargetOrg, user: User, request: HttpR
 
 def recipient_add(*, actor: User, body: ReceivingBody, user: User, request: HttpRequest | None = None) -> RoleAssignment:
     """Make an account a recipient (接收人) of a receiving body."""
-    require_planner(actor)
+    require_office_of(actor, body.office_id)
     _assignable(user)
     with transaction.atomic():
         assignment = role_assign(actor=actor, user=user, role=Role.RECIPIENT, body=body, request=request, system=True)
@@ -279,7 +279,7 @@ def recipient_add(*, actor: User, body: ReceivingBody, user: User, request: Http
 
 
 def recipient_remove(*, actor: User, body: ReceivingBody, user: User, request: HttpRequest | None = None) -> None:
-    require_planner(actor)
+    require_office_of(actor, body.office_id)
     assignments = list(RoleAssignment.objects.filter(user=user, role=Role.RECIPIENT, body=body))
     if not assignments:
         raise Conflict(f"{user}不是{body.name}的接收人。")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_leadership, views_master, views_planning
+from . import views, views_import, views_leadership, views_master, views_planning, views_pool
 
 app_name = "inspections"
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("teams/<int:pk>/members/<int:member_id>/edit/", views_master.member_edit, name="member_edit"),
     path("teams/<int:pk>/members/<int:member_id>/leave/", views_master.member_leave, name="member_leave"),
     path("people/", views_master.people, name="people"),
+    path("pool/", views_pool.pool, name="pool"),
     path("targets/", views_planning.targets, name="targets"),
     path("targets/search.json", views_master.target_search_json, name="target_search"),
     path("targets/<int:pk>/", views_master.target_detail, name="target"),

@@ -20,7 +20,7 @@ from xuncha.errors import NotFound
 from xuncha.web import attachment, form_submit
 
 from . import documents, services
-from .forms import ChannelForm, HoursFormSet, InspectionEditForm, InspectionForm, MeetingForm, SpeakerFormSet
+from .forms import ChannelForm, HoursFormSet, InspectionCreateForm, InspectionEditForm, MeetingForm, SpeakerFormSet
 from .models import Channel, Inspection, TargetOrg
 from .selectors import (
     calendar_get,
@@ -33,6 +33,7 @@ from .selectors import (
     missing_channels,
     target_choices,
 )
+from .selectors_offices import office_q
 from .urls_public import public_path, public_url
 
 
@@ -102,7 +103,8 @@ def inspection_create(request: AuthedRequest) -> HttpResponse:
     if prefill.isdigit():
         chosen = TargetOrg.objects.filter(pk=int(prefill), archived_at__isnull=True).first()
         initial["target"] = chosen.name if chosen else ""
-    form = InspectionForm(request.POST or None, initial=initial)
+    form = InspectionCreateForm(request.POST or None, initial=initial, round_q=office_q(request.user),
+                                team_q=office_q(request.user, "round__office_id"))
     if request.method == "POST":
         obj = form_submit(form, lambda data: services.inspection_create(actor=request.user, request=request, **data))
         if obj is not None:

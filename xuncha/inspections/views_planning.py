@@ -14,16 +14,17 @@ from xuncha.errors import NotFound
 from xuncha.web import form_submit
 
 from . import services
-from .forms import CalendarDayForm, ConflictForm, RoundForm, TargetForm, TeamForm, TeamMemberForm, WorkdayCalcForm
+from .forms import CalendarDayForm, ConflictForm, RoundCreateForm, TargetCreateForm, TeamForm, TeamMemberForm, WorkdayCalcForm
 from .models import CalendarDay
 from .selectors import calendar_day_list, calendar_get, can_plan, inspection_list, round_get, team_get
+from .selectors_offices import office_list
 from .views_master import rounds_listing, targets_listing
 
 
 @login_required
 def rounds(request: AuthedRequest) -> HttpResponse:
     listing = rounds_listing(request)  # NotFound for anyone but the office
-    form = RoundForm(request.POST or None)
+    form = RoundCreateForm(request.POST or None, offices=office_list(user=request.user))
     if request.method == "POST":
         obj = form_submit(form, lambda data: services.round_create(actor=request.user, request=request, **data))
         if obj is not None:
@@ -78,7 +79,7 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def targets(request: AuthedRequest) -> HttpResponse:
     listing = targets_listing(request)  # NotFound for anyone but the office
-    form = TargetForm(request.POST or None)
+    form = TargetCreateForm(request.POST or None, offices=office_list(user=request.user))
     if request.method == "POST" and form_submit(
             form, lambda data: services.target_create(actor=request.user, request=request, **data)) is not None:
         messages.success(request, "已登记。")
