@@ -1,5 +1,6 @@
 """Browser: the member sends a document request; the liaison delivers a requested file through their to-do;
-the member drafts a finding and cites the delivered document; the member submits it, the deputy leader
+the member drafts a finding and cites the delivered document and a recorded talk (the talk itself is
+scheduled and recorded in the browser in test_talks.py); the member submits it, the deputy leader
 approves it and the leader approves it (desktop and phone width)."""
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
 from xuncha.demo.loader import DEMO_PASSWORD
+from xuncha.fieldwork import services_talks as talks
 from xuncha.fieldwork.models.documents import DocumentItem
+from xuncha.fieldwork.tests.helpers import scheduled
 from xuncha.fieldwork.tests.helpers_documents import docx_bytes
 from xuncha.inspections import services as planning
 from xuncha.inspections.models import TeamMember
@@ -43,6 +46,10 @@ def test_deliver_cite_and_approve(page: Any, live_server: Any, demo: dict, tmp_p
     role_assign(actor=sysadmin, user=deputy, role=Role.TEAM_LEADER, team=inspection.team, system=True)
     planning.team_member_add(actor=office, team=inspection.team, name="演示副组长", position=TeamMember.Position.DEPUTY, user=deputy)
     review_setting_set(actor=leader, inspection=inspection, deputy_step=True)
+    talk = scheduled(inspection, name="王五")
+    talks.interview_record(actor=User.objects.get(username="member"), interview=talk, summary="谈及体育馆维修工程。",
+                           matters=[talks.MatterInput("体育馆维修工程未经集体研究")], signed_on=inspection.start_date,
+                           on_paper=True)
     base = live_server.url
     page.set_viewport_size({"width": width, "height": 900})
 
@@ -89,6 +96,10 @@ def test_deliver_cite_and_approve(page: Any, live_server: Any, demo: dict, tmp_p
     page.click("#cite-document-form button[type=submit]")
     link = page.locator("#evidence-list a")
     assert "体育馆维修工程招投标文件" in link.inner_text() and "第2页" in link.inner_text()
+    page.select_option("#id_cite_record", f"interview:{talk.pk}")
+    page.click("#cite-record-form button[type=submit]")
+    cited = page.locator("#evidence-list").inner_text()
+    assert f"谈话记录 第{talk.number}号" in cited and "王五" not in cited  # a number, never the interviewee's name
     page.fill("#id_opinion", "事实清楚，建议认定")
     page.click("#submit-form button[type=submit]")
     assert "待副组长审核" in page.locator("#finding-state").inner_text()

@@ -16,7 +16,7 @@ from xuncha.inspections.models import Inspection
 
 from .models import Lead
 from .models.talks import Interview, InterviewState
-from .models.visits import FieldRecord
+from .models.visits import FieldAttachment, FieldRecord
 
 
 @dataclass
@@ -37,6 +37,14 @@ def field_record_get(*, user: Someone, pk: int) -> FieldRecord:
     if record is None:
         raise NotFound
     return record
+
+
+def field_attachment_get(*, user: Someone, pk: int) -> FieldAttachment:
+    """An attachment of a visit or meeting record the user's team may read (else 404)."""
+    found = FieldAttachment.objects.filter(pk=pk, record__in=field_record_queryset(user)).select_related("record").first()
+    if found is None:
+        raise NotFound
+    return found
 
 
 def timeline(inspection: Inspection) -> list[Entry]:

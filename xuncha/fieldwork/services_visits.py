@@ -92,3 +92,12 @@ def field_record_create(*, actor: User, inspection: Inspection, data: FieldRecor
         audit_record(actor=actor, action="field_record.create", obj=record, request=request,
                      summary=f"{inspection} 新增{record.label}", data={"attachments": len(checked)})
     return record
+
+
+def field_attachment_read(*, actor: User, attachment: FieldAttachment, request: HttpRequest | None = None) -> bytes:
+    """An attachment's bytes (its reader already checked by the selector), the opening audited."""
+    with attachment.file.open("rb") as fh:
+        content: bytes = fh.read()
+    audit_record(actor=actor, action="field_attachment.download", obj=attachment, request=request,
+                 summary=f"下载{attachment.record.label}的附件：{attachment.original_name[:100]}")
+    return content

@@ -23,4 +23,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("talk-matters/<int:pk>/lead/", views_talks.matter_lead, name="matter_lead"),
     path("leads/<int:pk>/close/", views_fieldwork.lead_close_view, name="lead_close"),
     path("field-records/<int:pk>/", views_fieldwork.field_record_detail, name="field_record"),
+    path("field-attachments/<int:pk>/", views_fieldwork.field_attachment_download, name="field_attachment"),
 ]

@@ -26,7 +26,7 @@ from .forms_talks import DATE, ReasonForm
 from .models import Lead
 from .models.visits import VisitKind
 from .services_leads import lead_close
-from .services_visits import FieldRecordInput, field_record_create
+from .services_visits import FieldRecordInput, field_attachment_read, field_record_create
 
 
 def _crumbs(inspection: object, pk: int) -> list[tuple[str, str]]:
@@ -162,3 +162,11 @@ def field_record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "fieldwork/field_record.html", {
         "record": record, "inspection": inspection, "leads": leads,
         "crumbs": [*_crumbs(inspection, inspection.pk), ("巡察工作", reverse("fieldwork:overview", args=[inspection.pk]))]})
+
+
+@login_required
+@never_cache
+def field_attachment_download(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = fsel.field_attachment_get(user=request.user, pk=pk)
+    content = field_attachment_read(actor=request.user, attachment=found, request=request)
+    return attachment(content, found.content_type, found.original_name)

@@ -11,6 +11,8 @@ from xuncha.accounts.models import User
 from xuncha.fieldwork import evidence as registry
 from xuncha.fieldwork.models import Lead
 from xuncha.fieldwork.models.documents import DocumentItem
+from xuncha.fieldwork.models.talks import Interview
+from xuncha.fieldwork.models.visits import FieldRecord, VisitKind
 from xuncha.inspections.models import Inspection
 
 from .models import Finding, FindingEvidence, FindingReview
@@ -56,3 +58,14 @@ def citable_documents(inspection: Inspection) -> QuerySet[DocumentItem]:
     return (DocumentItem.objects.filter(request__inspection=inspection,
                                         state__in=[DocumentItem.State.UPLOADED, DocumentItem.State.PAPER])
             .select_related("request").order_by("request__number", "number"))
+
+
+def citable_records(inspection: Inspection) -> list[tuple[str, str]]:
+    """Recorded talks and the visit and meeting records of the inspection, as ("kind:id", label) for the
+    finding page's picker; labels carry numbers only, never an interviewee's name."""
+    out = [(f"interview:{it.pk}", f"谈话记录 第{it.number}号")
+           for it in Interview.objects.filter(inspection=inspection, record__isnull=False).order_by("number")]
+    for rec in FieldRecord.objects.filter(inspection=inspection).order_by("held_on", "number"):
+        kind = "meeting" if rec.kind == VisitKind.TEAM_MEETING else "visit"
+        out.append((f"{kind}:{rec.pk}", f"{rec.label}：{rec.title}"))
+    return out

@@ -124,7 +124,8 @@ def _cases(demo: dict[str, Any], register: Any) -> list[tuple[str, Case]]:
         talk, record = _fieldwork(inspection)
         out.append((side, Case(Kind.FIELDWORK, talk, inspection, type(talk).objects, "inspection",
                                [f"/talks/{talk.pk}/", f"/inspections/{inspection.pk}/talks/", f"/inspections/{inspection.pk}/fieldwork/",
-                                f"/inspections/{inspection.pk}/fieldwork/leads/", f"/field-records/{record.pk}/"],
+                                f"/inspections/{inspection.pk}/fieldwork/leads/", f"/field-records/{record.pk}/",
+                                f"/field-attachments/{record.attachments.get().pk}/"],
                                f"/api/v1/interviews/{talk.pk}")))
         out.append((side, Case(Kind.SCHEDULE, inspection, inspection, Inspection.objects, "",
                                [f"/inspections/{inspection.pk}/fieldwork/schedule/"], None)))
@@ -188,6 +189,8 @@ def _fieldwork(inspection: Inspection) -> tuple[Model, Model]:
     """A talk and a visit record of the inspection, by a member of its team."""
     import datetime as dt
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from xuncha.fieldwork import services_talks
     from xuncha.fieldwork.services_visits import FieldRecordInput, field_record_create
 
@@ -195,7 +198,8 @@ def _fieldwork(inspection: Inspection) -> tuple[Model, Model]:
     talk = services_talks.interview_create(actor=member, inspection=inspection, category="chosen",
                                            who=services_talks.IntervieweeInput(name="张三丰"))
     record = field_record_create(actor=member, inspection=inspection, data=FieldRecordInput(
-        kind="visit", held_on=dt.date(2026, 11, 20), title="走访后勤处"))
+        kind="visit", held_on=dt.date(2026, 11, 20), title="走访后勤处",
+        files=[SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)]))
     return talk, record
 
 

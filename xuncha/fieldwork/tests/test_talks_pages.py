@@ -91,3 +91,24 @@ def test_field_records_and_closing_a_lead(clients: dict[str, Client], practice: 
     assert bad.status_code == 400 and "组务会请记录议定事项" in bad.content.decode()
     c.post(f"/leads/{lead.pk}/close/", {"reason": "经核实不属实"})
     assert Lead.objects.get(pk=lead.pk).state == "closed"
+
+
+def test_a_record_attachment_opens_for_the_team_only_and_is_audited(clients: dict[str, Client], practice: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xuncha.audit.models import AuditEvent
+    from xuncha.fieldwork.models.visits import FieldRecord
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    r = clients["member"].post(f"/inspections/{practice.pk}/fieldwork/records/new/", {
+        "kind": "visit", "held_on": "2026-11-20", "title": "走访食堂", "attachments": SimpleUploadedFile("食堂照片.png", png)})
+    assert r.status_code == 302
+    record = FieldRecord.objects.get(inspection=practice, title="走访食堂")
+    att = record.attachments.get()
+    page = clients["member"].get(f"/field-records/{record.pk}/").content.decode()
+    assert f"/field-attachments/{att.pk}/" in page
+    got = clients["member"].get(f"/field-attachments/{att.pk}/")
+    assert got.status_code == 200 and got.content == png
+    assert AuditEvent.objects.filter(action="field_attachment.download").count() == 1
+    for other in ("liaison", "recipient", "auditor", "office"):
+        assert clients[other].get(f"/field-attachments/{att.pk}/").status_code == 404, other

@@ -20,7 +20,7 @@ from xuncha.web import form_submit
 
 from .. import services
 from ..access import is_team_leader, team_inspection_get
-from ..evidence_reads import citable_documents, evidence_rows, open_leads, review_trail
+from ..evidence_reads import citable_documents, citable_records, evidence_rows, open_leads, review_trail
 from ..forms import DecisionForm, FindingForm, SubmitForm
 from ..models import Finding
 from ..selectors import (
@@ -133,6 +133,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": list(finding.notices.all()),
         "evidence": evidence_rows(user=user, finding=finding), "reviews": review_trail(finding),
         "kind_labels": sorted(kind_labels().items()), "documents": list(citable_documents(finding.inspection)),
+        "records": citable_records(finding.inspection),
         "merged_leads": list(finding.leads.order_by("number")), "open_leads": list(open_leads(finding.inspection)),
         "locked": finding.state == Finding.State.APPROVED,
     })
