@@ -35,9 +35,11 @@ def team_to_tell(inspection: InspectionLike, *, leaders_only: bool = False) -> l
     return may_be_told(users, Kind.CASE, Purpose.APPROVE if leaders_only else Purpose.READ, inspection)
 
 
-def office_to_tell() -> list[User]:
-    """The office admins (they read every inspection's rectification)."""
-    return _holders(Q(roles__role=Role.OFFICE_ADMIN))
+def office_to_tell(inspection: InspectionLike) -> list[User]:
+    """The admins of the office that signs off the inspection's rectification (its own office, or one above
+    it at the root): not the offices that only read it (a co-organiser, another branch of the tree)."""
+    users = _holders(Q(roles__role=Role.OFFICE_ADMIN))
+    return may_be_told(users, Kind.RECTIFICATION, Purpose.APPROVE, inspection)
 
 
 def liaisons_to_tell(inspection: InspectionLike) -> list[User]:

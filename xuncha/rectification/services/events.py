@@ -40,7 +40,7 @@ def notice_returned(inspection: Inspection, notice: ImmediateNotice, answer: Not
 def progress_reported(inspection: Inspection, item: RectificationItem, report: ProgressReport) -> None:
     """The team; and the office too when the item is reported done or long-term (it awaits sign-off)."""
     awaits = report.status in CLAIMED
-    users = team_to_tell(inspection) + (office_to_tell() if awaits else [])
+    users = team_to_tell(inspection) + (office_to_tell(inspection) if awaits else [])
     tail = "，待核查销号" if awaits else ""
     notify(users=users, key=f"progress:{report.pk}",
            text=f"【整改进展】巡察任务（编号{inspection.pk}）整改事项第{item.number}项报送进展：{report.get_status_display()}{tail}。",
