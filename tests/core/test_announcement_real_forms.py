@@ -411,3 +411,149 @@ def test_label_lines_under_a_team_heading_belong_to_it() -> None:
     result = parse_announcement(text)
     assert [(i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
         (["县财政局党组"], ["0553-1111111"]), (["县教育局党组"], ["0553-2222222"])]
+
+
+# --- third round: whole error classes, snippets written here ---------------------------------------
+
+
+def _posts(text: str) -> list[tuple[Any, ...]]:
+    channels = parse_announcement(text)["inspections"][0]["channels"]
+    return [(c["value"], c["postcode"]) for c in channels if c["kind"] == "post"]
+
+
+def test_post_forms_with_bare_keys_and_the_addressee_after_a_comma() -> None:
+    head = "县委第一巡察组对县档案馆党支部开展巡察。"
+    assert _posts(head + "如来信，请寄某县某路9号某局203室，县委第一巡察组收，邮编530100。") == [
+        ("某县某路9号某局203室，县委第一巡察组收", "530100")]
+    assert _posts(head + "来信可寄至：某县邮政局B-7信箱。") == [("某县邮政局B-7信箱", None)]
+    assert _posts(head + "信件可寄到某县第5号邮政信箱（邮编：530100）。") == [("某县第5号邮政信箱", "530100")]
+    assert _posts(head + "邮箱：某县6号邮政信箱(邮政编码：530100)。") == [("某县6号邮政信箱", "530100")]
+    assert _posts(head + "地址：某县某路9号档案馆四楼 邮编：530100。") == [("某县某路9号档案馆四楼", "530100")]
+    # Not posts: an email box, an office address without a postcode, a letterbox said after a post key.
+    assert _posts(head + "电子邮箱：xcz1@example.com。办公地址：某县某路9号，邮编530100。") == []
+    assert _posts(head + "设立专门信箱：在档案馆一楼门口设置联系信箱。") == []
+
+
+def test_sms_only_forms_and_local_numbers_in_a_list() -> None:
+    head = "市委第二巡察组对市气象局党组开展巡察。"
+    assert _channels(parse_announcement(head + "手机：13900000071（仅限短信）。")) == [("sms", "13900000071", None)]
+    assert _channels(parse_announcement(head + "值班电话0512-1234567，短信举报号码13900000072。")) == [
+        ("phone", "0512-1234567", None), ("sms", "13900000072", None)]
+    result = parse_announcement(head + "举报电话：0512-1234567、7654321。")
+    assert _channels(result) == [("phone", "0512-1234567", None), ("phone", "7654321", None)]
+    assert "电话号码7654321未注明区号" in result["warnings"]
+
+
+def test_clauses_are_not_targets_and_places_share_their_villages() -> None:
+    said = parse_announcement("区委第二巡察组对外公布了联系方式。区委第二巡察组巡察干部参加会议。")
+    assert said["inspections"][0]["targets"] == []
+    listed = parse_announcement("市委第五、六巡察组分别在甲镇、乙开发区召开进驻动员会，对甲镇、乙开发区所辖村(社区)开展常规巡察。")
+    assert [t for i in listed["inspections"] for t in i["targets"]] == ["甲镇所辖村(社区)", "乙开发区所辖村(社区)"]
+    joined = parse_announcement("市委巡察组对丙片区和丁林场开展专项巡察，对戊局、己局开展常规巡察。")
+    assert [t for i in joined["inspections"] for t in i["targets"]] == ["丙片区", "丁林场", "戊局", "己局"]
+    covered = parse_announcement("中央巡视组实现了对31个省区市和新疆生产建设兵团、55家企业全覆盖。")
+    assert covered["inspections"][0]["targets"] == []
+
+
+def test_table_rows_with_a_leader_column_spaced_or_glued() -> None:
+    spaced = ("县委第十轮巡察于2024年4月8日起开展常规巡察。\n组别 组长 被巡察单位 联系电话 邮政信箱\n"
+              "县委第一巡察组 张三 县司法局党组 0553-1111111 某县A1号信箱\n"
+              "县委第二巡察组 李四 县商务局党组、县统计局党组 0553-2222222 某县A2号信箱\n")
+    glued = ("县委第十轮巡察于2024年4月8日起开展常规巡察。\n县委第一巡察组组长张三县司法局党组0553-1111111xc1@163.com\n"
+             "县委第二巡察组组长李四县商务局党组、县统计局党组0553-2222222xc2@163.com\n")
+    for text, last in ((spaced, ("post", "某县A2号信箱", None)), (glued, ("email", "xc2@163.com", None))):
+        result = parse_announcement(text)
+        assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+            ("县委第一巡察组", ["县司法局党组"]), ("县委第二巡察组", ["县商务局党组", "县统计局党组"])]
+        assert _channels(result, 1) == [("phone", "0553-2222222", None), last]
+
+
+def test_team_rows_with_the_leader_in_a_clause_or_the_number_on_the_next_line() -> None:
+    clause = ("市委第五轮巡察于2024年4月8日起开展常规巡察。\n市委第一巡察组：组长张三，巡察市审计局党组，联系电话：0553-1111111。\n"
+              "市委第二巡察组：组长李四，巡察市民政局党组，联系电话：0553-2222222。\n")
+    broken = ("市委第五轮巡察于2024年4月8日起开展常规巡察。\n市委第一巡察组 市审计局党组\n0553-1111111\n"
+              "市委第二巡察组 市民政局党组\n0553-2222222\n")
+    for text in (clause, broken):
+        result = parse_announcement(text)
+        assert [(i["team"], i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+            ("市委第一巡察组", ["市审计局党组"], ["0553-1111111"]),
+            ("市委第二巡察组", ["市民政局党组"], ["0553-2222222"]),
+        ]
+
+
+def test_entry_said_after_the_meeting_and_a_date_without_its_day_flagged() -> None:
+    day = dt.date(2024, 4, 1)
+    for text in ("3月5日，县委第一巡察组巡察县档案馆党支部动员会召开，标志着巡察组正式进驻。",
+                 "3月5日，县委第一巡察组巡察县档案馆党支部动员会召开。会后，巡察组正式进驻开展工作。"):
+        assert parse_announcement(text, day)["inspections"][0]["start_date"] == "2024-03-05"
+    glitch = parse_announcement("县委第一巡察组于3月5进驻县档案馆党支部开展常规巡察。", day)
+    assert glitch["inspections"][0]["start_date"] is None
+    assert "日期“3月5”有误，未采用，请核对原文" in glitch["warnings"]
+
+
+def test_hours_in_chinese_numerals_early_late_dashes_slashes_and_office_hours() -> None:
+    def ranges(text: str) -> list[tuple[str, str]]:
+        return [r for g in find_hours(clean_text(text)) for r in g.ranges]
+
+    assert ranges("上午八点至十二点，下午两点半至五点半") == [("08:00", "12:00"), ("14:30", "17:30")]
+    assert ranges("九时三十分至十一时") == [("09:30", "11:00")]
+    assert ranges("早8:00—晚8:00") == [("08:00", "20:00")]
+    groups = find_hours(clean_text("8:00-12:00/14:30-17:30"))
+    assert [g.ranges for g in groups] == [[("08:00", "12:00"), ("14:30", "17:30")]]
+    head = "县委第一巡察组对县档案馆党支部开展巡察。"
+    said_first = parse_announcement(head + "巡察组每天受理群众来电来信来访，值班电话：0553-1234567、0553-7654321，"
+                                    "受理电话时间为上午8:30-12:00，下午14:30-17:30。")
+    assert {h["days"] for c in said_first["inspections"][0]["channels"] for h in c["hours"]} == {"everyday"}
+    office = parse_announcement(head + "值班电话：0553-1234567，受理时间为正常上班时间。")
+    assert office["inspections"][0]["channels"][0]["hours"] == []
+    assert "受理时间未注明具体钟点（原文只写“正常上班时间”），未填写" in office["warnings"]
+
+
+def test_letterbox_lists_after_a_colon_a_count_or_a_placeholder() -> None:
+    head = "县委第一巡察组对县档案馆党支部开展巡察。"
+    places = ["档案馆一楼大厅", "档案馆二楼走廊"]
+    for tail in ("意见箱设置在：1.档案馆一楼大厅；2.档案馆二楼走廊。",
+                 "巡察组在以下地点设置了意见箱：1.档案馆一楼大厅；2.档案馆二楼走廊。",
+                 "设立巡察意见箱2个，分别位于档案馆一楼大厅、档案馆二楼走廊。"):
+        channels = parse_announcement(head + tail)["inspections"][0]["channels"]
+        assert [c["location"] for c in channels if c["kind"] == "letterbox"] == places
+
+
+def test_pinyin_runs_of_any_length_and_capitalised() -> None:
+    assert clean_text("共產黨(gòng chǎn dǎng)員") == "共产党员"
+    assert clean_text("巡察組（Xún chá zǔ）對") == "巡察组对"
+    assert clean_text("港職院(HKIVE)、學院(College of Arts)") == "港职院(HKIVE)、学院(College of Arts)"
+
+
+def test_team_named_巡察第N组_and_one_more_target_of_another_kind() -> None:
+    (inspection,) = parse_announcement("巡察第一组对市档案馆党支部开展常规巡察。")["inspections"]
+    assert (inspection["team"], inspection["targets"]) == ("巡察第一组", ["市档案馆党支部"])
+    result = parse_announcement("县委第三巡察组对县档案馆党支部开展常规巡察，对县统计局党组开展巡察“回头看”。")
+    assert [(i["kind"], i["targets"]) for i in result["inspections"]] == [
+        ("regular", ["县档案馆党支部"]), ("followup", ["县统计局党组"])]
+
+
+def test_team_with_its_targets_after_a_colon_inside_a_sentence() -> None:
+    text = "县委3个巡察组开展常规巡察。其中，第一巡察组：县档案馆党支部、县统计局党组；第二巡察组：县医保局党组。"
+    result = parse_announcement(text)
+    assert [(i["team"], i["targets"]) for i in result["inspections"]] == [
+        ("第一巡察组", ["县档案馆党支部", "县统计局党组"]), ("第二巡察组", ["县医保局党组"])]
+
+
+def test_postcode_written_before_the_address() -> None:
+    head = "县委第一巡察组对县档案馆党支部开展巡察。"
+    assert _posts(head + "来信请寄：（邮编530100）某县某路9号档案馆转巡察组。") == [("某县某路9号档案馆转巡察组", "530100")]
+    assert _posts(head + "邮政信箱：530100某县A1号信箱。") == [("某县A1号信箱", "530100")]
+
+
+def test_visit_points_said_as_the_teams_office_or_where_it_receives_visitors() -> None:
+    head = "县委第一巡察组对县档案馆党支部开展巡察。"
+    assert _channels(parse_announcement(head + "巡察组办公室设在档案馆三楼302室。")) == [("visit", None, "档案馆三楼302室")]
+    assert _channels(parse_announcement(head + "巡察组在档案馆302室接待来访。")) == [("visit", None, "档案馆302室")]
+
+
+def test_numbers_marked_by_the_target_named_before_them() -> None:
+    text = "县委第一巡察组对县档案馆党支部、县统计局党组开展巡察。档案馆值班电话：0553-1111111；县统计局0553-2222222。"
+    result = parse_announcement(text)
+    assert [(i["targets"], [c["value"] for c in i["channels"]]) for i in result["inspections"]] == [
+        (["县档案馆党支部"], ["0553-1111111"]), (["县统计局党组"], ["0553-2222222"])]

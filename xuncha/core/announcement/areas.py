@@ -2,7 +2,8 @@
 
 "在市南区，巡视组移动电话：…；在…设置了举报信箱。" / "在李沧区，巡视组移动电话：…" -- one team
 inspects several places and publishes, for each place, its own phone and letterboxes; or a number is
-followed by the target it serves ("0553-1234567(城关镇)、0553-7654321(东关镇)"). Then every place is an
+followed (or preceded in its clause) by the target it serves ("0553-1234567(城关镇)、0553-7654321(东关镇)",
+"城关镇值班电话：0553-1234567"). Then every place is an
 inspection of its own: it keeps the channels common to all places and gets its own channels only.
 """
 
@@ -39,12 +40,22 @@ def _tagged(text: str, channel: dict[str, Any], targets: list[str]) -> str | Non
         return None
     digits = re.sub(r"\D", "", channel["value"])
     number = r"[\s()（）-]{0,3}".join(digits)
-    m = re.search(rf"(?<!\d){number}(?!\d)\s*\(([^()]{{2,20}})\)", text)
+    m = re.search(rf"(?<!\d){number}(?!\d)", text)
     if not m:
         return None
-    note = m.group(1)
-    hits = [t for t in targets if t.startswith(note) or note in t]
+    after = re.match(r"\s*\(([^()]{2,20})\)", text[m.end() :])
+    if after:
+        note = after.group(1)
+        hits = [t for t in targets if t.startswith(note) or note in t]
+    else:  # "县林业局0771-1234567", "县林业局值班电话：0771-1234567": the target named in the number's clause
+        clause = re.split(r"[，。；,;\n]", text[max(0, m.start() - 24) : m.start()])[-1]
+        hits = [t for t in targets if len(_short(t)) >= 2 and _short(t) in clause]
     return hits[0] if len(hits) == 1 else None
+
+
+def _short(target: str) -> str:
+    """"县档案馆党支部" -> "档案馆": the name as a number's label may give it (no party body, no place)."""
+    return re.sub(r"^[省市县区]|(?:党委|党组|党总支|党支部|党工委)$", "", target)
 
 
 def _split_by_tag(text: str, inspection: dict[str, Any]) -> list[dict[str, Any]] | None:

@@ -53,12 +53,22 @@ class ChannelScan:
 
 _MOBILE = r"1[3-9]\d(?:[- ]?\d{4}){2}"
 _LANDLINE = r"(?:\(0\d{2,3}\)\s?|0\d{2,3}(?:\s?-\s?|\s)?)[1-9]\d{2,3}-?\d{4}|[2-9]\d{2,3}-?\d{4}"
-_PHONE = re.compile(rf"(?<![0-9A-Za-z@._-])(?:{_MOBILE}|{_LANDLINE})(?![0-9A-Za-z@-]|\.[0-9A-Za-z])")
-_PHONE_WORDS = re.compile(r"电话|热线|手机|座机|来电|值班|拨打|(?<!短信)号码|联系方式")
+# A letter may follow a number only when it starts an email glued to it ("0553-1234567xcz1@163.com", a
+# table row flattened without separators).
+_PHONE = re.compile(
+    rf"(?<![0-9A-Za-z@._-])(?:{_MOBILE}|{_LANDLINE})"
+    r"(?![0-9@-]|[A-Za-z](?![A-Za-z0-9._%+-]*@)|\.[0-9A-Za-z])"
+)
+_GLUED_PHONE = re.compile(r"^(?:0\d{2,3}-\d{7,8}|1[3-9]\d{9})(?=[A-Za-z])")
+_PHONE_WORDS = re.compile(r"电话|热线|手机|座机|来电|值班|拨打|(?<!短信)(?<!短信举报)(?<!短信专用)号码|联系方式")
 _SMS_WORDS = re.compile(r"短信")
 _FAX_WORDS = re.compile(r"传真")
 # "手机(18615176771，只收短信)", "17720354275(用于接收举报短信)"
-_SMS_ONLY = re.compile(r"^\s*[(，,]\s*(?:只|仅|专门)?(?:用于|用来)?(?:接受|接收|收)(?:举报)?短信")
+# "(仅限短信)", "(只发短信)", "(短信专用)"
+_SMS_ONLY = re.compile(
+    r"^\s*[(，,]\s*(?:(?:只|仅|专门)?(?:用于|用来)?(?:接受|接收|收)(?:举报)?短信"
+    r"|(?:只|仅)(?:限|能|可)?(?:发送?|收)?(?:举报)?短信|短信(?:举报)?专用)"
+)
 _SUPERVISION_CLAUSE = re.compile(r"监督电话|监督举报电话|监督方式")
 _SUPERVISION_SENTENCE = re.compile(
     r"(?:对|反映|举报)巡[察视](?:组|干部|工作人员|组成员)[^。]{0,24}(?:监督|违反|违规|违纪|问题)"
@@ -126,10 +136,14 @@ def _team_row_kinds(text: str, pos: int) -> list[str]:
     """A number on a line that starts with a team's name ("县委第一巡察组组长张三县农业局党组0553-1111111…"):
     a table row glued together, its number the team's phone."""
     line_start = text.rfind("\n", 0, pos) + 1
+    if not text[line_start:pos].strip() and line_start > 0:
+        # "县委第一巡察组县财政局党组\n0553-1111111": a row broken before its number.
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
     return ["phone"] if _TEAM_ROW.match(text, line_start) and not _FAX_WORDS.search(text, line_start, pos) else []
 
 
 def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
+    previous_end = -1  # where the last number taken ends
     for m in _PHONE.finditer(text):
         sentence = sentence_at(sents, m.start())
         clause = text[clause_start(text, m.start(), sentence.start, "，。；\n") : m.start()]
@@ -141,8 +155,11 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
         if not kinds:
             continue
         if "-" not in phone and len(phone) < 11:
-            # Without an area code only right after a phone keyword ("联系电话：6123456").
-            if not re.search(r"(?:电话|热线|手机|号码|座机)[：:为是]?$", text[max(0, m.start() - 6) : m.start()]):
+            # Without an area code only right after a phone keyword ("联系电话：6123456") or after
+            # another number of the same list ("0771-1234567、7654321").
+            keyword = re.search(r"(?:电话|热线|手机|号码|座机)[：:为是]?$", text[max(0, m.start() - 6) : m.start()])
+            listed = previous_end >= 0 and re.fullmatch(r"\s*(?:[、，,/]|或|和)?\s*", text[previous_end : m.start()])
+            if not keyword and not listed:
                 continue
             scan.warnings.append(f"电话号码{phone}未注明区号")
         if supervising:
@@ -151,7 +168,11 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
         if "sms" in kinds and not re.fullmatch(r"1\d{10}", phone):
             kinds = [k for k in kinds if k != "sms"] or ["phone"]
         after = text[m.end() : m.end() + 24]
-        if kinds == ["phone"] and re.match(r"^\s*[(，,]\s*(?:可|也可|亦可)?(?:接听和|接听及|接听、)?(?:接收|发送?|收)短信", after):
+        # "17724880722(接听时间为工作日工作时间)，可接收短信": the note on hours does not hide the SMS that follows.
+        past_note = re.sub(r"^\s*\([^()]{1,30}\)(?=\s*[，,])", "", text[m.end() : m.end() + 48])
+        if kinds == ["phone"] and any(
+            re.match(r"^\s*[(，,]\s*(?:可|也可|亦可)?(?:接听和|接听及|接听、)?(?:接收|发送?|收)短信", a) for a in (after, past_note)
+        ):
             kinds = ["phone", "sms"]
         near = text[max(sentence.start, m.start() - 16) : m.start()]
         sms_number = re.search(r"(?:接收|收|发送?)短信(?:的|用)?(?:手机)?(?:号码|号)[：:为是]?\s*$", near)
@@ -159,6 +180,7 @@ def _phones(text: str, sents: list[Span], scan: ChannelScan) -> None:
             kinds = ["sms"]  # "手机(18615176771，只收短信)"
         for kind in kinds:
             scan.channels.append(Channel(kind, phone, m.start(), m.end(), sentence.text))
+        previous_end = m.end()
 
 
 # --- email, post -------------------------------------------------------------------------------
@@ -167,15 +189,27 @@ _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-
 _POST_KEY = re.compile(
     r"(?:邮政信箱|邮政专用信箱|通信地址|通讯地址|来信地址|邮寄地址|信件地址|来信请寄(?:至|到)?|信件请寄(?:至|到)?"
     r"|来信邮寄(?:至|到)|邮寄(?:至|到)|信件寄(?:至|到)|(?:信访件)?函寄地址|(?:专用|专门)邮箱(?=\())(?:为|是)?[：:(]?"
+    # "若来信，请寄…", "来信可寄至…", "信件可寄到…"
+    r"|(?:请|可|可以)寄(?:至|到|往)?[：:]?"
+    # "邮箱：某县8号邮政信箱", "信箱：某市邮政1号信箱": a box named by a bare 邮箱/信箱 key (never an email)
+    r"|(?<![电子])(?:邮箱|信箱)[：:](?=[^@，。；\n]{2,40}?信箱)"
+    # "地址：某县某路1号…，邮编530000": an address given with its postcode is a mailing address
+    r"|(?<![办公接待访驻])(?:联系|收信)?地址[：:](?=[^@。；\n]{4,60}?(?:邮编|邮政编码))"
 )
+# "…101室，区委第一巡察组收": the addressee after a comma belongs to the address.
+_ADDRESSEE = re.compile(r"^[，,]\s*[^，。；,\n@]{2,24}?收(?=[，。；,\n(]|$)")
 _POST_END = re.compile(r"\((?=邮|\d{6}\))|邮编|邮政编码|[，。；\n,]|$")
+_POSTCODE_BEFORE = re.compile(r"\s*\(?(?:邮编|邮政编码)?[：:]?\s*(\d{6})\)?[，,]?\s*(?=[\u4e00-\u9fff])")
 _POSTCODE_AFTER = re.compile(r"^\s*(?:\((?:邮编|邮政编码)?[：:]?\s*(\d{6})\)|[，,]?\s*(?:邮编|邮政编码)[：:为]?\s*(\d{6}))")
 
 
 def _emails(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for m in _EMAIL.finditer(text):
         value = m.group(0).rstrip(".")
-        scan.channels.append(Channel("email", value, m.start(), m.end(), sentence_at(sents, m.start()).text))
+        glued = _GLUED_PHONE.match(value)  # "0553-1234567xcz1@163.com": the number is not the address's
+        start = m.start() + (glued.end() if glued else 0)
+        value = value[glued.end() :] if glued else value
+        scan.channels.append(Channel("email", value, start, m.end(), sentence_at(sents, m.start()).text))
 
 
 def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
@@ -183,7 +217,11 @@ def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
     for m in _POST_KEY.finditer(text):
         if m.start() < covered:
             continue  # "通信地址：…B30071邮政专用信箱区委专项巡察一组收": the key inside an address
-        rest = text[m.end() :]
+        base = m.end()
+        lead = _POSTCODE_BEFORE.match(text, base)  # "来信请寄：(邮编530000)某县…", "530000某县…"
+        if lead:
+            base = lead.end()
+        rest = text[base:]
         end = _POST_END.search(rest)
         assert end is not None
         address = rest[: end.start()].strip()
@@ -192,12 +230,17 @@ def _posts(text: str, sents: list[Span], scan: ChannelScan) -> None:
             continue  # "设专门邮政信箱、电子信箱和…": a list of channel names, no address
         if len(address) < 4 or not re.search(r"[省市县区镇乡路街号室楼信箱院]", address):
             continue
-        start = m.end() + rest.index(address)
-        postcode = None
+        if re.match(r"^在", address) or re.search(_PLACE_VERB, address):
+            continue  # "设立专门信箱：在学院二楼门口设置联系信箱": a letterbox, not a post box
+        start = base + rest.index(address)
+        tail = _ADDRESSEE.match(text[start + len(address) :])
+        if tail and not address.endswith("收"):
+            address += tail.group(0)
+        postcode = lead.group(1) if lead else None
         after = _POSTCODE_AFTER.match(text[start + len(address) :])
-        if after:
+        if after and not postcode:
             postcode = after.group(1) or after.group(2)
-        else:
+        elif not postcode:
             around = sentence_at(sents, start).text
             code = re.search(r"(?:邮编|邮政编码)[：:为]?\s*(\d{6})(?!\d)", around)
             postcode = code.group(1) if code else None
@@ -219,7 +262,8 @@ _LB_BEFORE = re.compile(
     rf"(?:分别|各|均|都)?{_PLACE_VERB}了?[^。，；\n]{{0,12}}?{_LB_KEY}"
 )
 _LB_AFTER = re.compile(
-    rf"{_LB_KEY}(?:[^。，；：\n]{{0,6}}?)(?:分别)?(?:{_PLACE_VERB}|设)(?:在|于)(?P<locs>[^。；，\n]{{2,160}})"
+    rf"{_LB_KEY}(?:[^。，；：\n]{{0,6}}?|(?:\d+|[一二三四五六七八九十]+)个[，,]?)(?:分别)?(?:(?:{_PLACE_VERB}|设)(?:在|于)|位于)[：:]?"
+    rf"(?P<locs>[^。；，\n]{{2,160}})"
     rf"|{_LB_KEY}(?:位置|地点|地址|设置地点|设置地址|放置地点)?[：:为](?:分别)?(?:(?:{_PLACE_VERB}|设)(?:在|于)|位于)?"
     rf"(?P<locs2>[^。；，\n]{{2,160}})"
 )
@@ -233,6 +277,8 @@ _VISIT = re.compile(
 # "行政楼409室设置了群众来访接待点".
 _VISIT_MORE = re.compile(
     r"(?:巡[察视]组)?(?:办公地点|驻地)(?:设在|设于|位于|在|为)[：:]?(?P<loc>[^，。；\n]{2,60})"
+    r"|巡[察视]组办公室(?:设在|设于|位于)[：:]?(?P<loc5>[^，。；\n]{2,60})"
+    r"|在(?P<loc6>[^。；：，\n在]{2,40}?)接待(?:群众)?来访"
     r"|来访受理[：:](?P<loc2>[^，。；\n]{2,80})"
     r"|在(?P<loc3>[^。；：，\n]{2,40}?)(?:设立|设置|设有|开设)了?[^。，；\n]{1,8}?(?:信访|来访)接待(?:室|点|窗口)"
     r"|(?<=[，。；\n])(?P<loc4>[^。；：，、\n在]{2,40}?)(?:设立|设置|设有|开设)了?(?:群众)?(?:来访|信访)接待(?:室|点)"
@@ -313,6 +359,8 @@ def _letterboxes(text: str, sents: list[Span], scan: ChannelScan) -> None:
         for m in pattern.finditer(text):
             group = next(g for g in ("locs", "each", "locs2") if m.groupdict().get(g))
             raw = m.group(group)
+            if re.match(r"^(?:以下|下列|如下)(?:地点|位置|地方|场所)?$", raw):
+                continue  # "在以下地点设置了意见箱：1.…": the places follow, read by the key's own match
             locations = _split_locations(raw.rstrip("等"))
             if re.search(r"、[^、]+(?:等[^、\d]{1,8}(?:场所|地方|地点|位置|处)|办公场所(?:门口|大门|内)?)$", raw):
                 locations = [raw]  # "设在A、B、C等办公场所": the sentence's places as one location
@@ -343,8 +391,9 @@ def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
         group = "loc" if m.group("loc") else "loc2"
         location = re.sub(r"^(?:设在|设于|位于|在)", "", m.group(group)).strip()
         location = re.split(r"\((?=[^)]*(?:时间|工作日|每天))", location)[0]
-        if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天|\()", location):
-            continue  # "…信访接待室(荆州区政府大门西侧)": the parenthesis belongs to the place before
+        if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天|\(|[、和及与])", location):
+            continue  # "…信访接待室(荆州区政府大门西侧)": the parenthesis belongs to the place before;
+            # "明确了来访地点、通信地址和举报电话": a list of channels, no place
         pos = m.start(group)
         scan.channels.append(Channel("visit", None, pos, pos + len(location), sentence_at(sents, pos).text,
                                      location=location))
@@ -353,7 +402,7 @@ def _visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
 def _more_visits(text: str, sents: list[Span], scan: ChannelScan) -> None:
     taken = {(c.start, c.location) for c in scan.channels if c.kind == "visit"}
     for m in _VISIT_MORE.finditer(text):
-        group = next(g for g in ("loc", "loc2", "loc3", "loc4") if m.group(g))
+        group = next(g for g in ("loc", "loc2", "loc3", "loc4", "loc5", "loc6") if m.group(g))
         location = m.group(group).strip()
         if len(location) < 2 or re.match(r"^(?:时间|受理|工作日|每天|各|巡察组|巡视组)", location):
             continue

@@ -4,7 +4,8 @@ Policy (applied in this order by :func:`clean_text`):
 
 1. Line endings become ``\\n``; ideographic and no-break spaces become ordinary spaces.
 2. Pinyin scraping annotations are dropped: a parenthesised run of pinyin directly after a CJK
-   character, e.g. ``根據(jù)`` -> ``根據``, ``黨（dǎng）`` -> ``黨`` (also in ``[]``, ``【】``, ``〔〕``). A run counts as pinyin when it
+   character, e.g. ``根據(jù)`` -> ``根據``, ``黨（dǎng）`` -> ``黨``, ``共產黨(gòng chǎn dǎng)`` -> ``共產黨`` (also in
+   ``[]``, ``【】``, ``〔〕``; the first syllable may be capitalised). A run counts as pinyin when it
    has a tone mark (or ü), or is a single plausible toneless syllable (``們(men)``). Real
    parentheses such as ``(以下簡稱港職院)``, ``(郵編310014)`` or ``(下沙校區)`` are kept, even
    when pinyin annotations sit inside them.
@@ -41,7 +42,7 @@ _CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201f\u2014\u2026\u
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN_RUN = re.compile(
-    rf"(?<=[{_CJK}])\s?[(（\[【〔]\s*(?P<py>[a-z{_TONED}]{{1,7}}(?:\s[a-z{_TONED}]{{1,7}})?)\s*[)）\]】〕]"
+    rf"(?<=[{_CJK}])\s?[(（\[【〔]\s*(?P<py>[A-Za-z{_TONED}]{{1,7}}(?:\s[a-z{_TONED}]{{1,7}}){{0,11}})\s*[)）\]】〕]"
 )
 _TONE_MARK = re.compile(f"[{_TONED}]")
 # A toneless syllable (neutral tone: 們(men), 的(de)); only these exact syllable shapes count.
@@ -68,7 +69,7 @@ _ZHE_FIXES = {
 _DASHES = "—–―‒−－~～"
 _DIGIT_DASH = re.compile(rf"(?<=\d)[ \t]*[{_DASHES}]{{1,2}}[ \t]*(?=\d)")
 _TIME_DASH = re.compile(
-    rf"(?<=[\d分点时])[ \t]*[{_DASHES}]{{1,2}}[ \t]*(?=(?:上午|下午|中午|晚上)?\d{{1,2}}(?::\d{{2}}|[时点]))"
+    rf"(?<=[\d分点时])[ \t]*[{_DASHES}]{{1,2}}[ \t]*(?=(?:上午|下午|中午|晚上|早上|傍晚|早|晚)?\d{{1,2}}(?::\d{{2}}|[时点]))"
 )
 _FULLWIDTH_COLON_TIME = re.compile(r"(?<=\d)\s*[：∶]\s*(?=\d)")  # also the ratio sign: "8∶00"
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
@@ -80,7 +81,7 @@ _SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)[ \t]+(?=[年月日号时分点])")
 def _is_pinyin(run: str) -> bool:
     if _TONE_MARK.search(run):
         return True
-    return all(_TONELESS_SYLLABLE.match(part) for part in run.split())
+    return all(_TONELESS_SYLLABLE.match(part.lower()) for part in run.split())
 
 
 def strip_pinyin(text: str) -> str:

@@ -141,7 +141,7 @@ class Duration:
 
 
 _DURATION = re.compile(
-    rf"(?P<approx>约|大约|大概)?(?:(?P<n>{NUM})个?(?P<half>半)?(?:个)?|(?P<onlyhalf>半)个)"
+    rf"(?P<approx>约|大约|大概|近)?(?:(?P<n>{NUM})个?(?P<half>半)?(?:个)?|(?P<onlyhalf>半)个)"
     r"(?P<unit>工作日|天|日|周|星期|月)(?P<about>左右)?"
 )
 _DURATION_NOT_A_PERIOD = re.compile(r"^(?:内|以内|之内|前|后|以上|以下|一次|的时限)")

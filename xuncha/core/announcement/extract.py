@@ -18,35 +18,47 @@ from .channels import Channel, ChannelScan, attach_hours, default_days, find_cha
 from .clean import clean_text
 from .dates import AddWorkingDays, DateMention, Duration, default_add_working_days, find_dates, find_durations
 from .hours import find_hours
+from .kinds import kind_by_category
+from .others import SEVERAL_TEAMS, other_targets
 from .pieces import Piece, split_pieces
 from .segments import Span, clause_start, sentence_at, sentences
 from .tables import team_records
-from .targets import generic_teams_only, kind_after, listed_targets, single_target, with_place
-from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets
+from .targets import generic_teams_only, kind_after, listed_targets, one_more_targets, single_target, with_place
+from .teams import Team, drop_generic, find_round, find_targets, find_teams, kind_of, labelled_targets, named
 
 __all__ = ["parse_announcement"]
 
 _RANGE_JOIN = re.compile(r"^\s*(?:起)?\s*(?:至|到|—|-|~|～)\s*$")
 _INTAKE_WORDS = re.compile(r"受理|信访|来信|来访|举报|反映问题|接收")
 _PERIOD_WORDS = re.compile(r"巡[察视]|进驻|集中|开展|工作时间")
-_START_AFTER = re.compile(r"^\s*(?:开始|起|进驻|正式进驻|入驻|启动)")
+_START_AFTER = re.compile(r"^\s*(?:开始|起|(?:正式|分别|同时)?(?:进驻|入驻)|启动)")
 _START_BEFORE = re.compile(r"(?:从|自|于)$")
 _END_AFTER = re.compile(r"^\s*(?:止|结束|截止)")
 _ENTRY_AFTER = re.compile(r"^(?:上午|下午)?[，,]?[^，。；]{0,24}?(?:正式)?进驻")
-_ENTERED = re.compile(r"[，,]\s*(?:并|随即|当天|当日)?正式进驻")
+# "…动员会召开，(标志着巡察组)正式进驻", "…动员会召开。会后，巡察组正式进驻": the meeting's day is the entry's.
+_ENTERED = re.compile(r"[，,]\s*(?:并|随即|当天|当日|标志着)?[^，。；]{0,8}?正式进驻")
+_ENTERED_NEXT = re.compile(r"[。\s]*(?:会后|随后|当天|当日|会议结束后)[，,]?[^。；]{0,16}?进驻")
+# "8月2日-3日，省纪委网站陆续公布…进驻情况": the days a website reported on the inspection, not its period
+# (a period "对外公布" or "向社会公布" with its channels stays one).
+_REPORTED_AFTER = re.compile(r"[，,]?(?![^，。；\n]{0,16}?(?:对外|向社会|起))[^，。；\n]{0,16}?(?:公布|发布|刊发|刊登|报道)")
+# What follows a date that is the day of the opening meeting: the team (or its entry) and the meeting, in
+# the date's sentence ("上午，市委第三巡察组巡察市交通局党组工作动员会召开", "分别进驻…通过召开巡察动员会").
+_OWN_PERIOD = re.compile(r"将(?:于|在|从|自|对)|拟(?:于|对)")
+_MEETING_OPENS = re.compile(r"^(?:上午|下午|晚上)?[，,][^。；]{0,60}?巡[察视]组[^。；]{0,80}?(?:动员(?:部署)?会|动员大会|进驻|入驻)")
 _IMMEDIATE = re.compile(r"(?:自|从)?即日起?(?:至|到)?")
 _SCOPE = re.compile(
     r"(?:巡[察视]组)?(?:主要|重点)?受理(?:反映)?[^。\n]{0,60}?(?:领导班子|班子成员|党组织|领导干部)[^。]*。?"
 )
 _DATE_GLITCH = re.compile(
     r"(?<!\d)(?:19|20)\d{2}年(?:\d{3,}日|\d{3,}月|\d{1,2}月\d{3,}日)|(?<![\d年])(?:1[3-9]|[2-9]\d)月\d{1,2}日"
-    r"|(?<!\d)\d{1,2}月(?:3[2-9]|[4-9]\d)日"
+    r"|(?<!\d)\d{1,2}月(?:3[2-9]|[4-9]\d)日|(?<![\d年])(?:1[0-2]|[1-9])月\d{1,2}(?=进驻|起|开始|至|到)"
 )
 _SCOPE_ANY = re.compile(r"主要受理(?:反映)?[^。]{4,}?(?:来信|来电|来访|举报|反映|问题)[^。]*。?")
 _POSTMARK = re.compile(r"以(?:当地)?(?:寄出)?邮戳(?:时间|日期)?为准")
 _HOLIDAY = re.compile(
     r"节假日[^。，；]{0,8}(?:不|暂停|停止)(?:受理|接听|接待|值班)|(?:法定)?节(?:假日)?(?:假日)?除外|节假日(?:期间)?休息"
 )
+_OFFICE_HOURS = re.compile(r"(?:正常)?(?:上班|工作|办公)时间(?:内)?")
 _MEETING = re.compile(r"动员(?:部署)?会|动员大会")
 _SIGNATURE_DATE = re.compile(r"^(?:\d{4}|[二〇零○一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
 
@@ -141,6 +153,9 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
     for a, b in zip(dates, dates[1:], strict=False):
         if not _RANGE_JOIN.match(ctx.text[a.end : b.start]):
             continue
+        if _REPORTED_AFTER.match(ctx.text, b.end):
+            used.update((a.start, b.start))
+            continue
         first = resolve(a)
         second = b.resolve(a.year or ctx.year, a.month)  # "2021年4月1日至6月30日": the second in the first's year
         if first and second and second < first and b.year is None:
@@ -154,7 +169,7 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
         record("intake_end" if intake else "end", second, a.start)
         used.update((a.start, b.start))
     for d in dates:
-        if d.start in used or d.month is None:
+        if d.start in used or d.month is None or _REPORTED_AFTER.match(ctx.text, d.end):
             continue
         before, after = ctx.text[max(0, d.start - 6) : d.start], ctx.text[d.end : d.end + 24]
         context = _context_before(ctx, d.start)
@@ -169,13 +184,33 @@ def _find_period(ctx: _Ctx, index: int, warnings: list[str]) -> _Dates:
             record("intake_end", value, d.start)
         elif _END_AFTER.match(after) or re.search(r"(?:工作|巡[察视])(?:至|到)$", before):
             record("end", value, d.start)
+        elif re.search(r"(?:截至|截止|截止到|截至到)$", before):
+            pass  # "截至9月22日，…已完成进驻": entry was over by then, it did not start that day
+        elif re.match(r"^\s*(?:起)?[，,]?[^。；]{0,20}?(?:陆续|先后)进驻", after) and not intake:  # each team its day
+            warnings.append(f"各巡察组自{d.text}起陆续进驻，未能确定开始日期")
         elif _START_AFTER.match(after) or (_START_BEFORE.search(before) and _PERIOD_WORDS.search(context + after)):
             if not _MEETING.search(sentence_at(ctx.sents, d.start).text) or _START_AFTER.match(after):
                 record("intake_start" if intake else "start", value, d.start)
         elif (_ENTRY_AFTER.match(after) and not _MEETING.search(sentence_at(ctx.sents, d.start).text)) or (
-            re.match(r"^(?:上午|下午)?[，,]", after) and _ENTERED.search(sentence_at(ctx.sents, d.start).text)
+            re.match(r"^(?:上午|下午)?[，,]", after) and (_ENTERED.search(sentence_at(ctx.sents, d.start).text)
+                                                       or _ENTERED_NEXT.match(ctx.text, sentence_at(ctx.sents, d.start).end))
         ):  # "9月15日，…动员会召开，正式进驻该院": the day of the meeting is the day of entry
             record("start", value, d.start)  # "2025年4月7日，市委第四巡察组进驻…"
+    # "9月30日上午，市委第一巡察组巡察市人民医院党委工作动员会召开": a report of the meeting that opens
+    # the inspection and says nothing else of its period -- the meeting's day is the start (flagged). When
+    # the text gives the inspection's own period ("将对…开展为期4周的巡察"), the meeting's day is not taken.
+    if out.start is None and not find_durations(ctx.text) and not _OWN_PERIOD.search(ctx.text):
+        for d in dates:
+            if d.start in used or d.month is None or _is_intake(_context_before(ctx, d.start)):
+                continue
+            sentence = sentence_at(ctx.sents, d.start)
+            lead = ctx.text[clause_start(ctx.text, d.start, sentence.start, "，。；\n") : d.start]
+            rest = ctx.text[d.end : sentence.end]
+            if re.fullmatch(r"\s*(?:于|在)?", lead) and _MEETING_OPENS.match(rest):
+                record("start", resolve(d), d.start)
+                if out.start:
+                    warnings.append(f"开始日期取自动员会日期（{d.text}），请核对")
+                break
     # "自即日起开展为期一个月的巡察"
     if out.start is None:
         for m in re.finditer(r"(?:(?:自|从)即日起|(?:将于|于)即日起?)", ctx.text):
@@ -262,6 +297,11 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
                 listed_kinds.append(listed.kind)
                 target_sentences.append(_sentence_of(ctx, listed.start))
                 target_clauses.append(_own_part_of_sentence(ctx, listed.start))
+        if found and team and len(teams) == 1 and SEVERAL_TEAMS.search(text):
+            # "随着市委第四巡察组进驻…，6个巡察组全部完成进驻…对A、B、C开展巡察": the list is the round's, not
+            # the one team's the text happens to name.
+            team = None
+            sources.pop("team", None)
     targets = with_place(targets)  # "西天尾镇洞湖村、澄渚村": the second village is in the same town
     if target_sentences:
         sources["targets"] = target_sentences[0]
@@ -275,6 +315,10 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
         kind = (kind[0], target_clauses[clauses.index(kind[1])])
     if listed_kinds and listed_kinds[0] is not None:
         kind = (listed_kinds[0], target_clauses[0])
+    elif kind and kind[1] is own and targets:
+        by_category = kind_by_category(own, targets)
+        if by_category:
+            kind = by_category
     if kind:
         by_clause = dict(zip(target_clauses, target_sentences, strict=True))
         sources["kind"] = by_clause.get(kind[1], kind[1]) if kind[1] is not own else _kind_sentence(ctx, index, kind[0])
@@ -325,7 +369,11 @@ def _inspection(ctx: _Ctx, teams: list[Team], index: int, scan: ChannelScan,
     if not channels:
         warnings.append("未找到受理渠道")
     elif any(c.kind == "phone" for c in channels) and not any(c.hours for c in channels):
-        warnings.append("未找到受理时间")
+        office = _OFFICE_HOURS.search(own)
+        if office:  # "受理时间为正常上班时间": no clock times, so none are filled in
+            warnings.append(f"受理时间未注明具体钟点（原文只写“{office.group(0)}”），未填写")
+        else:
+            warnings.append("未找到受理时间")
 
     supervision = []
     for pos, phone, sentence in scan.supervision:
@@ -381,7 +429,11 @@ def _without_team(clause: str, team: Team | None) -> str:
 
 def _more_in_sentence(ctx: _Ctx, index: int, targets: list[str], kinds: list[str | None],
                       sentences_: list[str], clauses: list[str]) -> None:
-    extra = [t for t in listed_targets(ctx.text) if _applies(ctx, t.start, index) and t.name not in targets
+    listed = listed_targets(ctx.text)
+    for span in {sentence_at(ctx.sents, ctx.text.find(s)) for s in sentences_ if s in ctx.text}:
+        listed += [t for t in one_more_targets(ctx.text, span.start, span.end)
+                   if not any(t.start <= x.start < t.start + len(t.name) for x in listed)]
+    extra = [t for t in listed if _applies(ctx, t.start, index) and t.name not in targets
              and _sentence_of(ctx, t.start) in sentences_ and t.kind is not None]
     own: list[str | None] = []
     for target, sentence in zip(targets, sentences_, strict=True):
@@ -514,7 +566,7 @@ def parse_announcement(
     for glitch in _DATE_GLITCH.finditer(clean):  # "2025年1021日": flagged, not guessed
         warnings.append(f"日期“{glitch.group(0)}”有误，未采用，请核对原文")
     teams = find_teams(clean)
-    if teams and generic_teams_only(clean, any(t.key[0] is not None for t in teams)):
+    if teams and generic_teams_only(clean, any(t.key[0] is not None or named(t) for t in teams)):
         teams = []
     ctx = _Ctx(clean, sents, split_pieces(clean, teams), published, year,
                add_working_days or default_add_working_days)
@@ -535,6 +587,9 @@ def parse_announcement(
         stale = {"未找到被巡察党组织"} | {w for f, w in _MISSING.items() if f in filled}
         per_inspection[i] = [w for w in per_inspection[i] if w not in stale]
         warnings = [w for w in warnings if w not in {f"{teams[i].name}：{x}" for x in stale}]
+    for extra in other_targets(clean, inspections):  # the round's other targets, said beside the one team
+        inspections.append(extra)
+        per_inspection.append(["未找到巡察组"])
     by_area = split_by_area(clean, inspections)
     inspections = [part for parts in by_area for part in parts]
     per_inspection = [list(w) for parts, w in zip(by_area, per_inspection, strict=True) for _ in parts]

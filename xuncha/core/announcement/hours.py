@@ -18,7 +18,40 @@ _RANGE = re.compile(
 _WORKDAYS = re.compile(r"工作日|周一至周五|星期一至星期五|周一到周五|星期一到星期五|法定工作日")
 _EVERYDAY = re.compile(r"每天|每日|全天|节假日(?:照常|正常|不休)|周一至周日|星期一至星期日|周末及节假日照常")
 # Text allowed between two ranges of the same group: "，下午", "和", "；".
-_JOINER = re.compile(r"^[\s，、；,和及与]{0,3}$")
+_JOINER = re.compile(r"^[\s，、；,/和及与]{0,3}$")
+# Hours in Chinese numerals ("上午八点至十二点", "下午两点半", "九时三十分"): read as digits first.
+_CN_HOUR = re.compile(r"(?:二十[一二三四]?|十[一二]?|[一二三四五六七八九两])(?=[点时])")
+_CN_MINUTE = re.compile(r"(?<=[点时])(?:[一二三四五]十[一二三四五六七八九]?|零[一二三四五六七八九])(?=分)")
+_CN_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_value(token: str) -> int:
+    token = token.lstrip("零")
+    if "十" not in token:
+        return _CN_VALUES[token]
+    tens, _, ones = token.partition("十")
+    return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
+
+
+def _with_digits(text: str) -> tuple[str, list[int]]:
+    """`text` with Chinese-numeral hours and minutes as digits, and for every character of the result the
+    offset of the character it came from (the last position maps to len(text))."""
+    spans = sorted([(m.start(), m.end(), str(_cn_value(m.group(0)))) for m in _CN_HOUR.finditer(text)]
+                   + [(m.start(), m.end(), f"{_cn_value(m.group(0)):02d}") for m in _CN_MINUTE.finditer(text)])
+    if not spans:
+        return text, list(range(len(text) + 1))
+    out: list[str] = []
+    back: list[int] = []
+    pos = 0
+    for start, end, digits in spans:
+        out.append(text[pos:start])
+        back.extend(range(pos, start))
+        out.append(digits)
+        back.extend([start] * len(digits))
+        pos = end
+    out.append(text[pos:])
+    back.extend(range(pos, len(text) + 1))
+    return "".join(out), back
 
 
 @dataclass
@@ -48,9 +81,9 @@ def _is_time_range(m: re.Match[str]) -> bool:
 
 
 def _days_for(text: str, start: int, end: int, floor: int) -> str | None:
-    # Look back to the start of the sentence (at most 40 characters, never past the previous
+    # Look back to the start of the sentence (at most 80 characters, never past the previous
     # group) and a little ahead.
-    back_from = max(0, start - 40, floor)
+    back_from = max(0, start - 80, floor)
     boundary = max(text.rfind("。", back_from, start), text.rfind("\n", back_from, start))
     context = text[max(back_from, boundary + 1) : start] + text[end : end + 8]
     if _EVERYDAY.search(context):
@@ -61,7 +94,16 @@ def _days_for(text: str, start: int, end: int, floor: int) -> str | None:
 
 
 def find_hours(text: str) -> list[HoursGroup]:
-    """Groups of consecutive time ranges with the days they apply to."""
+    """Groups of consecutive time ranges with the days they apply to (offsets in `text`)."""
+    digits, back = _with_digits(text)
+    groups = _find_hours(digits)
+    if digits is not text:
+        for group in groups:
+            group.start, group.end = back[group.start], back[group.end - 1] + 1
+    return groups
+
+
+def _find_hours(text: str) -> list[HoursGroup]:
     groups: list[HoursGroup] = []
     for m in _RANGE.finditer(text):
         if not _is_time_range(m):

@@ -66,6 +66,8 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
             item = _ITEM_LINE.match(unit)
             if current is not None and item and "\n\n" not in text[last_owned:start] and (item.group("n") or heading):
                 owner = current  # "(一)县委第五巡察组…\n1.巡察信箱：…\n2.举报电话：…": the team's numbered items
+            if current is not None and last_owned == start and _BARE_VALUES.match(unit):
+                owner = current  # "县委第一巡察组县财政局党组\n0553-1111111": a row broken before its number
             if paragraph != paragraph_of_current and _table_line(text, start, end, mentions):
                 owner = _table_owner(text, start, end, mentions)
             pieces.append(Piece(start, end, owner))
@@ -84,7 +86,14 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
                         pieces.append(Piece(p, cut, i))
                     pieces.append(Piece(cut, stop, None))
                 else:
-                    pieces.append(Piece(p, stop, i))
+                    # "甲组对A开展巡视；乙组对B开展巡视，巡视时间一个月左右。": the period closing a sentence that
+                    # named several teams is theirs together.
+                    tail = _PERIOD_TAIL.search(text, p, stop) if k + 1 == len(inside) and sentence_owners - {i} else None
+                    if tail:
+                        pieces.append(Piece(p, tail.end(), i))
+                        pieces.append(Piece(tail.end(), stop, None))
+                    else:
+                        pieces.append(Piece(p, stop, i))
             current = inside[0][1] if len(owners) == 1 else None
             paragraph_of_current = paragraph
             last_owned = end
@@ -98,6 +107,7 @@ def split_pieces(text: str, teams: list[Team]) -> list[Piece]:
     return pieces
 
 
+_PERIOD_TAIL = re.compile(r"[，,](?=(?:巡[察视])?(?:时间|工作时间)?(?:为期|为|约)?[^，。；]{0,12}(?:天|周|个月|月)(?:左右)?[。；]?$)")
 # "两个巡察组", "各巡察组", "上述巡察组", "…均…": a statement about several teams at once.
 _SHARED = re.compile(
     r"(?:[两二三四五六七八九十\d]+个|各|上述|以上|全部|所有)巡[察视]组|(?<!平)均(?!衡|等|匀)|共用|共同使用"
@@ -109,6 +119,8 @@ _ITEM_LINE = re.compile(
     r"^\s*(?:(?P<n>\d{1,2}[.、．)]|\(\d{1,2}\)|[①-⑩])"
     r"|[^\s：:，。]{0,8}(?:电话|手机|邮箱|信箱|地址|来信请寄|意见箱|举报箱|接待(?:室|地点)|被巡[察视]单位)[：:])"
 )
+# A line of numbers or addresses only ("0553-1111111 13900000001", "xcz1@163.com").
+_BARE_VALUES = re.compile(r"^[\s\d()/、，,.@_A-Za-z-]*\d[\s\d()/、，,.@_A-Za-z-]*$")
 _LABEL_LINE = re.compile(r"^(?:被巡[察视](?:单位|党组织|对象)|巡[察视]对象|巡[察视]单位)")
 
 

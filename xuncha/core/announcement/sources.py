@@ -1,4 +1,5 @@
-"""Reading an uploaded announcement: .txt (UTF-8 or GB18030), .docx and .html into plain text."""
+"""Reading an uploaded announcement: .txt (UTF-8 or GB18030), .docx, .doc (Word 97-2003, xuncha.core.word97)
+and .html into plain text."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ class UnreadableFile(ValueError):
     """The upload cannot be read; the message is Chinese and says what to do."""
 
 
-ACCEPTED = (".txt", ".docx", ".html", ".htm")
+ACCEPTED = (".txt", ".docx", ".doc", ".html", ".htm")
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -61,9 +62,18 @@ def decode_text(content: bytes) -> str:
 def read_announcement_file(name: str, content: bytes) -> str:
     suffix = PurePath(name).suffix.lower()
     if suffix not in ACCEPTED:
-        raise UnreadableFile(f"不支持的文件类型“{suffix or name}”，请上传 .txt、.docx 或 .html 文件，或直接粘贴文字。")
+        raise UnreadableFile(f"不支持的文件类型“{suffix or name}”，请上传 .txt、.docx、.doc 或 .html 文件，或直接粘贴文字。")
     if len(content) > MAX_BYTES:
         raise UnreadableFile("文件超过 5 MB，请只保留公告正文后重试。")
+    if suffix == ".doc":
+        from xuncha.core import word97
+
+        if not word97.is_word97(content):
+            raise UnreadableFile("该文件不是 Word 97-2003 文档，请另存为 .docx 或粘贴文字。")
+        try:
+            return word97.read_word97(content)
+        except word97.Word97Error as exc:
+            raise UnreadableFile(f"{exc}请另存为 .docx 或粘贴文字。") from exc
     if suffix == ".docx":
         from docx import Document
 
@@ -74,11 +84,11 @@ def read_announcement_file(name: str, content: bytes) -> str:
         except ArchiveTooLarge as exc:
             raise UnreadableFile(str(exc)) from exc
         except zipfile.BadZipFile as exc:
-            raise UnreadableFile("无法打开该 Word 文件（可能已损坏，或是旧版 .doc 格式），请另存为 .docx 或粘贴文字。") from exc
+            raise UnreadableFile("无法打开该 Word 文件（可能已损坏，或并非 .docx 格式），请另存为 .docx 或粘贴文字。") from exc
         try:
             doc = Document(io.BytesIO(content))
         except Exception as exc:  # python-docx raises several kinds for a damaged file
-            raise UnreadableFile("无法打开该 Word 文件（可能已损坏，或是旧版 .doc 格式），请另存为 .docx 或粘贴文字。") from exc
+            raise UnreadableFile("无法打开该 Word 文件（可能已损坏，或并非 .docx 格式），请另存为 .docx 或粘贴文字。") from exc
         paragraphs = [p.text for p in doc.paragraphs]
         for table in doc.tables:
             for row in table.rows:

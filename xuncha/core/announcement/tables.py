@@ -162,14 +162,24 @@ def _spaced_rows(lines: list[str]) -> list[str]:
             and re.search(r"[一二三四五六七八九十\d]", line.split()[0])]
     if len(rows) < 2:
         return lines
+    header = _spaced_header(lines, rows[0])
     out: list[str] = []
     for k, line in enumerate(lines):
         if k in rows:
             team, *cells = line.split()
-            out += ["", f"组别：{team}", *_labelled(["被巡察单位"], cells), ""]
+            out += ["", f"组别：{team}", *_labelled(header, cells), ""]
         else:
             out.append(line)
     return out
+
+
+def _spaced_header(lines: list[str], first_row: int) -> list[str]:
+    """The labels of the columns after the team's ("组别 组长 被巡察单位 联系电话" above the rows), or
+    a single "被巡察单位" when the rows have no header line."""
+    above = next((line.split() for line in reversed(lines[:first_row]) if line.strip()), [])
+    if len(above) >= 3 and _HEADER.match(above[0]) and all(len(h) <= 10 and not re.search(r"\d", h) for h in above):
+        return above[1:]
+    return ["被巡察单位"]
 
 
 def team_records(raw: str) -> str:

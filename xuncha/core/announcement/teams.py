@@ -9,31 +9,39 @@ from .dates import cn_number
 from .names import split_names
 
 __all__ = ["Team", "TeamMention", "drop_generic", "find_round", "find_targets", "find_teams", "kind_of",
-           "labelled_targets"]
+           "labelled_targets", "named"]
 
 _ORD = r"[一二三四五六七八九十\d]+"
 _TEAM_CORE = re.compile(
-    rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?(?:交叉)?巡(?P<sv>[察视])(?:工作)?(?P<ord2>{_ORD})?组(?!织)"
+    rf"(?:第(?P<ord1>{_ORD}))?(?P<special>提级|专项|机动)?(?:交叉)?巡(?P<sv>[察视])(?:工作)?(?:第?(?P<ord2>{_ORD}))?组(?!织)"
 )
 _COMMITTEE = (
     r"(?:省委|市委|州委|盟委|县委|区委|旗委|校党委|学校党委|医院党委|学院党委|大学党委|院党委|集团党委|公司党委"
     r"|镇党委|乡党委|街道党工委|自治区党委|党委|党组)"
 )
 _TEAM_PREFIX = re.compile(
-    rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}(?:教育工委)?|{_COMMITTEE}(?:教育工委)?|教育工委)$"
+    rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_COMMITTEE}(?:教育工委)?|{_COMMITTEE}(?:教育工委)?|教育工委|中央|地委)$"
 )
-_ROUND_CORE = re.compile(rf"第{_ORD}轮(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视](?:第{_ORD}批)?")
-_ROUND_COMMITTEE = rf"(?:{_COMMITTEE}|中央)"
+# "…第六轮常规巡察", or the round said before a team of it ("七届市委第十二轮第三巡察组").
+_ROUND_CORE = re.compile(rf"第{_ORD}轮(?:(?=第{_ORD}巡[察视]组)|(?P<kw>[\u4e00-\u9fff]{{0,4}}?)巡[察视](?:第{_ORD}批)?)")
+_ROUND_COMMITTEE = rf"(?:{_COMMITTEE}|中央|地委)"
+_TERM = r"(?:[一二三四五六七八九十]+|\d{1,2})届"  # "十三届", "26届" -- not "2017-08-26九届"
+_ROUND_YEAR = r"\d{4}年度?"
+# The place or organisation a committee belongs to ("十三届江苏省委", "2015年福建省委", "根据市城市管理局党组"),
+# after the term, the year or a break.
+_ROUND_PLACE = (r"(?:(?<=届)|(?<=年)|(?<=[，,。；：:\s“”、(])|(?<=根据|按照|依据))"
+                r"(?:(?![届轮年召启完成开动据照经对在将于了的和及各全本该共为从自由])[\u4e00-\u9fff]){2,10}?")
 _ROUND_PREFIX = re.compile(
-    rf"(?:{_ORD}届)?(?:中共[\u4e00-\u9fff]{{2,12}}?{_ROUND_COMMITTEE}|(?P<place>(?<=届)[\u4e00-\u9fff]{{2,3}}?)?{_ROUND_COMMITTEE})?"
-    rf"(?:{_ORD}届)?(?:\d{{4}}年度?)?$"
+    rf"(?:{_ROUND_YEAR})?(?:{_TERM})?(?:{_ROUND_YEAR})?"
+    rf"(?:中共[\u4e00-\u9fff]{{2,12}}?{_ROUND_COMMITTEE}|(?P<place>{_ROUND_PLACE})?{_ROUND_COMMITTEE})?"
+    rf"(?:巡[察视]组)?(?:{_TERM})?(?:{_ROUND_YEAR})?$"
 )
 
 _KINDS = (
     ("followup", re.compile(r"回头看")),
     ("elevated", re.compile(r"提级(?:交叉)?巡[察视](?!组)")),
     ("special", re.compile(r"专项巡[察视]")),
-    ("flexible", re.compile(r"机动巡[察视]")),
+    ("flexible", re.compile(r"机动(?:式)?[”\"]?巡[察视](?!组)")),  # "机动巡察", "“机动式”巡视"
     ("regular", re.compile(r"常规巡[察视]")),
 )
 
@@ -65,17 +73,20 @@ def find_teams(text: str) -> list[Team]:
         ordinal_text = m.group("ord1") or m.group("ord2")
         prefix = _TEAM_PREFIX.search(text[max(0, m.start() - 20) : m.start()])
         prefix_text = prefix.group(0) if prefix else ""
-        if not ordinal_text and not prefix_text:
-            continue  # "巡察组", "各巡察组": not a team name
+        if not ordinal_text and prefix_text in ("", "中央", "地委"):
+            continue  # "巡察组", "各巡察组", "中央巡视组": not a team name
         if text.startswith("收", m.end()):
             continue  # "常州邮政184号专用信箱第三巡察组收": the addressee of a post box
+        if not ordinal_text and re.match(rf"第{_ORD}轮", text[m.end() : m.end() + 6]):
+            continue  # "2014年河南省委巡视组第一轮巡视": the round's name, not a team
         ordinal = cn_number(ordinal_text) if ordinal_text else None
         start = m.start() - len(prefix_text)
-        place = _PLACE_BEFORE.search(text, max(0, start - 5), start) if _BARE_COMMITTEE.match(prefix_text) else None
-        if place and not _NOT_PLACE.search(place.group(1)):  # "9月20日，荆州市委第五巡察组…"
-            prefix_text = place.group(1) + prefix_text
-            start = place.start(1)
+        place = _place_before(text, start, prefix_text)
+        if place:  # "9月20日，荆州市委第五巡察组…"
+            prefix_text = place + prefix_text
+            start -= len(place)
         mentions.append(TeamMention(start, m.end(), text[start : m.end()], (ordinal, m.group("sv")), prefix_text))
+    mentions += _category_mentions(text, mentions)
     mentions.sort(key=lambda m: m.start)
     teams: dict[tuple[int | None, str], Team] = {}
     for mention in mentions:
@@ -92,7 +103,32 @@ def find_teams(text: str) -> list[Team]:
     return list(teams.values())
 
 
-_COMBINED = re.compile(rf"第(?P<first>{_ORD})(?P<more>(?:[、和及]第?{_ORD})+)(?P<tail>巡(?P<sv>[察视])组)(?!织)")
+# A team named by the kind of units it inspects, not by a number: "省委县(市、区)巡视组", "省委省直部门巡视组",
+# "省委企业巡视组" (several teams of one category, the text naming each category once).
+_CATEGORY_TEAM = re.compile(
+    rf"(?P<prefix>{_COMMITTEE})(?P<cat>县\(市、?区?\)|县市区|[\u4e00-\u9fff]{{0,4}}(?:部门|单位|企业|高校|院校|金融))"
+    r"巡(?P<sv>[察视])组(?!织)"
+)
+
+
+def named(team: Team) -> bool:
+    """A team named by the category of units it inspects (see `_CATEGORY_TEAM`)."""
+    return len(team.key[1]) > 1
+
+
+def _category_mentions(text: str, taken: list[TeamMention]) -> list[TeamMention]:
+    out = []
+    for m in _CATEGORY_TEAM.finditer(text):
+        if any(t.start <= m.start() < t.end or m.start() <= t.start < m.end() for t in taken):
+            continue
+        if re.search(r"[\d个各等该本]", m.group("cat")):
+            continue
+        key = (None, m.group("sv") + m.group("cat"))
+        out.append(TeamMention(m.start(), m.end(), m.group(0), key, m.group("prefix")))
+    return out
+
+
+_COMBINED = re.compile(rf"第(?P<first>{_ORD})(?P<more>(?:[、和及至到]第?{_ORD})+)(?P<tail>巡(?P<sv>[察视])组)(?!织)")
 
 
 def _combined_mentions(text: str) -> list[TeamMention]:
@@ -102,8 +138,16 @@ def _combined_mentions(text: str) -> list[TeamMention]:
     for m in _COMBINED.finditer(text):
         prefix = _TEAM_PREFIX.search(text[max(0, m.start() - 20) : m.start()])
         prefix_text = prefix.group(0) if prefix else ""
+        prefix_text = _place_before(text, m.start() - len(prefix_text), prefix_text) + prefix_text
         spots = [(m.start("first"), m.group("first"))]
-        spots += [(m.start("more") + k.start(1), k.group(1)) for k in re.finditer(rf"第?({_ORD})", m.group("more"))]
+        for joint in re.finditer(rf"([、和及至到])第?({_ORD})", m.group("more")):
+            pos = m.start("more") + joint.start(2)
+            if joint.group(1) in "至到":  # "第一至第五巡察组": every team of the range
+                low, high = cn_number(spots[-1][1]), cn_number(joint.group(2))
+                if low is None or high is None or not 0 < high - low <= 20:
+                    break
+                spots += [(pos, str(n) if joint.group(2).isdigit() else _cn(n)) for n in range(low + 1, high)]
+            spots.append((pos, joint.group(2)))
         for k, (pos, ordinal_text) in enumerate(spots):
             ordinal = cn_number(ordinal_text)
             start = m.start() - len(prefix_text) if k == 0 else pos
@@ -112,10 +156,36 @@ def _combined_mentions(text: str) -> list[TeamMention]:
     return out
 
 
-# A place named before a bare committee ("沙县区委巡察二组", "荆州市委第五巡察组"), after a break.
-_BARE_COMMITTEE = re.compile(r"^(?:市委|区委|县委|州委|旗委|盟委)$")
-_PLACE_BEFORE = re.compile(r"(?:(?<=[，,。；：:\s、“(])|^)([\u4e00-\u9fff]{2,4})\Z")
-_NOT_PLACE = re.compile(r"[日前据照中时外后天近今经将由对在于和及各本该全共均为从自期间届轮组会上]")
+def _cn(n: int) -> str:
+    """3 -> "三" (a team filled in from a range "第一至第五" is named as the text names the others)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    return ("" if n < 20 else digits[n // 10]) + "十" + (digits[n % 10] if n % 10 else "")
+
+
+# A place named before a bare committee ("沙县区委巡察二组", "荆州市委第五巡察组", "广西壮族自治区党委…"), after a
+# break or after the words before it ("随着临沧市委…": "临沧"); an organisation before its 党组/党委
+# ("市城市管理局党组第一巡察组").
+_BARE_COMMITTEE = re.compile(r"^(?:市委|区委|县委|州委|旗委|盟委|地委|自治区党委|党组|党委)$")
+_PLACE_BEFORE = re.compile(r"(?:(?<=[，,。；：:\s、“(])|^)([\u4e00-\u9fff]{2,8})\Z")
+_NOT_PLACE = re.compile(r"[日前据照中时外后天近今经将由对在于和及各本该全共均为从自期间届轮组会上了着行随的是]")
+
+
+def _place_before(text: str, start: int, prefix: str) -> str:
+    """The place (or organisation) named right before a bare committee `prefix` at `start`, or ""."""
+    if not _BARE_COMMITTEE.match(prefix):
+        return ""
+    organisation = prefix in ("党组", "党委")
+    m = _PLACE_BEFORE.search(text, max(0, start - (9 if organisation else 5)), start)
+    if not m:
+        return ""
+    words = m.group(1)
+    cut = max((k.end() for k in _NOT_PLACE.finditer(words)), default=0)
+    place = words[cut:]
+    if organisation and not re.search(r"[局厅委办院校司]$", place):
+        return ""  # "集团党委", "学校党委" are committees of their own; only "某局党组" takes its organisation
+    return place if len(place) >= 2 else ""
 
 
 def _signature(text: str, mention: TeamMention) -> bool:
@@ -144,6 +214,8 @@ def find_round(text: str) -> tuple[str, int] | None:
     best_size = 0
     for m in _ROUND_CORE.finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
+        if re.search(r"(?:已|曾)(?:参与|参加|接受)(?:过)?[^，。；]{0,8}$", before):
+            continue  # "6家已参与市委第一轮、第二轮巡察的单位": earlier rounds
         prefix = _ROUND_PREFIX.search(before)
         prefix_text = prefix.group(0) if prefix else ""
         # A place name after 届 ("十三届某县委") does not make a mention more complete than the first.
@@ -164,14 +236,15 @@ def kind_of(texts: list[str]) -> tuple[str, str] | None:
 
 
 _TARGET_AFTER_TEAM = re.compile(
-    r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|近期|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?|[\d〇零○一二三四五六七八九十年月日号至到—~～-]{4,30}[，,]?)?"
-    r"(?:对|进驻|入驻|(?:常规|专项|机动|提级)?巡察|(?:常规|专项|机动)?巡视|赴|到)(?P<t>[^，。；：“”\n]{2,90}?)"
-    r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|期间"
+    r"^(?:\([^)]{0,30}\))?(?:[：:]\s*)?(?:副?组长[：:]?[\u4e00-\u9fff]{2,4}[，,])?(?:将|拟|已|正式|先后|分别|同期|同日|同时|随后|也|亦|日前|近日|近期|定)*(?:(?:于|自|从)[^。；]{0,24}?(?:起)?[，,]?|[\d〇零○一二三四五六七八九十年月日号至到—~～-]{4,30}[，,]?)?"
+    r"(?:对(?!外(?:公布|发布|公开|宣传)|此|其)|进驻|入驻|(?:常规|专项|机动|提级)?巡察(?!干部|人员|工作|组|办)|(?:常规|专项|机动)?巡视(?!干部|人员|工作|组|办)"
+    r"|赴|到|(?<!分别)在(?=[^，。；：“”\n]{2,40}?召开[^，。；]{0,12}?动员))(?P<t>[^，。；：“”\n]{2,90}?)"
+    r"(?=(?:的?(?:集中)?(?:工作)?动员(?:部署)?会|开展|进行|实施|展开|(?:并|随即)?(?:召开|启动|举行)|的?(?:常规|专项|机动|提级)?巡[察视]|期间"
     r"|的?进驻(?:时间|和|及|工作)|[，。；\n]|$))"
 )
 _COLON_TARGETS = re.compile(r"[：:]\s*(?P<t>[^。；\n：:]{2,200})(?=[。；\n]|$)")
 _THEN_TARGET = re.compile(
-    r"^[，,](?:并|开始|随即|随后)?对(?P<t>[^，。；：“”\n]{2,90}?)(?=(?:开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|[，。；\n]|$))"
+    r"^[，,](?:并|开始|随即|随后|正)?对(?P<t>[^，。；：“”\n]{2,90}?)(?=(?:开展|进行|实施|展开|的?(?:常规|专项|机动|提级)?巡[察视]|[，。；\n]|$))"
 )
 _TARGET_LABEL = re.compile(
     r"(?:被巡[察视](?:单位|党组织|对象|单位党组织|党组)|巡[察视]对象|巡[察视]单位)(?:名称)?"
@@ -184,11 +257,60 @@ _GENERIC_TARGET = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个|^
 _ORG_END = re.compile(
     r"(?:党委|党组|党总支|党支部|党工委|委员会|领导班子|局|镇|乡|村|街道|社区|公司|集团|医院|学院|大学|学校|中学|小学|中心|办公室)$"
 )
-_BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|各|本|全|该|时间|为期|动员)")
+_BAD_TARGET = re.compile(r"^(?:期间|工作|组长|开展|进行|巡察|巡视|各|本|全|该|时间|为期|动员|被巡[察视](?:单位|党组织|对象)$)")
+
+
+# A clause, not a name: "(对)外公布了联系方式", "(巡察)干部参加会议".
+_CLAUSE = re.compile(r"了|参加|公布|发布|覆盖|及其成员|领导干部|做好|提出")
 
 
 def _split_targets(raw: str) -> list[str]:
-    return [p for p in split_names(raw) if not _BAD_TARGET.match(p)]
+    return [p for p in split_names(raw) if not _BAD_TARGET.match(p) and not _CLAUSE.search(p)]
+
+
+# A table row glued together: "县委第一巡察组组长张三县财政局党组0553-1234567…" (team, leader, targets, then
+# the number or email the row goes on with).
+_GLUED_ROW = re.compile(
+    r"(?P<lead>(?:副?组长)[：:]?)?(?P<rest>[\u4e00-\u9fff、()]{2,90}?)"
+    r"(?=\n?(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})|[A-Za-z][\w.-]*@)"
+)
+_PLACE_START = re.compile(r"^(?:中共|[省市县区镇乡旗州])")
+
+
+def _glued_row_targets(text: str, pos: int) -> list[str]:
+    """The targets of a glued table row (see `_GLUED_ROW`); nothing when the leader's name cannot be cut
+    off with confidence (the targets start with a place: "县…", "市…")."""
+    m = _GLUED_ROW.match(text, pos)
+    if not m:
+        return []
+    rest = m.group("rest")
+    if m.group("lead"):
+        cuts = [n for n in (2, 3) if _PLACE_START.match(rest[n:])]
+        if len(cuts) != 1:
+            return []
+        rest = rest[cuts[0] :]
+    parts = [p for p in rest.split("、") if p]
+    return parts if parts and all(_ORG_END.search(p) for p in parts) else []
+
+
+_CHUNK_END = re.compile(r"[，。；：\n]|开展|进行|实施|展开")
+
+
+_NOT_LISTED = re.compile(r"巡[察视]|^对|[，,]")
+
+
+def _list_goes_on(text: str, pos: int) -> str:
+    """"对A、B、C，D、E开展巡视": the enumeration after a comma when it goes on with organisations ("、D、E")."""
+    more = ""
+    while text.startswith("，", pos):
+        stop = _CHUNK_END.search(text, pos + 1)
+        end = stop.start() if stop else len(text)
+        parts = text[pos + 1 : end].split("、")
+        if len(parts) < 2 or not all(_ORG_END.search(p) and not _NOT_LISTED.search(p) for p in parts):
+            break
+        more += "、" + text[pos + 1 : end]
+        pos = end
+    return more
 
 
 def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
@@ -207,18 +329,25 @@ def find_targets(text: str, team: Team) -> list[tuple[str, int]]:
                 continue
             # "县委第一巡察组：甲局党组、乙局党委。" (a line per team)
             colon = _COLON_TARGETS.match(text, mention.end)
-            if colon and line_start:
+            # "县委第一巡察组：甲局党组、乙局党委。" on its own line, or "其中，第一巡察组：甲局党组；第二巡察组：…"
+            after_break = line_start or text[mention.start - 1] in "，。；"
+            if colon and after_break:
                 parts = [p.strip() for p in re.split(r"[、，]", colon.group("t")) if p.strip()]
                 if parts and all(_ORG_END.search(p) for p in parts):
                     found.extend((p, mention.start) for p in parts)
+            elif line_start:
+                found.extend((p, mention.start) for p in _glued_row_targets(text, mention.end))
             continue
-        raw = m.group("t")
+        raw = m.group("t") + _list_goes_on(text, mention.end + m.end())
         # "进驻大坪镇，对红星村党支部…开展巡察": the organisation after 对 is the target.
         then = _THEN_TARGET.match(text[mention.end + m.end() : mention.end + m.end() + 120])
         if then:
             raw = then.group("t")
         entry = m.group(0).rstrip().endswith(("进驻" + m.group("t"), "入驻" + m.group("t"))) and not then
+        meeting_place = text[mention.end + m.start("t") - 1] == "在" and not then  # "在市教育局召开…动员会"
         for target in _split_targets(raw):
+            if meeting_place and not _ORG_END.search(target):
+                continue  # "在三楼会议室召开…": a room, not an organisation
             found.append((target, -mention.start - 1 if entry else mention.start))
     # "进驻大坪镇" names the place; when the team's targets are also named ("对…开展"), keep those.
     if any(p >= 0 for _, p in found):
