@@ -115,30 +115,67 @@ def calibration(probs: list[float], hits: list[int]) -> None:
     print(f"  expected calibration error: {ece:.3f}")
 
 
-def dev_cv(dev: list[real.Record]) -> None:
-    print("\n== 4-fold cross-validation on the development part (by site), for choosing settings")
+def site_folds(dev: Sequence[real.Record], *, seed: int = 0, k: int = 4) -> list[set[str]]:
+    """``k`` folds of the development sites: by sorted name for seed 0 (the historical folds), shuffled else."""
+    import random
+
     sites = sorted({r.site for r in dev})
-    folds = [set(sites[i::4]) for i in range(4)]
-    variants: list[tuple[str, dict[str, Any]]] = [("current", {}), ("no evidence features", {"evidence": False})]
+    if seed:
+        random.Random(seed).shuffle(sites)
+    return [set(sites[i::k]) for i in range(k)]
+
+
+def dev_cv(dev: list[real.Record], *, repeats: int = 1, errors: bool = False, evidence_variant: bool = True) -> None:
+    """4-fold cross-validation by site on the development part; ``repeats`` > 1 adds reshuffled site folds and
+    prints the mean and spread of macro-F1; ``errors`` prints every misclassified development text (dev only)."""
+    print("\n== 4-fold cross-validation on the development part (by site), for choosing settings")
+    variants: list[tuple[str, dict[str, Any]]] = [("current", {})]
+    if evidence_variant:
+        variants.append(("no evidence features", {"evidence": False}))
     for name, kwargs in variants:
-        pred: list[set[str]] = []
-        order: list[real.Record] = []
-        for fold in folds:
-            fit_part = [r for r in dev if r.site not in fold]
-            held = [r for r in dev if r.site in fold]
-            if not held:
-                continue
-            model = fit(fit_part, **kwargs)
-            for r in held:
-                pred.append(set(proposed_codes(classify(r.text, model), "disciplines")))
-                order.append(r)
-        print_table(f"dev CV: {name}", order, pred)
+        macros: list[float] = []
+        for seed in range(repeats):
+            pred: list[set[str]] = []
+            order: list[real.Record] = []
+            for fold in site_folds(dev, seed=seed):
+                fit_part = [r for r in dev if r.site not in fold]
+                held = [r for r in dev if r.site in fold]
+                if not held:
+                    continue
+                model = fit(fit_part, **kwargs)
+                for r in held:
+                    pred.append(set(proposed_codes(classify(r.text, model), "disciplines")))
+                    order.append(r)
+            if seed == 0:
+                macros.append(print_table(f"dev CV: {name}", order, pred)["macro"])
+                if errors and not kwargs:
+                    print_errors(order, pred)
+            else:
+                macros.append(discipline_scores([r.disciplines for r in order], pred)["macro_f1"] or 0.0)
+        if repeats > 1:
+            spread = statistics.stdev(macros)
+            print(f"  {name}: macro-F1 over {repeats} site-fold shuffles: mean {statistics.mean(macros):.3f} "
+                  f"(sd {spread:.3f}; {', '.join(f'{m:.3f}' for m in macros)})")
+
+
+def print_errors(records: Sequence[real.Record], pred: Sequence[set[str]]) -> None:
+    """The development texts the cross-validation got wrong (missed and extra codes), for error analysis."""
+    print("\n== dev CV errors (development texts only)")
+    for r, p in zip(records, pred, strict=True):
+        missed, extra = set(r.disciplines) - p, p - set(r.disciplines)
+        if missed or extra:
+            print(f"- {r.id} [{r.site}] gold {sorted(r.disciplines) or ['none']} missed {sorted(missed)} "
+                  f"extra {sorted(extra)}\n    {r.text[:300]}")
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--dev-cv", action="store_true")
+    parser.add_argument("--dev-cv-only", action="store_true", help="only the development cross-validation")
+    parser.add_argument("--repeats", type=int, default=1, help="site-fold shuffles of the dev CV (mean and sd)")
+    parser.add_argument("--errors", action="store_true", help="print the dev CV's misclassified development texts")
+    parser.add_argument("--no-evidence-variant", action="store_true", help="skip the dev CV without evidence")
     args = parser.parse_args(argv[1:])
     directory = args.corpus or real.corpus_dir()
     records = real.load(directory)
@@ -149,6 +186,9 @@ def main(argv: list[str]) -> int:
     if not held or not dev:
         print("nothing to score yet")
         return 1
+    if args.dev_cv_only:
+        dev_cv(dev, repeats=args.repeats, errors=args.errors, evidence_variant=not args.no_evidence_variant)
+        return 0
 
     lexicon_classify("预热")
     t0 = time.perf_counter()
@@ -200,7 +240,7 @@ def main(argv: list[str]) -> int:
     print(f"  per report (current, one at a time): p50 {statistics.median(times):.2f} ms, "
           f"p95 {times[int(0.95 * (len(times) - 1))]:.2f} ms; lexicon alone {summary['lexicon']['ms']:.2f} ms")
     if args.dev_cv:
-        dev_cv(dev)
+        dev_cv(dev, repeats=args.repeats, errors=args.errors, evidence_variant=not args.no_evidence_variant)
     return 0
 
 

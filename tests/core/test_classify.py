@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ SHARED_MD = Path(__file__).resolve().parents[3] / "shared" / "domain" / "discipl
 SUBJECTS = {"leadership", "subordinate_head", "key_post", "other", "unsure"}
 
 
-def _rows() -> list[dict]:
+def _rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -47,9 +48,10 @@ def test_traditional_characters_keep_original_evidence_and_offsets() -> None:
     text = "後勤處長收受禮金"
     result = lexicon_classify(text)
     assert result["disciplines"][0]["code"] == "integrity"
-    assert "禮金" in result["disciplines"][0]["evidence"]
+    # The longest phrase wins: 收受礼金 (article 97 of the knowledge base), shown as the text writes it.
+    assert "收受禮金" in result["disciplines"][0]["evidence"]
     spans = lexicon_spans(text)
-    assert any(text[s:e] == "禮金" and code == "integrity" for s, e, code in spans)
+    assert any(text[s:e] == "收受禮金" and code == "integrity" for s, e, code in spans)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "今天天气很好，食堂的红烧肉挺好吃的。", "请问图书馆几点开门？"])
@@ -74,7 +76,7 @@ def test_lexicon_file_is_the_shared_one() -> None:
         assert copy.read_bytes() == SHARED_MD.read_bytes()
 
 
-def _training_set(n: int) -> tuple[list[str], list[dict]]:
+def _training_set(n: int) -> tuple[list[str], list[dict[str, Any]]]:
     rows = [r for r in _rows() if r["split"] == "train"][:n]
     return [r["text"] for r in rows], [{"disciplines": r["disciplines"], "focuses": r["focuses"]} for r in rows]
 

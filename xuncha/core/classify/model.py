@@ -1,8 +1,8 @@
 """The learned model and the final proposal.
 
-Model (format 2): TF-IDF over character 1–3-grams of the normalised text (:func:`.lexicon.normalize`), beside a
-small block of *evidence features* (per discipline: the lexicon's score and whether a phrase of one of that
-discipline's articles of the regulation occurs; per focus: the lexicon's score), then one logistic regression
+Model (format 3): TF-IDF over character 1–3-grams of the normalised text (:func:`.lexicon.normalize`), beside a
+small block of *evidence features* (per discipline: the lexicon's score and how many distinct phrases of that
+discipline's articles of the regulation occur, as 1 − ½ⁿ; per focus: the lexicon's score), then one logistic regression
 per code (one-vs-rest) for the six disciplines and the four focuses. The regression learns how far to trust the
 regulation's and the lexicon's phrases, from real texts.
 
@@ -19,7 +19,8 @@ Where the model has nothing to say (no model yet, or no classifier for a code) t
 
 Files: :meth:`Model.save` writes a joblib pickle with a format number, the model id, the training-set make-up,
 the creation time and the scikit-learn version. Loading unpickles, so load only files this system wrote (keep
-them outside any upload directory). Format-1 files (no evidence features, no thresholds) still load.
+them outside any upload directory). Format-1 files (no evidence features, no thresholds) and format-2 files (a 0/1
+article indicator instead of the 1 − ½ⁿ count) still load and are scored with the features they were trained on.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from .lexicon import THRESHOLD as LEXICON_THRESHOLD
 from .lexicon import lexicon_classify, normalize
 from .regulations import best_article, find_articles
 
-MODEL_FORMAT = 2
-LOADABLE_FORMATS = (1, 2)
+MODEL_FORMAT = 3
+LOADABLE_FORMATS = (1, 2, 3)
 MIN_TRAINING_REPORTS = 30
 MIN_POSITIVES = 5
 DEFAULT_THRESHOLD = 0.5
@@ -57,8 +58,12 @@ Prediction = dict[str, dict[str, float]]  # {"disciplines": {code: p}, "focuses"
 Result = dict[str, list[dict[str, Any]]]
 
 
-def evidence_features(texts: Sequence[str], lexicons: Sequence[Result] | None = None) -> Any:
-    """The dense evidence block: 6 lexicon discipline scores, 6 article indicators, 4 lexicon focus scores."""
+def evidence_features(texts: Sequence[str], lexicons: Sequence[Result] | None = None, *,
+                      article_counts: bool = True) -> Any:
+    """The dense evidence block: 6 lexicon discipline scores, 6 article scores, 4 lexicon focus scores.
+
+    Article score of a discipline: 1 − ½ⁿ for n distinct phrases of its articles in the text (``article_counts``,
+    format 3; chosen by dev CV over a 0/1 indicator: repeated-fold macro-F1 0.776 → 0.793), else 0/1 (format 2)."""
     import numpy as np
 
     rows = np.zeros((len(texts), 2 * len(DISCIPLINES) + len(FOCUSES)))
@@ -68,8 +73,11 @@ def evidence_features(texts: Sequence[str], lexicons: Sequence[Result] | None = 
             rows[i, DISCIPLINES.index(e["code"])] = e["score"]
         for e in lex["focuses"]:
             rows[i, 2 * len(DISCIPLINES) + FOCUSES.index(e["code"])] = e["score"]
+        found: dict[str, set[str]] = {}
         for hit in find_articles(normalize(text)):
-            rows[i, len(DISCIPLINES) + DISCIPLINES.index(hit.article.discipline)] = 1.0
+            found.setdefault(hit.article.discipline, set()).add(hit.phrase)
+        for code, phrases in found.items():
+            rows[i, len(DISCIPLINES) + DISCIPLINES.index(code)] = 1.0 - 0.5 ** len(phrases) if article_counts else 1.0
     return rows
 
 
@@ -82,6 +90,7 @@ class Model:
     classifiers: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind → code → fitted classifier
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)  # kind → code → decision threshold
     evidence: bool = True  # format 2: the evidence block follows the n-grams
+    article_counts: bool = True  # format 3: article scores 1 − ½ⁿ (format 2: 0/1)
     make_up: dict[str, int] = field(default_factory=dict)  # e.g. {"real": 2900, "confirmed": 120}
 
     @property
@@ -114,7 +123,8 @@ class Model:
         grams = self.vectorizer.transform(list(texts))
         if not self.evidence:
             return grams
-        return hstack([grams, csr_matrix(EVIDENCE_WEIGHT * evidence_features(texts, lexicons))], format="csr")
+        block = evidence_features(texts, lexicons, article_counts=self.article_counts)
+        return hstack([grams, csr_matrix(EVIDENCE_WEIGHT * block)], format="csr")
 
     def _row(self, text: str) -> tuple[Any, Any]:
         """The text's TF-IDF row as (column indices, values), computed directly: the same numbers as
@@ -155,7 +165,8 @@ class Model:
             return results
         if len(texts) == 1:
             indices, values = self._row(texts[0])
-            extra = evidence_features(texts, lexicons)[0] * EVIDENCE_WEIGHT if self.evidence else None
+            extra = (evidence_features(texts, lexicons, article_counts=self.article_counts)[0] * EVIDENCE_WEIGHT
+                     if self.evidence else None)
             n_grams = len(self.vectorizer.vocabulary_)
             for kind in self.classifiers:
                 codes, weights, bias = self._stacked(kind)
@@ -250,6 +261,7 @@ class Model:
         return cls(model_id=payload["model_id"], n_train=payload["n_train"], created=payload["created"],
                    vectorizer=payload["vectorizer"], classifiers=payload["classifiers"],
                    thresholds=payload.get("thresholds", {}), evidence=payload["format"] >= 2,
+                   article_counts=payload["format"] >= 3,
                    make_up=payload.get("make_up", {}))
 
 
