@@ -37,11 +37,15 @@ run: $(VENV)/.runtime
 system-deps:
 	@sh scripts/system-deps.sh
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; one test database each): most of its time is spent
+# waiting on browsers, servers and subprocesses, so more workers than cores pays off.
+TEST_WORKERS ?= 3
+
 test: $(VENV)/.dev system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 test-pg: $(VENV)/.dev system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python -m pytest -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -156,6 +156,28 @@ def demo(db: Any) -> dict[str, Any]:
     }
 
 
+def demo_worked(demo: dict[str, Any]) -> list[Any]:
+    """Work the demo's three inspections as `load_demo` does after its base (reports, rectification, the plan,
+    fieldwork and its documents, surveys, the inspection reports); returns them."""
+    from xuncha.demo.fieldwork import load_demo_fieldwork
+    from xuncha.demo.fieldwork_docs import load_demo_fieldwork_docs
+    from xuncha.demo.plan import load_demo_plan
+    from xuncha.demo.rectification import load_demo_rectification
+    from xuncha.demo.reporting import load_demo_reporting
+    from xuncha.demo.reports import load_demo_reports
+    from xuncha.demo.surveys import load_demo_surveys
+
+    inspections = [demo["seed000"], demo["seed001"], demo["practice"]]
+    load_demo_reports(inspections, today=DEMO_TODAY)
+    load_demo_rectification(inspections, today=DEMO_TODAY)
+    load_demo_plan(inspections, today=DEMO_TODAY)
+    load_demo_fieldwork(inspections, today=DEMO_TODAY)
+    load_demo_fieldwork_docs(inspections, today=DEMO_TODAY)
+    load_demo_surveys(inspections, today=DEMO_TODAY)
+    load_demo_reporting(inspections, today=DEMO_TODAY)
+    return inspections
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:

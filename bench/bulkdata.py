@@ -101,8 +101,33 @@ class Writer:
             return int(v)
         return v
 
+    def _fill(self, table: str, columns: Sequence[str]) -> tuple[list[str], list[Any]]:
+        """The table's NOT NULL columns the recipe does not name (added by later migrations) with their
+        model defaults, so that the generator keeps working as the schema grows."""
+        from django.apps import apps
+
+        model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+        extra: list[str] = []
+        values: list[Any] = []
+        if model is None:
+            return extra, values
+        for field in model._meta.concrete_fields:
+            if field.column in columns or field.null or field.primary_key or getattr(field, "generated", False):
+                continue
+            if not field.has_default() and getattr(field, "db_default", None) is None:
+                raise RuntimeError(f"bench/bulkdata.py: {table}.{field.column} needs a value (NOT NULL, no default)")
+            if not field.has_default():
+                continue  # the database's own default
+            extra.append(str(field.column))
+            values.append(field.get_db_prep_save(field.get_default(), self.connection))
+        return extra, values
+
     def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         count = 0
+        extra, defaults = self._fill(table, columns)
+        if extra:
+            columns = [*columns, *extra]
+            rows = (tuple(row) + tuple(defaults) for row in rows)
         quoted = ", ".join(f'"{c}"' for c in columns)
         with self.connection.cursor() as cur:
             if self.pg:

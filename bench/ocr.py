@@ -3,14 +3,21 @@
 Letters are rendered with Pillow in the project's CJK font (WenQuanYi Micro Hei), as a scanner at
 ~150 dpi would give them: grey paper, speckle noise, a slight blur, a small rotation. A "hand" variant
 jitters each character (offset, size, angle) to imitate handwriting; the machine has no handwriting font,
-so this measures ragged print rather than real handwriting.
+so this measures ragged print rather than real handwriting. A "turned" variant is the scanned letter
+turned by 90, 180 or 270 degrees (a page fed sideways or upside down).
 
     python bench/ocr.py --engine tesseract            # Debian tesseract-ocr + tesseract-ocr-chi-sim
     /work/ocr-venv/bin/python bench/ocr.py --engine rapidocr   # rapidocr-onnxruntime (PyPI, models inside)
     python bench/ocr.py --letters 12 --seed 7
+    python bench/ocr.py --real bench/data/real_scans            # real photographed/scanned images
 
-Prints per style (clean / scanned / hand): letters, characters, CER, seconds per page, pages per hour on
+Prints per style (clean / scanned / hand / turned): letters, characters, CER, seconds per page, pages per hour on
 one core (each engine is held to one thread: the server has 2 cores for everything).
+
+With --real DIR the generated letters are skipped: every image in DIR (.jpg/.jpeg/.png) that has a
+transcription beside it (same name, .txt) is read --repeat times; printed per image and overall (weighted
+by characters): CER, the CER over Han characters only (Latin, digits and punctuation dropped from both
+sides), and seconds per image (median of the repeats), then the median and p95 over all runs.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ import argparse
 import io
 import os
 import random
+import re
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -66,7 +75,7 @@ def render(text: str, style: str, rng: random.Random) -> bytes:
                 draw.text((x, y), ch, fill=0, font=font)
                 x += size + 2
         y += int(size * 1.9)
-    if style in ("scanned", "hand"):
+    if style in ("scanned", "hand", "turned"):
         img = img.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC, fillcolor=235)
         img = img.filter(ImageFilter.GaussianBlur(0.7))
         px = img.load()
@@ -74,6 +83,8 @@ def render(text: str, style: str, rng: random.Random) -> bytes:
         for _ in range(6000):
             px[rng.randrange(img.width), rng.randrange(img.height)] = rng.choice((0, 90, 180))
         img = img.point(lambda v: min(255, int(v * 0.92 + 12)))
+    if style == "turned":  # a scanned letter fed sideways or upside down
+        img = img.rotate(rng.choice((90, 180, 270)), expand=True)
     out = io.BytesIO()
     img.save(out, format="PNG")
     return out.getvalue()
@@ -90,6 +101,43 @@ def cer(truth: str, got: str) -> float:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1] / max(1, len(a))
+
+
+_NOT_HAN = re.compile(r"[^\u3400-\u9fff]")
+
+
+def han_only(text: str) -> str:
+    return _NOT_HAN.sub("", text)
+
+
+def run_real(read: Callable[[bytes], str], folder: Path, repeat: int) -> None:
+    """Reads each image with a transcription beside it; prints CER and seconds per image."""
+    images = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png") and p.with_suffix(".txt").exists())
+    if not images:
+        raise SystemExit(f"no image with a .txt transcription in {folder}")
+    print(f"{'image':26} {'chars':>5} {'CER':>7} {'Han':>5} {'Han CER':>8} {'s/image':>8}")
+    chars = han_chars = 0
+    errors = han_errors = 0.0
+    runs: list[float] = []
+    for path in images:
+        truth = path.with_suffix(".txt").read_text(encoding="utf-8")
+        content = path.read_bytes()
+        times = []
+        got = ""
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            got = read(content)
+            times.append(time.perf_counter() - t0)
+        runs.extend(times)
+        n, nh = len("".join(truth.split())), len(han_only(truth))
+        c, ch = cer(truth, got), cer(han_only(truth), han_only(got))
+        chars, han_chars = chars + n, han_chars + nh
+        errors, han_errors = errors + c * n, han_errors + ch * nh
+        print(f"{path.name:26} {n:>5} {c:>7.2%} {nh:>5} {ch:>8.2%} {statistics.median(times):>8.2f}")
+    p95 = statistics.quantiles(runs, n=20, method="inclusive")[-1] if len(runs) >= 2 else runs[0]
+    print(f"{'overall':26} {chars:>5} {errors / chars:>7.2%} {han_chars:>5} {han_errors / max(1, han_chars):>8.2%}"
+          f" {statistics.median(runs):>8.2f}")
+    print(f"seconds per image over {len(runs)} runs: median {statistics.median(runs):.2f}, p95 {p95:.2f}, max {max(runs):.2f}")
 
 
 def engine(name: str) -> Callable[[bytes], str]:
@@ -118,25 +166,34 @@ def main() -> None:
     parser.add_argument("--engine", default="tesseract", choices=["tesseract", "rapidocr"])
     parser.add_argument("--letters", type=int, default=6, help="letters per style")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--real", type=Path, metavar="DIR", help="images with .txt transcriptions beside them")
+    parser.add_argument("--repeat", type=int, default=3, help="reads per real image (for the timing)")
     args = parser.parse_args()
     read = engine(args.engine)
     read(render("预热", "clean", random.Random(0)))  # load models once, outside the timing
     print(f"engine: {args.engine}")
+    if args.real:
+        run_real(read, args.real, max(1, args.repeat))
+        return
     print(f"{'style':8} {'letters':>7} {'chars':>6} {'CER':>7} {'s/page':>7} {'pages/h':>8}")
-    for style in ("clean", "scanned", "hand"):
+    for style in ("clean", "scanned", "hand", "turned"):
         rng = random.Random(args.seed)
         chars, errors, seconds = 0, 0.0, 0.0
+        pages: list[float] = []
         for _ in range(args.letters):
             text = letter_text(rng)
             png = render(text, style, rng)
             t0 = time.perf_counter()
             got = read(png)
-            seconds += time.perf_counter() - t0
+            pages.append(time.perf_counter() - t0)
+            seconds += pages[-1]
             n = len("".join(text.split()))
             chars += n
             errors += cer(text, got) * n
         per_page = seconds / args.letters
-        print(f"{style:8} {args.letters:>7} {chars:>6} {errors / chars:>7.2%} {per_page:>7.2f} {3600 / per_page:>8.0f}")
+        p95 = statistics.quantiles(pages, n=20, method="inclusive")[-1] if len(pages) >= 2 else pages[0]
+        print(f"{style:8} {args.letters:>7} {chars:>6} {errors / chars:>7.2%} {per_page:>7.2f} {3600 / per_page:>8.0f}"
+              f"  median {statistics.median(pages):.2f} p95 {p95:.2f}")
 
 
 if __name__ == "__main__":

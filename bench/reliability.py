@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from tests.live import Deployment, TcpProxy, free_port, fresh_postgres, postgres_url, public_submit, request  # noqa: E402
 
 CUT_LEAD_SECONDS = 3.0
+RECOVERY_LIMIT_SECONDS = 60.0  # a service that does not answer within a minute of the restore has not recovered
 
 
 @dataclass
@@ -86,8 +87,10 @@ def percentile(values: list[float], q: float) -> float:
 def stream(dep: Deployment, public_id: str, phase: Phase, *, total: int, clients: int, pace: float,
            seconds: float = 0.0) -> None:
     """`total` submissions (or as many as `seconds` allow, when given) from `clients` threads, each pausing
-    `pace` seconds between its requests and a little longer after a refused connection."""
-    counter = iter(range(total if not seconds else 10**9))
+    `pace` seconds between its requests and a little longer after a refused connection. Markers continue the
+    phase's numbering, so a phase can be streamed in several parts."""
+    first = len(phase.answers)  # every number taken gives one answer
+    counter = iter(range(first, first + total if not seconds else 10**9))
     lock = threading.Lock()
     until = time.monotonic() + seconds if seconds else float("inf")
 
@@ -226,10 +229,15 @@ def run_on(args: argparse.Namespace, database_url: str, proxy: TcpProxy | None) 
 
         c = threading.Thread(target=cutter)
         c.start()
-        # The stream spans the lead, the cut and a few seconds after it.
+        # The stream spans the lead, the cut and a few seconds after it; then, on a loaded machine, goes on
+        # until the first submission after the restore is confirmed (or RECOVERY_LIMIT_SECONDS pass).
         stream(dep, public_id, cut_phase, total=0, clients=args.clients, pace=args.pace,
                seconds=CUT_LEAD_SECONDS + args.cut + 3)
         c.join()
+        restored_at = cut_phase.events[-1][0]
+        while (time.monotonic() < restored_at + RECOVERY_LIMIT_SECONDS
+               and not any(a.status == 201 and a.started + a.seconds > restored_at for a in cut_phase.answers)):
+            stream(dep, public_id, cut_phase, total=0, clients=args.clients, pace=args.pace, seconds=1)
         phases.append(cut_phase)
     finally:
         dep.stop()

@@ -75,8 +75,9 @@ from django.db import connection, transaction
 from xuncha.accounts.models import User
 from xuncha.inspections.models import Inspection
 from xuncha.surveys import services
-from xuncha.surveys.models import Answer, Response, Survey
+from xuncha.surveys.models import TALLY_SHARDS, Answer, Response, Survey, Tally
 from xuncha.surveys.results import survey_results
+from xuncha.surveys.tally import recount, tally_check, tally_counts, tally_rebuild
 inspection = Inspection.objects.get(pk={inspection})
 member = User.objects.get(username="member")
 grades = ["好", "较好", "一般", "差"]
@@ -114,19 +115,45 @@ with transaction.atomic():
                                        value=rng.choice(["c1", "c2", "c3", "c4"])) for row in q.rows)
         Answer.objects.bulk_create(rows, batch_size=5000)
 load = time.perf_counter() - t0
+t0 = time.perf_counter()
+rebuilt = tally_rebuild(survey)  # answers written in bulk get their tally as `manage.py survey_tally --rebuild` writes it
+rebuild_s = time.perf_counter() - t0
+# Served submissions spread the tally over its shards: so does the bench (each count split over all of them).
+rows = list(Tally.objects.filter(survey=survey))
+Tally.objects.filter(survey=survey).delete()
+Tally.objects.bulk_create([Tally(survey=survey, question_id=t.question_id, group=t.group, row=t.row, value=t.value, shard=k,
+                                 n=t.n // TALLY_SHARDS + (1 if k < t.n % TALLY_SHARDS else 0))
+                           for t in rows for k in range(TALLY_SHARDS) if t.n // TALLY_SHARDS or k < t.n % TALLY_SHARDS],
+                          batch_size=5000)
 if connection.vendor == "postgresql":
     with connection.cursor() as c:
         c.execute("VACUUM ANALYZE surveys_answer")  # what autovacuum does after a load: sets the visibility map
+        c.execute("VACUUM ANALYZE surveys_tally")
 survey = Survey.objects.get(pk=survey.pk)
 survey_results(survey)
-times = []
-for _ in range({runs}):
+recount(survey)
+
+
+def timed(fn):
     t = time.perf_counter()
-    res = survey_results(Survey.objects.get(pk=survey.pk))
-    times.append((time.perf_counter() - t) * 1000)
+    out = fn()
+    return (time.perf_counter() - t) * 1000, out
+
+
+times, base = [], []
+for _ in range({runs}):  # interleaved: the tally read (results) and the old grouped count over the answers (baseline)
+    ms, res = timed(lambda: survey_results(Survey.objects.get(pk=survey.pk)))
+    times.append(ms)
+    ms, counted = timed(lambda: recount(Survey.objects.get(pk=survey.pk)))
+    base.append(ms)
 times.sort()
+base.sort()
+same = tally_counts(survey) == counted and tally_check(survey).equal
+pct = lambda xs: xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
 print(json.dumps(dict(responses=res.responses, questions=len(res.questions), answers=Answer.objects.filter(survey=survey).count(),
-                      load_s=load, ms=times, median=statistics.median(times), p95=times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))])))
+                      tally_rows=Tally.objects.filter(survey=survey).count(), rebuild_s=rebuild_s, equal=same,
+                      load_s=load, ms=times, median=statistics.median(times), p95=pct(times),
+                      base_ms=base, base_median=statistics.median(base), base_p95=pct(base))))
 """
 
 
@@ -204,6 +231,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--db", choices=["auto", "postgres", "sqlite"], default="auto")
     ap.add_argument("--database-url", default="")
     ap.add_argument("--redis-url", default="")
+    ap.add_argument("--redis-db", type=int, default=-1, help="Redis database number of this run (default: the highest empty one)")
     ap.add_argument("--no-redis", action="store_true")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--results-only", action="store_true", help="skip the served part (only the results' timing)")
@@ -226,9 +254,14 @@ def main(argv: list[str]) -> int:
         print()
         print(f"results: {res['responses']} responses x {res['questions']} questions = {res['answers']} answer rows "
               f"(written in {res['load_s']:.1f} s)")
-        print(f"  survey_results: median {res['median']:.1f} ms, p95 {res['p95']:.1f} ms, runs {[round(t, 1) for t in res['ms']]} "
-              f"- target < 300 ms: {'OK' if ok else 'OVER'}")
-        return 0 if once and ok else 1
+        print(f"  tally: {res['tally_rows']} rows (rebuilt from the answers in {res['rebuild_s']:.1f} s); "
+              f"equal to a recount: {'OK' if res['equal'] else 'MISMATCH'}")
+        print(f"  survey_results (reads the tally): median {res['median']:.1f} ms, p95 {res['p95']:.1f} ms, "
+              f"runs {[round(t, 1) for t in res['ms']]} - target < 300 ms: {'OK' if ok else 'OVER'}")
+        print(f"  baseline, the grouped count over the answers (the results before the tally): median {res['base_median']:.1f} ms, "
+              f"p95 {res['base_p95']:.1f} ms; ratio results/baseline: median {res['median'] / res['base_median']:.3f}, "
+              f"p95 {res['p95'] / res['base_p95']:.3f}")
+        return 0 if once and ok and res["equal"] else 1
     finally:
         bench.cleanup()
 
@@ -250,8 +283,10 @@ def served(bench: Any, a: argparse.Namespace, inspection: int) -> bool:
         answered = drive(bench.port, posts, a.connections)
         again = drive(bench.port, posts[:200], a.connections)  # every code once: now 409
         counted = bench.query(
-            "import json\nfrom xuncha.surveys.models import Code, Response, Answer\n"
-            f"print(json.dumps(dict(responses=Response.objects.filter(survey_id={data['survey']}).count(), "
+            "import json\nfrom xuncha.surveys.models import Code, Response, Answer, Survey\n"
+            "from xuncha.surveys.tally import tally_check\n"
+            f"print(json.dumps(dict(tally=tally_check(Survey.objects.get(pk={data['survey']})).equal, "
+            f"responses=Response.objects.filter(survey_id={data['survey']}).count(), "
             f"used=Code.objects.filter(survey_id={data['survey']}, used=True).count(), "
             f"answers=Answer.objects.filter(survey_id={data['survey']}).count())))\n")
         bench.stop_server()
@@ -266,9 +301,11 @@ def served(bench: Any, a: argparse.Namespace, inspection: int) -> bool:
         print(f"ratio survey/minimal: throughput {s_rps / m_rps:.3f} ({m_rps / s_rps:.1f}x slower), "
               f"median {statistics.median(answered['lat']) / statistics.median(mini['lat']):.1f}x, "
               f"p95 {p(answered['lat'], .95) / p(mini['lat'], .95):.1f}x")
-        once = answered["status"].get(201, 0) == counted["responses"] == counted["used"] == a.answers and again["status"] == {409: 200}
+        once = (answered["status"].get(201, 0) == counted["responses"] == counted["used"] == a.answers and again["status"] == {409: 200}
+                and counted["tally"])
         print(f"counted once: {'OK' if once else 'MISMATCH'} - {answered['status'].get(201, 0)} answers 201, {counted['responses']} responses, "
-              f"{counted['used']} codes used, {counted['answers']} answer rows; the same codes again: {again['status']}")
+              f"{counted['used']} codes used, {counted['answers']} answer rows; the same codes again: {again['status']}; "
+              f"tally equal to a recount: {counted['tally']}")
         return bool(once)
 
 

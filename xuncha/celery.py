@@ -37,6 +37,13 @@ app.conf.beat_schedule = {
         "args": ["triage_catch_up"],
         "options": {"expires": 600.0},
     },
+    # The statistics tallies' +1/-1 rows folded into one per key (xuncha.triage.tallies.compact).
+    "tallies-compact": {
+        "task": "scheduler.run_job",
+        "schedule": 300.0,
+        "args": ["tallies_compact"],
+        "options": {"expires": 300.0},
+    },
     # Attachments whose reading (OCR, text layers) after registration was lost: catch up every minute.
     "attachments-read-catch-up": {
         "task": "scheduler.run_job",

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from xuncha.access import probing
 from xuncha.errors import DomainError, NotFound
 from xuncha.web import database_unavailable, error_page, unavailable
 
@@ -33,6 +34,19 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
             response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+    return middleware
+
+
+def read_probes(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """GET and HEAD only read: their `allows()` of work are probes (show a button?) and never refuse a filed
+    inspection; any other method writes, and the access policy refuses writes to a filed one (409)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            with probing():
+                return get_response(request)
+        return get_response(request)
 
     return middleware
 

@@ -6,6 +6,7 @@ Scaled: DATABASE_URL -> PostgreSQL, REDIS_URL -> Redis as Celery broker and cach
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -63,11 +64,15 @@ INSTALLED_APPS = [
     "xuncha.fieldwork",
     "xuncha.surveys",
     "xuncha.rectification",
+    "xuncha.aftercare",
+    "xuncha.reporting",
     "xuncha.replies",
     "xuncha.dashboard",
     "xuncha.finder",
     "xuncha.todo",
     "xuncha.portal",
+    "xuncha.exchange",
+    "xuncha.archive",
     "xuncha.api",
     "xuncha.scheduler",
     "xuncha.demo",
@@ -88,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xuncha.middleware.domain_errors",
+    "xuncha.middleware.read_probes",
     "xuncha.middleware.form_continuity",
 ]
 
@@ -227,6 +233,11 @@ KEY_FILE = Path(os.environ.get("XUNCHA_KEY_FILE", VAR_DIR / "keys" / "identity.k
 AUDIT_KEY_FILE = Path(os.environ.get("XUNCHA_AUDIT_KEY_FILE", KEY_FILE.parent / "audit.key"))
 # Append-only anchors of the audit chain head, outside the database (manage.py audit_anchor, the scheduler).
 AUDIT_ANCHOR_FILE = Path(os.environ.get("XUNCHA_AUDIT_ANCHOR_FILE", VAR_DIR / "anchors" / "audit-anchors.log"))
+# Exchange between deployments (docs/exchange.md): this deployment's code and the key shared with each peer,
+# in the keys folder (manage.py exchange_key); the largest package accepted.
+# Unset: "exchange.key" next to KEY_FILE (resolved when used, so it follows KEY_FILE).
+EXCHANGE_KEY_FILE = Path(os.environ["XUNCHA_EXCHANGE_KEY_FILE"]) if os.environ.get("XUNCHA_EXCHANGE_KEY_FILE") else None
+EXCHANGE_MAX_BYTES = int(os.environ.get("XUNCHA_EXCHANGE_MAX_BYTES", str(512 * 1024 * 1024)))
 # Intake: time limits and upload limits (docs/architecture.md §5 and §8).
 RECEIPT_NOTICE_WORKING_DAYS = int(os.environ.get("RECEIPT_NOTICE_WORKING_DAYS", "15"))
 RESULT_NOTICE_WORKING_DAYS = int(os.environ.get("RESULT_NOTICE_WORKING_DAYS", "15"))
@@ -240,6 +251,23 @@ CLASSIFIER_RETRAIN_EVERY = int(os.environ.get("CLASSIFIER_RETRAIN_EVERY", "25"))
 FEEDBACK_REPORT_MONTHS = int(os.environ.get("FEEDBACK_REPORT_MONTHS", "2"))
 REMINDER_WORKING_DAYS = int(os.environ.get("REMINDER_WORKING_DAYS", "3"))
 NOTICE_DEFAULT_WORKING_DAYS = int(os.environ.get("NOTICE_DEFAULT_WORKING_DAYS", "10"))
+# Archive (立卷归档): the retention period of each kind of filed document (xuncha/*/archive.py kinds);
+# kinds not listed get ARCHIVE_RETENTION_DEFAULT. Override as JSON in ARCHIVE_RETENTION, e.g.
+# {"report_attachment": "30年"}; the values are printed as they are in the catalogue and the manifest.
+ARCHIVE_RETENTION_DEFAULT = os.environ.get("ARCHIVE_RETENTION_DEFAULT", "30年")
+ARCHIVE_RETENTION: dict[str, str] = {
+    "announcement": "永久", "inspection_report": "永久", "special_report": "永久", "feedback": "永久", "feedback_opinion": "永久",
+    "transfer_list": "永久", "referral_letter": "永久", "rectification_plan": "永久", "rectification_report": "永久",
+    "assessment_report": "永久", "rectification_publication": "永久", "catalogue": "永久", "handover_list": "永久",
+    "report_register": "30年", "immediate_notice": "30年", "survey_results": "30年", "rectification_ledger": "30年",
+    "report_attachment": "10年", "delivered_document": "10年", "rectification_evidence": "10年",
+    **json.loads(os.environ.get("ARCHIVE_RETENTION", "{}")),
+}
+# The rectification plan (整改方案) is due N months after feedback; a positive *_WORKING_DAYS counts the plan's
+# (or the rectification report's) time limit in working days instead.
+RECTIFICATION_PLAN_MONTHS = int(os.environ.get("RECTIFICATION_PLAN_MONTHS", "1"))
+RECTIFICATION_PLAN_WORKING_DAYS = int(os.environ.get("RECTIFICATION_PLAN_WORKING_DAYS", "0"))
+FEEDBACK_REPORT_WORKING_DAYS = int(os.environ.get("FEEDBACK_REPORT_WORKING_DAYS", "0"))
 # Outgoing mail (reminders): only when EMAIL_HOST is set; otherwise reminders stay in the app.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -226,3 +226,14 @@ def sealed_file_fields() -> list[tuple[type[Any], str]]:
             if isinstance(f, FileField) and isinstance(f.storage, SealedStorage):
                 out.append((model, f.name))
     return out
+
+
+def stored_bytes(field_file: Any) -> tuple[bytes, bool]:
+    """A stored file's bytes as they are at rest, and whether they are sealed: what an archive package
+    carries (identities stay sealed; the key never travels with them)."""
+    storage = field_file.storage
+    if isinstance(storage, SealedStorage):
+        blob = storage.raw(field_file.name)
+        return blob, crypto.is_sealed_file(blob)
+    with storage.open(field_file.name, "rb") as f:
+        return f.read(), False

@@ -17,11 +17,16 @@ urlpatterns = [
     path("", include("xuncha.fieldwork.urls")),
     path("", include("xuncha.surveys.urls")),
     path("", include("xuncha.rectification.urls")),
+    path("", include("xuncha.aftercare.urls")),
+    path("", include("xuncha.reporting.urls")),
     path("", include("xuncha.replies.urls")),
+    path("", include("xuncha.archive.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("find/", include("xuncha.finder.urls")),
     path("todo/", include("xuncha.todo.urls")),
+    path("exchange/", include("xuncha.exchange.urls")),
     path("p/", include("xuncha.portal.urls")),
+    path("p/", include("xuncha.aftercare.urls_public")),
     path("api/v1/", api.urls),
 ]
 

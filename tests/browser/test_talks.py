@@ -24,6 +24,7 @@ WIDEST = """() => [...document.querySelectorAll('body *')].filter(e => e.getBoun
 
 
 def fits(page: Any) -> None:
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth"), (page.url, page.evaluate(WIDEST))
 
 
@@ -36,6 +37,7 @@ def test_schedule_and_record_a_talk_with_a_matter_that_becomes_a_lead(page: Any,
     page.goto(f"{live_server.url}/inspections/{practice.pk}/")
     page.click("#fieldwork-link")
     page.click("text=谈话名单")
+    page.wait_for_url("**/talks/")
     fits(page)
     page.select_option("#id_category", "chosen")
     page.select_option("#id_kind", "teacher")

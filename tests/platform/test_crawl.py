@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import PERSONAS
+from xuncha.rectification.tests.plan_helpers import submitted_plan_of
 from xuncha.rectification.tests.test_services_findings import GIFT, GIFT_REWORDED, ZHAO, issued
 from xuncha.rectification.tests.test_services_ledger import make_finding, make_item, report_done
 from xuncha.triage.models import DuplicateGroup
@@ -114,6 +115,7 @@ def objects(register: Any, demo: dict[str, Any]) -> None:
     finding = make_finding(seed000)
     make_item(finding)
     report_done(make_item(finding, dept="教务处"), status="in_progress")
+    submitted_plan_of(seed000, finding)  # the feedback, and the target's plan awaiting the office
     at = dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC)
     approve(register(HIRING, [("周某", "组织部长", "key_post")], inspection=practice, received_at=at), "transfer", DISCIPLINE, "选人用人问题")
     approve(register(CANTEEN, [("钱某", "食堂承包商", "other")], inspection=practice, received_at=at), "refer", ORGANIZATION, "后勤管理问题")

@@ -53,11 +53,12 @@ def test_the_workers_schedulers_fetch_mail_once_per_period(embedded: Deployment,
     time.sleep(4)  # a few more periods, ticked by both workers
 
     runs = embedded.sql("SELECT job, period, runner, ok FROM scheduler_jobrun")
+    failed = embedded.sql("SELECT job, period, result FROM scheduler_jobrun WHERE ok = 0")
     periods = [(job, period) for job, period, _, _ in runs]
     assert len(periods) == len(set(periods))  # once per job and period
     # A run may still be under way when we look (ok is NULL until it finishes); every finished one succeeded.
     fetches = [ok for job, _, _, ok in runs if job == "fetch_mail" and ok is not None]
-    assert len(fetches) >= 2 and all(fetches)
+    assert len(fetches) >= 2 and all(fetches), (failed, embedded.log("gunicorn")[-3000:])
     assert "classifier_retrain" in {job for job, *_ in runs}  # hourly: due at once (the daily ones wait for their hour)
     # Exactly one mail report: no second worker registered it again.
     assert embedded.sql("SELECT count(*) FROM intake_report WHERE content LIKE ?", ["%兼职取酬%"]) == [(1,)]

@@ -22,9 +22,14 @@ Python, without a query. Both read one table, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 
 from django.db.models import Q
+
+from xuncha.errors import Conflict
 
 from .actor import Actor, InspectionLike, Someone, actor_of
 
@@ -183,10 +188,47 @@ def standings(user: Someone, inspection: InspectionLike | None, *, body_id: int 
     return out
 
 
-def allows(user: Someone, kind: Kind, purpose: Purpose, inspection: InspectionLike | None, *, body_id: int | None = None) -> bool:
+def allows(user: Someone, kind: Kind, purpose: Purpose, inspection: InspectionLike | None, *, body_id: int | None = None,
+           even_filed: bool = False) -> bool:
     """Whether the user may reach one object of `kind` for `purpose` (its inspection given; a handover
-    also gives its receiving body). The same rule as `scope()`, decided without a query."""
+    also gives its receiving body). The same rule as `scope()`, decided without a query.
+
+    A filed inspection (立卷归档, `filed_at` set) is read-only: asked to work on or decide about it by
+    someone the rules would let, this raises `Conflict` with the message users see (409 on the API),
+    unless the question is only a probe (a page or API read: `probing()`) or the caller is the office's
+    own reopen (`even_filed`). Every write service asks here, so every write path is covered."""
     grants = RULES[(kind, purpose)]
     held = standings(user, inspection, body_id=body_id, kind=kind, purpose=purpose)
-    return bool(grants & held) or (T in grants and L in held)
+    granted = bool(grants & held) or (T in grants and L in held)
+    if granted and purpose is not Purpose.READ and not even_filed and not _probing.get():
+        require_open(inspection)
+    return granted
+
+
+# Read-only after filing (docs/architecture.md, "立卷归档"). The message is the one every path shows.
+FILED_MESSAGE = "该巡察任务已立卷归档，只能查阅，不能修改。确需修改的，请巡察办写明理由重新打开。"
+
+_probing: ContextVar[bool] = ContextVar("xuncha_access_probing", default=False)
+
+
+def is_filed(inspection: InspectionLike | None) -> bool:
+    return inspection is not None and getattr(inspection, "filed_at", None) is not None
+
+
+def require_open(inspection: InspectionLike | None) -> None:
+    """Refuse a write to a filed inspection: for the writes no actor's rule covers (the mail fetcher, the
+    public, the daily jobs), and for every `allows()` of work or a decision."""
+    if is_filed(inspection):
+        raise Conflict(FILED_MESSAGE)
+
+
+@contextmanager
+def probing() -> Iterator[None]:
+    """Within: `allows()` answers what the rules say without refusing filed inspections, for reads that ask
+    whether to show a button or a field (the middleware wraps GET and HEAD requests in it)."""
+    token = _probing.set(True)
+    try:
+        yield
+    finally:
+        _probing.reset(token)
 

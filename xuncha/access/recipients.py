@@ -14,14 +14,16 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 
 from .actor import InspectionLike
-from .policy import Kind, Purpose, allows
+from .policy import Kind, Purpose, allows, probing
 
 
 def may_be_told(users: Iterable[User], kind: Kind, purpose: Purpose, inspection: InspectionLike | None,
                 *, body_id: int | None = None) -> list[User]:
     """Of `users`, those the policy lets reach an object of `kind` for `purpose` (its inspection, and a
-    handover's receiving body, given)."""
-    return [u for u in users if allows(u, kind, purpose, inspection, body_id=body_id)]
+    handover's receiving body, given). Whom to tell is a question, not a write: it is asked as a probe,
+    so that a write still open on a filed inspection (a clue's result) may tell the team's leaders."""
+    with probing():
+        return [u for u in users if allows(u, kind, purpose, inspection, body_id=body_id)]
 
 
 def _holders(q: Q) -> list[User]:

@@ -23,7 +23,8 @@ from xuncha.core.announcement import parse_announcement
 from xuncha.core.hours import HoursRange, within_hours
 from xuncha.errors import DomainError, Invalid, NotAllowed, NotFound, messages_of
 from xuncha.inspections.models import Channel, Inspection
-from xuncha.inspections.selectors import calendar_get, can_plan, inspection_get, inspection_list
+from xuncha.inspections.selectors import calendar_for, calendar_get, calendar_of, can_plan, inspection_get, inspection_list
+from xuncha.inspections.selectors_offices import office_get
 from xuncha.inspections.urls_public import public_url
 
 from .auth import staff_auth
@@ -54,6 +55,7 @@ COMMON_ANSWERS = {
     401: "未登录或令牌无效。",
     404: "对象不存在，或当前用户无权查看（一律答 404，不区分两者）。",
     503: "服务暂时不可用（数据库无法连接），稍后重试；带 Retry-After。",
+    409: "与对象当前状态冲突；巡察任务已立卷归档时，一切写操作都答 409（只读）。",
 }
 
 
@@ -62,7 +64,7 @@ class XunchaApi(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
         for operations in schema["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 answers = operation.setdefault("responses", {})
                 params = operation.get("parameters", [])
                 wanted = [503]
@@ -72,6 +74,9 @@ class XunchaApi(NinjaAPI):
                     wanted.append(400)
                 if any(p.get("in") == "path" for p in params):
                     wanted.append(404)
+                # Any write may meet a filed (read-only) inspection: xuncha.access.allows refuses it with 409.
+                if method in ("post", "put", "patch", "delete"):
+                    wanted.append(409)
                 for code in wanted:
                     answers.setdefault(code, {"description": COMMON_ANSWERS[code], **error_ref})
         return schema
@@ -83,6 +88,7 @@ api = XunchaApi(title="巡察通 API", version="1",
                 auth=staff_auth, urls_namespace="api", docs_decorator=signed_in_only)
 api.add_router("/public/", "xuncha.api.public.public_router")
 api.add_router("/public/", "xuncha.api.surveys.public_router")
+api.add_router("/public/", "xuncha.api.aftercare.public_router")
 
 
 @api.exception_handler(AuthenticationError)
@@ -177,12 +183,21 @@ def inspection_detail(request: AuthedRequest, inspection_id: int) -> dict[str, o
     return inspection_out(request, inspection_get(user=request.user, pk=inspection_id))
 
 
-@api.get("/calendar/add-working-days", response={200: AddWorkingDaysOut, 400: ErrorOut}, tags=["工作日历"])
-def add_working_days(request: HttpRequest, params: Query[AddWorkingDaysQuery]) -> dict[str, object]:
+@api.get("/calendar/add-working-days", response={200: AddWorkingDaysOut, 400: ErrorOut, 404: ErrorOut}, tags=["工作日历"])
+def add_working_days(request: AuthedRequest, params: Query[AddWorkingDaysQuery]) -> dict[str, object]:
+    """Count working days on the platform's calendar, or on that of an office (`office`) or of an
+    inspection's office (`inspection`) the caller sees (404 otherwise, as GET /offices and /inspections)."""
     start, days = params.start, params.days
     if not 1 <= days <= 1000:
         raise HttpError(400, "工作日数应在 1 到 1000 之间。")
-    cal = calendar_get()
+    if params.office is not None and params.inspection is not None:
+        raise HttpError(400, "office 与 inspection 只能给一个。")
+    if params.office is not None:
+        cal = calendar_for(office_get(user=request.user, pk=params.office).pk)
+    elif params.inspection is not None:
+        cal = calendar_of(inspection_get(user=request.user, pk=params.inspection))
+    else:
+        cal = calendar_get()
     end = cal.add_working_days(start, days)
     return {"start": start, "days": days, "end": end, "calendar_covers": cal.covers(start) and cal.covers(end)}
 
@@ -190,10 +205,10 @@ def add_working_days(request: HttpRequest, params: Query[AddWorkingDaysQuery]) -
 @api.get("/calendar/within-hours", response={200: WithinHoursOut, 404: ErrorOut}, tags=["工作日历"])
 def channel_within_hours(request: AuthedRequest, channel: int, at: dt.datetime) -> dict[str, object]:
     visible = inspection_list(user=request.user)
-    obj = Channel.objects.filter(pk=channel, inspection__in=visible).prefetch_related("hours").first()
+    obj = Channel.objects.filter(pk=channel, inspection__in=visible).select_related("inspection").prefetch_related("hours").first()
     if obj is None:
         raise NotFound
-    verdict = within_hours([HoursRange(h.days, h.start, h.end) for h in obj.hours.all()], at, calendar_get())
+    verdict = within_hours([HoursRange(h.days, h.start, h.end) for h in obj.hours.all()], at, calendar_of(obj.inspection))
     return {"within": verdict.within, "reason": verdict.reason}
 
 
@@ -223,6 +238,9 @@ api.add_router("/", triage_router)
 from .ledger import router as ledger_router  # noqa: E402
 
 api.add_router("/", ledger_router)
+from .rectification_plan import router as rectification_plan_router  # noqa: E402
+
+api.add_router("/", rectification_plan_router)
 from .search import router as search_router  # noqa: E402
 
 api.add_router("/", search_router)
@@ -244,3 +262,18 @@ api.add_router("/", surveys_router)
 from .offices import router as offices_router  # noqa: E402
 
 api.add_router("/", offices_router)
+from .aftercare import router as aftercare_router  # noqa: E402
+
+api.add_router("/", aftercare_router)
+from .briefings import router as briefings_router  # noqa: E402
+
+api.add_router("/", briefings_router)
+from .archive import router as archive_router  # noqa: E402
+
+api.add_router("/", archive_router)
+from .reporting import router as reporting_router  # noqa: E402
+
+api.add_router("/", reporting_router)
+from .special_reports import router as special_reports_router  # noqa: E402
+
+api.add_router("/", special_reports_router)

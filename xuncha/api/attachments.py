@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
@@ -40,6 +40,7 @@ class TextOut(Schema):
     lines: list[LineOut]
     engine: str
     withheld: bool
+    note: str = Field("", description="识别说明：识别失败的原因，或“识别可信度低，请对照原件”（附平均可信度）；没有时为空")
 
 
 class ErrorsOut(Schema):
@@ -79,16 +80,17 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
 @router.get("/attachments/{attachment_id}/text", response={200: TextOut, 404: ErrorsOut})
 def attachment_text_read(request: HttpRequest, attachment_id: int) -> dict[str, Any]:
     """The text read from an attachment (OCR, or its text layer) and each line with its box [x0, y0, x1, y1]
-    in the image's pixels. Withheld (empty, `withheld` true) from members when it shows the reporter's identity. Audited."""
+    in the image's pixels. Withheld (empty, `withheld` true) from members when it shows the reporter's identity.
+    `note`: why the reading failed, or that the engine was unsure (low confidence). Audited."""
     att = attachment_get(user=_user(request), pk=attachment_id)
     read = attachment_text(user=_user(request), attachment=att) if att.ocr_status == OcrStatus.DONE else None
     audit_record(actor=request.user, action="attachment.text", obj=att.report, request=request,
                  summary=f"接口读取信访件 {att.report.reference} 附件“{att.original_name}”的识别文字",
                  data={"attachment": att.pk, "withheld": bool(read and read.withheld)})
     if read is None:
-        return {"text": "", "lines": [], "engine": "", "withheld": False}
+        return {"text": "", "lines": [], "engine": "", "withheld": False, "note": att.text_error}
     return {"text": read.text, "lines": [{"text": line["text"], "box": [int(v) for v in line["box"]]} for line in read.lines],
-            "engine": read.engine, "withheld": read.withheld}
+            "engine": read.engine, "withheld": read.withheld, "note": att.text_error}
 
 
 __all__ = ["enum_of", "router"]

@@ -15,12 +15,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from xuncha.accounts.models import User
+from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import Invalid, NotFound
 from xuncha.fieldwork import selectors_documents as sel
 from xuncha.fieldwork import services_documents as docs
 from xuncha.fieldwork.models.documents import DocumentItem, DocumentRequest
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_for, calendar_of
 from xuncha.rectification.access import team_inspection_get
 from xuncha.rectification.evidence_reads import evidence_rows, review_trail
 from xuncha.rectification.models import Finding
@@ -102,10 +103,12 @@ def _item_out(i: DocumentItem) -> dict[str, Any]:
                       for f in i.files.all()]}
 
 
-def _request_out(req: DocumentRequest) -> dict[str, Any]:
+def _request_out(req: DocumentRequest, calendar: WorkdayCalendar | None = None) -> dict[str, Any]:
+    """The request; overdue working days on `calendar` (that of the inspection's office, read when not given)."""
+    calendar = calendar or calendar_for(req.inspection.office_id)
     return {"id": req.pk, "inspection": req.inspection_id, "number": req.number, "purpose": req.purpose, "sensitive": req.sensitive,
             "due_days": req.due_days, "state": req.state, "state_label": req.get_state_display(), "sent_at": req.sent_at,
-            "due_on": req.due_on, "overdue_working_days": sel.overdue_days(req.due_on, timezone.localdate(), calendar_get()),
+            "due_on": req.due_on, "overdue_working_days": sel.overdue_days(req.due_on, timezone.localdate(), calendar),
             "items": [_item_out(i) for i in sel.request_items(req)]}
 
 
@@ -130,7 +133,8 @@ def request_create(request: HttpRequest, inspection_id: int, payload: RequestIn)
 def request_list(request: HttpRequest, inspection_id: int) -> list[dict[str, Any]]:
     """本巡察任务的调阅资料通知：巡察组看到全部；被巡察单位联络员只看到已发给本单位的。"""
     inspection = _readable_inspection(request.user, inspection_id)
-    return [_request_out(r) for r in sel.request_list(user=request.user, inspection=inspection)[:500]]
+    calendar = calendar_of(inspection)
+    return [_request_out(r, calendar) for r in sel.request_list(user=request.user, inspection=inspection)[:500]]
 
 
 @router.get("/document-requests/{request_id}", response={200: RequestOut, 404: ErrorsOut})

@@ -22,7 +22,7 @@ from xuncha import documents
 from xuncha.accounts.models import User
 from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import Invalid, NotFound
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_of
 from xuncha.paging import paginate
 from xuncha.rectification.models import ItemStatus, ProgressReport, RectificationItem
 from xuncha.rectification.selectors import (
@@ -140,7 +140,7 @@ def progress_out(report: ProgressReport) -> dict[str, Any]:
 
 
 def detail_out(item: RectificationItem) -> dict[str, Any]:
-    out = item_out(item, timezone.localdate(), calendar_get())
+    out = item_out(item, timezone.localdate(), calendar_of(item.inspection))
     out["progress_reports"] = [progress_out(r) for r in item_history(item)]
     return out
 
@@ -166,7 +166,7 @@ def ledger(request: HttpRequest, inspection_id: int, params: Query[LedgerQuery])
         raise Invalid(problems)
     today = timezone.localdate()
     page = paginate(ledger_items(user=request.user, inspection=inspection, filters=filters, today=today), params.page, params.page_size)
-    calendar = calendar_get()
+    calendar = calendar_of(inspection)
     return Status(200, {"items": [item_out(i, today, calendar) for i in page.items], "page": params.page, "page_size": params.page_size,
                         "has_next": page.has_next, "count": None if page.capped else page.count, "count_capped": page.capped})
 

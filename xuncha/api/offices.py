@@ -4,6 +4,7 @@ else sees no office (an empty list) and gets 404 on the rest."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from ninja import Router, Schema
 
 from xuncha.accounts.models import User
 from xuncha.dashboard.offices import office_summary
+from xuncha.dashboard.registry import registry
 from xuncha.inspections.selectors import target_get
 from xuncha.inspections.selectors_offices import office_list, people_for_target
 
@@ -67,3 +69,33 @@ def people(request: HttpRequest, expertise: str = "", for_target: int | None = N
     return [{"id": c.person.pk, "name": c.person.name, "unit": c.person.unit, "post": c.person.post,
              "expertise": c.person.expertise_codes, "rating": getattr(c.person, "rating", None), "conflict": c.conflict}
             for c in rows]
+
+
+class RegistryOrgOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    office_id: int | None
+    covered: bool
+    last_inspected_on: dt.date | None
+    inspections: int
+
+
+class RegistryOut(Schema):
+    term_start: dt.date
+    total: int
+    covered: int
+    uncovered: int
+    organisations: list[RegistryOrgOut]
+
+
+@router.get("/offices/{office_id}/registry", response={200: RegistryOut, 404: ErrorOut})
+def office_registry(request: HttpRequest, office_id: int, uncovered: bool = False) -> dict[str, object]:
+    """The office's target organisations (its subtree's, and those it co-organised an elevated inspection of)
+    in their party-organisation tree, each covered or not in the current term (届内全覆盖); uncovered=true:
+    only those not inspected yet this term."""
+    data = registry(user=cast(User, request.user), office_id=office_id, uncovered_only=uncovered)
+    return {"term_start": data["term_start"], "total": data["total"], "covered": data["covered"], "uncovered": data["uncovered"],
+            "organisations": [{"id": r.target.pk, "name": r.target.name, "parent_id": r.target.parent_org_id,
+                               "office_id": r.target.office_id, "covered": r.covered, "inspections": len(r.visits),
+                               "last_inspected_on": r.last.inspection.start_date if r.last else None} for r in data["rows"]]}

@@ -109,6 +109,11 @@ class ReporterFileOut(Schema):
     size: int
 
 
+class RectificationPublishedOut(Schema):
+    published_on: dt.date
+    url: str
+
+
 class ReceiptStatusOut(Schema):
     status: str
     status_label: str
@@ -116,6 +121,8 @@ class ReceiptStatusOut(Schema):
     inspection: str
     files: list[ReporterFileOut] = Field([], description="反映人提交的附件（仅名称和大小，不提供下载）")
     replies: list[ReplyOut]
+    rectification_published: RectificationPublishedOut | None = Field(
+        None, description="本次巡察的整改情况已公开时：公开日期和公开页面地址；尚未公开时为 null")
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:

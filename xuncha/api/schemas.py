@@ -20,6 +20,8 @@ def range_of(minimum: int, maximum: int) -> Any:
 class AddWorkingDaysQuery(Schema):
     start: dt.date = Field(..., description="起始日（为工作日时计为第 1 天）")
     days: int = Field(..., description="工作日数，1 到 1000", json_schema_extra=range_of(1, 1000))
+    office: int | None = Field(None, description="按该巡察办的日历计算（须为调用者可见的巡察办，否则 404）")
+    inspection: int | None = Field(None, description="按该巡察任务所属巡察办的日历计算（须为调用者可见的巡察任务，否则 404）")
 
 
 class TokenIn(Schema):

@@ -1,7 +1,8 @@
 """Surveys (民主测评 and questionnaires): the team's endpoints and the public ones (docs/api.md, "测评").
 
 Staff: POST /inspections/{id}/surveys, GET/PUT /surveys/{id}, POST /surveys/{id}/publish, POST
-/surveys/{id}/codes, GET /surveys/{id}/codes.pdf?batch=, GET /surveys/{id}/results.
+/surveys/{id}/codes, POST /surveys/{id}/codes/{batch}/void, POST /surveys/{id}/codes/{batch}/slips.pdf, GET
+/surveys/{id}/results.
 Public (no account, the protections of xuncha.api.public): GET /public/surveys/{id}, POST
 /public/surveys/{id}/responses.
 """
@@ -108,7 +109,7 @@ class CodesOut(Schema):
     group: str
     count: int
     codes: list[str] = Field(..., description="测评码，只返回这一次")
-    slips_url: str = Field(..., description="打印纸条的 PDF（只能下载一次）")
+    slips_url: str = Field(..., description="打印纸条：向这个地址 POST 取得 PDF（只能取一次）")
 
 
 def survey_out(survey: Survey, *, public: bool = False) -> dict[str, Any]:
@@ -168,12 +169,38 @@ def codes_create(request: AuthedRequest, survey_id: int, payload: CodesIn) -> St
     batch, codes = services.codes_issue(actor=request.user, survey=survey, group=payload.group, count=payload.count)
     return Status(201, {"batch": batch.number, "group": batch.group, "count": batch.count,
                         "codes": [services.format_code(c) for c in codes],
-                        "slips_url": f"/api/v1/surveys/{survey.pk}/codes.pdf?batch={batch.number}"})
+                        "slips_url": f"/api/v1/surveys/{survey.pk}/codes/{batch.number}/slips.pdf"})
 
 
-@router.get("/surveys/{survey_id}/codes.pdf", response={200: None, 404: ErrorOut, 409: ErrorOut})
+class VoidIn(Schema):
+    reason: str = Field(..., max_length=300, description="作废原因（必填），如纸条遗失、发错群体")
+
+
+class BatchOut(Schema):
+    batch: int
+    group: str
+    count: int
+    slips_printed: bool
+    voided_at: dt.datetime | None
+    void_reason: str
+    voided_codes: int = Field(..., description="这次作废的未使用测评码个数")
+
+
+@router.post("/surveys/{survey_id}/codes/{batch}/void",
+             response={200: BatchOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def codes_void(request: AuthedRequest, survey_id: int, batch: int, payload: VoidIn) -> dict[str, Any]:
+    """作废一批测评码（须填原因，记入审计）：其中尚未使用的测评码不能再提交答卷（提交时答 409 并说明已作废）；
+    已提交的答卷照常计入结果。已作废的再作废答 409。"""
+    survey = _survey(request, survey_id)
+    found, voided = services.codes_void(actor=request.user, survey=survey, batch_number=batch, reason=payload.reason)
+    return {"batch": found.number, "group": found.group, "count": found.count, "slips_printed": found.slips_printed,
+            "voided_at": found.voided_at, "void_reason": found.void_reason, "voided_codes": voided}
+
+
+@router.post("/surveys/{survey_id}/codes/{batch}/slips.pdf", response={200: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def codes_pdf(request: AuthedRequest, survey_id: int, batch: int) -> HttpResponse:
-    """一批测评码的纸条（A4，每页 10 张）。只能下载一次：之后系统不再保留测评码明文，再次请求答 409。"""
+    """一批测评码的纸条（A4，每页 10 张）。只能取一次：取出时系统删除测评码明文（记入审计），再次请求答 409。
+    这是写操作，所以用 POST；GET 答 405，不改变任何状态。"""
     survey = _survey(request, survey_id)
     found, codes = services.slips_take(actor=request.user, survey=survey, batch_number=batch)
     response = attachment(slips_pdf(survey, found, codes, public_url(survey.inspection)), "application/pdf",

@@ -1,16 +1,16 @@
 """Chinese working-day calendar.
 
 The statutory holidays and adjusted working days (调休) come from the `chinesecalendar`
-package; an explicit table of overrides (entered by the office for years the package does
-not cover yet, or to correct it) takes precedence. A date that neither covers is computed
-as Monday-Friday, and `WorkdayCalendar.covers()` tells the UI so.
+package; an explicit table of overrides (entered for years the package does not cover yet, or to
+correct it: the platform's, then an office's own, see `WorkdayCalendar.layered`) takes precedence.
+A date that neither covers is computed as Monday-Friday, and `WorkdayCalendar.covers()` tells the UI so.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -32,6 +32,15 @@ class WorkdayCalendar:
     """A calendar: the package's data plus overrides {date: "holiday" | "workday"}."""
 
     overrides: Mapping[dt.date, str] = field(default_factory=dict)
+
+    @classmethod
+    def layered(cls, layers: Iterable[Mapping[dt.date, str]]) -> WorkdayCalendar:
+        """A calendar of several layers of overrides, a later layer winning on the same date (the platform's
+        days, then an office's ancestors', then the office's own)."""
+        merged: dict[dt.date, str] = {}
+        for layer in layers:
+            merged.update(layer)
+        return cls(overrides=merged)
 
     def covers(self, day: dt.date) -> bool:
         """True when the statutory schedule of `day`'s year is known (package or overrides)."""

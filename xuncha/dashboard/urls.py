@@ -10,4 +10,5 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection_page, name="inspection"),
     path("offices/", views_offices.office_index, name="offices"),
     path("offices/<int:pk>/", views_offices.office_page, name="office"),
+    path("offices/<int:pk>/registry/", views_offices.office_registry, name="registry"),
 ]

@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from xuncha.access import actor_of
 from xuncha.accounts.http import AuthedRequest
 from xuncha.errors import NotFound
 from xuncha.inspections.models import Office
-from xuncha.inspections.selectors_offices import office_list
+from xuncha.inspections.selectors_offices import office_list, own_office_list
 
 from .offices import office_rollup
+from .registry import registry
 
 
 def _tree(offices: list[Office]) -> list[tuple[str, Office]]:
@@ -37,10 +39,21 @@ def office_index(request: AuthedRequest) -> HttpResponse:
     offices = list(office_list(user=request.user))
     if not offices:
         raise NotFound
-    return render(request, "dashboard/offices.html", {"tree": _tree(offices)})
+    own = set(own_office_list(user=request.user).values_list("pk", flat=True))
+    own_all = actor_of(request.user).own_offices is None
+    editable = {o.pk for o in offices if o.parent_id in own or (o.parent_id is None and own_all)}
+    return render(request, "dashboard/offices.html", {"tree": _tree(offices), "own": own, "editable": editable,
+                                                      "can_create": bool(own)})
 
 
 @login_required
 def office_page(request: AuthedRequest, pk: int) -> HttpResponse:
     rollup = office_rollup(user=request.user, office_id=pk)
     return render(request, "dashboard/office.html", {"r": rollup, "office": rollup["office"]})
+
+
+@login_required
+def office_registry(request: AuthedRequest, pk: int) -> HttpResponse:
+    """被巡察党组织名录 with the term's coverage (?uncovered=1: those not inspected yet this term)."""
+    data = registry(user=request.user, office_id=pk, uncovered_only=request.GET.get("uncovered") == "1")
+    return render(request, "dashboard/registry.html", {"r": data, "office": data["office"]})

@@ -24,7 +24,8 @@ from xuncha.inspections.selectors import calendar_get
 from xuncha.inspections.services_import import ImportItem, announcement_import, items_from_parse
 from xuncha.inspections.urls_public import public_url
 
-from .offices import demo_internal_round, demo_offices, demo_pool
+from .offices import demo_internal_round, demo_office_calendar, demo_offices, demo_pool
+from .registry import load_demo_registry
 
 DEMO_PASSWORD = "Xuncha#Demo2026"
 
@@ -208,5 +209,7 @@ def load_demo(today: dt.date | None = None) -> list[Inspection]:
                                                 office=offices["cjlu"] if name.startswith("中国计量大学") else offices["city"])
             role_assign(actor=sysadmin, user=users["recipient"], role=Role.RECIPIENT, body=body, system=True)
         demo_internal_round(office, offices["cjlu"], today)
+        demo_office_calendar(users["office_cjlu"], offices["cjlu"], today)
         demo_pool(office, offices, inspections[0].target, inspections[1].target)
+        load_demo_registry(office, offices)
     return inspections

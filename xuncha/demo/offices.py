@@ -85,3 +85,16 @@ def demo_pool(office: User, offices: dict[str, Office], seed_000: TargetOrg, see
     services_offices.person_relation_declare(actor=office, person=people["高雪"], org=seed_000,
                                              kind=PersonRelation.Kind.FORMER_POST, detail="曾任学院党委副书记",
                                              start_date=dt.date(2019, 7, 1), end_date=dt.date(2023, 6, 30))
+
+
+def demo_office_calendar(cjlu_admin: User, cjlu: Office, today: dt.date) -> None:
+    """The university office's own calendar and one time limit of its own (the office calendar and settings
+    pages show them): a 校庆 day off on the first Friday at least two weeks ahead and the Sunday after it an
+    adjusted working day, both around when its practice internal round would run; and a shorter default
+    time limit for immediate-rectification notices. The provincial and city inspections are not affected."""
+    friday = today + dt.timedelta(days=14 + (4 - (today + dt.timedelta(days=14)).weekday()) % 7)
+    services.calendar_day_set(actor=cjlu_admin, office=cjlu, date=friday, kind="holiday", name="校庆日放假（演练）")
+    services.calendar_day_set(actor=cjlu_admin, office=cjlu, date=friday + dt.timedelta(days=2), kind="workday",
+                              name="校庆调休上班（演练）")
+    services_offices.office_settings_save(actor=cjlu_admin, office=cjlu, term_start=None, term_years=5,
+                                          limits={"notice_default_working_days": 7}, briefing_asks={})

@@ -8,9 +8,8 @@ reports progress with evidence files (tiny PDFs made here), the office signs off
   助学金 favouritism, the engineering and equipment procurement), two approved and one awaiting the
   leader; an immediate-rectification notice from the canteen duplicate group, issued, answered with
   evidence and accepted; a second one (the 助学金 group) issued and awaiting the answer.
-- Seed 001 (2024, finished): two approved findings fed back on 2024-08-20, five ledger items: one signed
-  off by the office after the liaison reported it done with evidence, one 整改中, one 长期坚持, one
-  未启动 and past its deadline, one returned by the office; and the result reply to the accepted report.
+- Seed 001 (2024, finished): two approved findings fed back on 2024-08-20, and the result reply to the accepted
+  report. Its plan, the ledger the plan became and the rectification report: xuncha/demo/plan.py.
 - Then the daily reminder job runs once (in-app; the demo accounts have no email address).
 
 Services stamp what they do with the present moment; for seed 001, whose work happened in 2024, those
@@ -33,34 +32,26 @@ from django.utils import timezone
 from xuncha.accounts.models import User
 from xuncha.documents import pdf_font
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get
 from xuncha.intake.models import Report
 from xuncha.rectification.models import (
-    Evidence,
     Feedback,
     Finding,
     ImmediateNotice,
     ItemStatus,
-    ProgressReport,
     RectificationItem,
 )
 from xuncha.rectification.selectors import overdue_q
 from xuncha.rectification.services import (
     FindingData,
-    ItemData,
     NoticeData,
     feedback_record,
     finding_create,
     finding_decide,
     finding_submit,
-    item_create,
-    item_return,
-    item_sign_off,
     notice_answer,
     notice_create,
     notice_decide,
     notice_issue,
-    progress_report,
     reminders_send,
 )
 from xuncha.replies.models import Reply
@@ -212,14 +203,8 @@ def _practice(inspection: Inspection, users: dict[str, User]) -> None:
     notice_issue(actor=leader, notice=notice)
 
 
-@dataclass(frozen=True)
-class _Item:
-    finding: int  # index into the findings
-    data: ItemData
-
-
 def _seed001(inspection: Inspection, users: dict[str, User], today: dt.date) -> None:
-    member, leader, liaison, office = users["member"], users["leader"], users["liaison"], users["office"]
+    member, leader = users["member"], users["leader"]
     reports = _reports(inspection, "seed001")
     findings = [
         _approved(member, leader, inspection, FindingData(
@@ -243,42 +228,7 @@ def _seed001(inspection: Inspection, users: dict[str, User], today: dt.date) -> 
     ]
     feedback = feedback_record(actor=leader, inspection=inspection, feedback_on=SEED_001_FEEDBACK_ON)
 
-    calendar = calendar_get()
-    specs = [
-        _Item(0, ItemData("对近三年基建工程招投标项目开展专项检查，对存在围标串标迹象的项目逐一核查，发现问题线索按规定移送纪检监察机构。",
-                          "副校长黎某", "基建处、纪委办公室", deadline=dt.date(2024, 10, 18))),
-        _Item(0, ItemData("修订《基建工程招标管理办法》，建立投标单位关联关系审查和招标文件集体审核制度，实行招标、履约、验收分离。",
-                          "副校长黎某", "基建处、国有资产管理处", deadline=today + dt.timedelta(days=45))),
-        _Item(0, ItemData("加强基建、采购等重点岗位人员廉洁教育，每年开展一次警示教育，落实重点岗位人员定期轮岗交流。",
-                          "党委副书记韦某", "纪委办公室、组织人事部", long_term=True)),
-        _Item(1, ItemData("对使用专项资金采购的实训设备进行全面清查，建立台账，对闲置设备制定调剂、盘活方案。",
-                          "副校长蒙某", "国有资产管理处、教务处", deadline=dt.date(2024, 12, 31))),
-        _Item(1, ItemData("落实公务用车使用登记制度，完善合同审核签订流程，杜绝先施工后签订合同。",
-                          "副校长蒙某", "党政办公室、财务处", deadline=calendar.add_working_days_after(today, 2))),
-    ]
-    items = [item_create(actor=member, finding=findings[s.finding], data=s.data) for s in specs]
-    done, in_progress, long_term, _not_started, returned = items  # the fourth is never started: overdue
-
-    signed = progress_report(actor=liaison, item=done, status=ItemStatus.DONE, text=(
-        "已完成对2021年以来12个基建工程招投标项目的专项检查，对学生宿舍改造工程等2个项目的问题线索已移送纪检监察机构，"
-        "检查报告经校长办公会审议。"), files=[_pdf("基建工程招投标专项检查报告.pdf", "基建工程招投标专项检查报告（摘要）", [
-            "检查范围：2021年以来基建工程招投标项目12个。",
-            "发现问题：投标报价异常接近、投标文件雷同等情形2项。",
-            "处理情况：相关问题线索已按规定移送纪检监察机构。",
-            "", "基建处、纪委办公室（章）",
-        ])])
-    item_sign_off(actor=office, item=done)
-    progress_report(actor=liaison, item=in_progress, status=ItemStatus.IN_PROGRESS, text=(
-        "《基建工程招标管理办法（修订稿）》已完成起草并征求各部门意见，待提交校长办公会、党委会审议。"))
-    lasting = progress_report(actor=liaison, item=long_term, status=ItemStatus.LONG_TERM, text=(
-        "2024年10月已组织基建、采购、财务等重点岗位人员警示教育大会，制定重点岗位人员定期轮岗交流办法，作为长期工作持续推进。"))
-    progress_report(actor=liaison, item=returned, status=ItemStatus.DONE, text="已印发《公务用车使用管理规定》和《合同管理办法》。",
-                    files=[_pdf("公务用车使用管理规定.pdf", "公务用车使用管理规定", [
-                        "第一条 公务用车实行统一管理、派车审批和使用登记制度。",
-                        "第二条 每次用车须登记用车事由、时间、里程和驾驶人员。",
-                    ])])
-    item_return(actor=office, item=returned, reason=(
-        "仅报送了制度文本，未见车辆使用登记台账、合同审核记录等落实情况的佐证材料，请补充后重新报送。"))
+    # The ledger comes from the target's approved plan: xuncha/demo/plan.py (load_demo_plan).
 
     bid = reports["bid-rigging"]
     reply = reply_create(actor=member, report=bid, kind=Reply.Kind.RESULT, content=(
@@ -291,11 +241,6 @@ def _seed001(inspection: Inspection, users: dict[str, User], today: dt.date) -> 
     Finding.objects.filter(pk__in=[f.pk for f in findings]).update(
         created_at=_when(dt.date(2024, 6, 12), "10:00"), approved_at=_when(dt.date(2024, 6, 18), "16:00"))
     Feedback.objects.filter(pk=feedback.pk).update(created_at=_when(SEED_001_FEEDBACK_ON, "15:00"))
-    RectificationItem.objects.filter(pk__in=[i.pk for i in items]).update(created_at=_when(dt.date(2024, 8, 22), "10:00"))
-    ProgressReport.objects.filter(pk=signed.pk).update(at=_when(dt.date(2024, 10, 16), "09:30"))
-    Evidence.objects.filter(progress=signed).update(uploaded_at=_when(dt.date(2024, 10, 16), "09:30"))
-    RectificationItem.objects.filter(pk=done.pk).update(signed_off_at=_when(dt.date(2024, 10, 21), "14:00"))
-    ProgressReport.objects.filter(pk=lasting.pk).update(at=_when(dt.date(2024, 10, 15), "11:00"))
     Reply.objects.filter(pk=reply.pk).update(created_at=_when(dt.date(2024, 9, 5), "10:00"))
 
 

@@ -2,7 +2,8 @@
 
 - The practice inspection: an open 领导班子民主测评 with codes for three groups (middle-level cadres,
   teachers, students) and 60 generated answers (the students' group stays under the minimum of 5 and is
-  hidden in the results), and an open questionnaire anyone may answer.
+  hidden in the results), a fourth batch (retired staff) voided because its slips went astray, and an
+  open questionnaire anyone may answer.
 - Seed 001 (2024, finished): a closed 民主测评 with its results. Answers can only be given while a survey
   is open, so it is opened now, answered, then its close time is moved back to the end of the 2024
   acceptance window.
@@ -20,7 +21,7 @@ from xuncha.accounts.models import User
 from xuncha.inspections.models import Inspection
 from xuncha.surveys.answers import response_submit
 from xuncha.surveys.models import Question, QuestionType, Survey, Template
-from xuncha.surveys.services import codes_issue, day_start, survey_create, survey_publish, survey_update
+from xuncha.surveys.services import codes_issue, codes_void, day_start, survey_create, survey_publish, survey_update
 
 PRACTICE_PERSONS = ["王示范 党委书记", "李演练 院长", "赵模拟 党委副书记", "钱样例 副院长", "孙测试 纪委书记"]
 SEED001_PERSONS = ["班子成员甲 党委书记", "班子成员乙 校长", "班子成员丙 党委副书记", "班子成员丁 副校长"]
@@ -89,6 +90,9 @@ def load_demo_surveys(inspections: list[Inspection], *, today: dt.date | None = 
                                intro="请根据日常了解，对学院领导班子和班子成员作出评价。测评不记名。")
     survey_publish(actor=leader, survey=leadership)
     _answer_with_codes(leadership, [("middle", 25, 22), ("teachers", 40, 34), ("students", 20, 4)], leader, rng)
+    # A batch whose slips went astray, voided with its reason (its codes answer no more).
+    stray, _codes = codes_issue(actor=member, survey=leadership, group="retired", count=15)
+    codes_void(actor=member, survey=leadership, batch_number=stray.number, reason="纸条误发到其他会场，已作废，另行发放")
     made.append(leadership)
 
     questionnaire = survey_create(actor=member, inspection=practice, template=Template.QUESTIONNAIRE, codes_required=False)

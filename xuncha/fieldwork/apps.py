@@ -13,3 +13,7 @@ class FieldworkConfig(AppConfig):
         from .evidence_talks import register_all
 
         register_all()
+        from .evidence import register
+        from .selectors_briefing import briefing_ref
+
+        register("briefing", "巡前情况通报", briefing_ref)

@@ -32,7 +32,7 @@ from xuncha.audit.services import audit_record
 from xuncha.core.extract import extract_text
 from xuncha.errors import Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_of
 from xuncha.notify.services import notify
 from xuncha.uploads import CheckedFile, check_files
 
@@ -84,7 +84,7 @@ def _check_items(items: Sequence[ItemData], due_days: int | None) -> list[ItemDa
 
 def _send(req: DocumentRequest, now: dt.datetime) -> None:
     req.state, req.sent_at = DocumentRequest.State.SENT, now
-    req.due_on = calendar_get().add_working_days_after(timezone.localtime(now).date(), req.due_days)
+    req.due_on = calendar_of(req.inspection).add_working_days_after(timezone.localtime(now).date(), req.due_days)
     notify(users=liaisons_to_tell(req.inspection), key=f"document-request-{req.pk}",
            text=f"巡察组调阅资料第{req.number}号（{req.items.count()}项），请于{req.due_on:%Y-%m-%d}前报送。",
            url=reverse("fieldwork:liaison_request", args=[req.pk]))

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from xuncha.access import Kind, Purpose, allows
+from xuncha.access import Kind, Purpose, allows, require_open
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
@@ -154,6 +154,7 @@ def talk_request_submit(*, inspection: Inspection, name: str, contact: str, post
                         request: HttpRequest | None = None) -> tuple[Interview, str]:
     """Someone asks to talk to the team (主动约谈) on the public page: it reaches the team's list like a
     report, and the person gets a receipt code (shown once) to look the request up."""
+    require_open(inspection)
     problems = []
     if not name.strip():
         problems.append("请填写您的姓名。")

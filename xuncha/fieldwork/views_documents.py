@@ -17,7 +17,7 @@ from xuncha import documents
 from xuncha.access import actor_of
 from xuncha.accounts.http import AuthedRequest
 from xuncha.errors import NotFound
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_of
 from xuncha.web import attachment, form_submit
 
 from . import selectors_documents as sel
@@ -39,7 +39,7 @@ def register(request: AuthedRequest, pk: int) -> HttpResponse:
         if state:
             requests = requests.filter(state=state)
         context.update(overdue=overdue, requests=requests, state_label=DocumentRequest.State(state).label if state else "",
-                       rows=sel.register_rows(user=request.user, inspection=inspection, today=today, calendar=calendar_get(),
+                       rows=sel.register_rows(user=request.user, inspection=inspection, today=today, calendar=calendar_of(inspection),
                                               overdue_only=overdue))
     return render(request, "fieldwork/documents_register.html", context)
 
@@ -66,7 +66,7 @@ def _detail(request: AuthedRequest, req: DocumentRequest, template: str, **extra
     today = timezone.localdate()
     return render(request, template, {
         "req": req, "inspection": req.inspection, "items": sel.request_items(req),
-        "overdue_days": sel.overdue_days(req.due_on, today, calendar_get()), **extra,
+        "overdue_days": sel.overdue_days(req.due_on, today, calendar_of(req.inspection)), **extra,
     }, status=400 if any(getattr(f, "errors", None) for f in extra.values()) else 200)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from xuncha.accounts.models import User
 from xuncha.core.classify.codes import DEFAULT_FOCUS_WORDING, FOCUS_WORDINGS
@@ -231,3 +232,10 @@ class CalendarDayForm(forms.Form):
 class WorkdayCalcForm(forms.Form):
     start = forms.DateField(label="起始日期", widget=DATE)
     days = forms.IntegerField(label="工作日数", min_value=1, max_value=1000)
+
+    def __init__(self, *args: Any, offices: QuerySet[Office] | None = None, **kwargs: Any) -> None:
+        """With `offices` (those the user sees), an optional choice of the office whose calendar counts."""
+        super().__init__(*args, **kwargs)
+        if offices is not None:
+            self.fields["office"] = forms.ModelChoiceField(label="按巡察办日历", queryset=offices, required=False,
+                                                           empty_label="全平台日历")

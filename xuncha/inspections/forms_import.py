@@ -46,7 +46,7 @@ def hours_from_text(text: str) -> list[HoursSpec]:
 class ImportSourceForm(forms.Form):
     text = forms.CharField(label="公告文字", widget=forms.Textarea(attrs={"rows": 12}), required=False,
                            help_text="粘贴已发布的巡察公告或动员会新闻稿全文")
-    file = forms.FileField(label="或上传文件", required=False, help_text="支持 .txt、.docx、.html，5 MB 以内")
+    file = forms.FileField(label="或上传文件", required=False, help_text="支持 .txt、.docx、.doc、.html，5 MB 以内")
     published = forms.DateField(label="发布日期", widget=DATE, required=False,
                                 help_text="文中日期未写年份、或写“即日起”时以此为准；留空则从文中推断")
 

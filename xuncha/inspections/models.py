@@ -121,6 +121,9 @@ class TargetOrg(models.Model):
     name = models.CharField("党组织名称", max_length=120, unique=True)
     short_name = models.CharField("简称", max_length=40, blank=True)
     parent = models.CharField("上级单位", max_length=120, blank=True)
+    # The party-organisation tree (a university's schools under it), kept with the registry of targets.
+    parent_org = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="sub_orgs",
+                                   verbose_name="上级党组织")
     address = models.CharField("地址", max_length=200, blank=True)
     office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="targets", verbose_name="所属巡察办")
     # Archived: no new inspections; hidden from the default lists and the target search, kept for the record.
@@ -200,11 +203,17 @@ class Inspection(models.Model):
     # 提级巡察: the lower office named as co-organiser reads the schedule and the rectification, not the case file.
     co_organiser = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="co_organised",
                                      verbose_name="协同巡察办")
+    # 回头看: a follow-up inspection of the same target, created from an earlier one (xuncha.aftercare).
+    revisit_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisits",
+                                   verbose_name="回头看的原巡察任务", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Closed: the public intake stops whatever the intake window says. Archived: also hidden from the
     # default list (never deleted: cases refer to it).
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    # Filed (立卷归档, xuncha.archive): read-only, every write refused by the access policy until the
+    # office reopens it with a reason (then null again until filed anew).
+    filed_at = models.DateTimeField("立卷归档时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "巡察任务"
@@ -321,13 +330,17 @@ class MeetingSpeaker(models.Model):
 
 
 class CalendarDay(models.Model):
-    """An office-entered holiday or adjusted working day; overrides the package's calendar."""
+    """An office-entered holiday or adjusted working day; overrides the package's calendar. No office: the
+    platform's (every inspection's); an office's applies to the inspections of the office and its subtree,
+    the nearest office's winning on the same date (selectors.calendar_for)."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", "法定节假日（休息）"
         WORKDAY = "workday", "调休工作日（上班）"
 
-    date = models.DateField("日期", unique=True)
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_days",
+                               verbose_name="巡察办")
+    date = models.DateField("日期")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     name = models.CharField("名称", max_length=40, blank=True, help_text="如：春节、国庆节调休")
 
@@ -335,6 +348,10 @@ class CalendarDay(models.Model):
         verbose_name = "节假日调整"
         verbose_name_plural = "节假日调整"
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], name="calendarday_office_date"),
+            models.UniqueConstraint(fields=["date"], condition=models.Q(office__isnull=True), name="calendarday_platform_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
@@ -384,6 +401,7 @@ class MustTalkRule(models.Model):
         verbose_name_plural = "必谈规则"
 
 
+from .models_offices import OfficeSettings  # noqa: E402  (per-office settings)
 from .models_pool import Authorisation, Expertise, Person, PersonRelation, PersonRound  # noqa: E402  (models of the pool)
 
-__all__ = ["Authorisation", "Expertise", "Person", "PersonRelation", "PersonRound"]
+__all__ = ["Authorisation", "Expertise", "OfficeSettings", "Person", "PersonRelation", "PersonRound"]

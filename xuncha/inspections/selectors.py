@@ -16,25 +16,82 @@ from xuncha.accounts.selectors import Someone
 from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import NotFound
 
-from .models import AcceptanceHours, CalendarDay, Channel, Inspection, ReceivingBody, Round, TargetOrg, Team, TeamMember
-from .selectors_offices import office_q
+from .models import AcceptanceHours, CalendarDay, Channel, Inspection, Office, ReceivingBody, Round, TargetOrg, Team, TeamMember
+from .selectors_offices import office_chain, office_q
 
-CALENDAR_CACHE_KEY = "xuncha:calendar-overrides"
+# Every calendar day entered, {office id (None: the platform's): {date: kind}}; dropped by each write.
+CALENDAR_CACHE_KEY = "xuncha:calendar-overrides:by-office"
+
+
+def _calendar_days() -> dict[int | None, dict[dt.date, str]]:
+    days: dict[int | None, dict[dt.date, str]] | None = cache.get(CALENDAR_CACHE_KEY)
+    if days is None:
+        days = {}
+        for office_id, date, kind in CalendarDay.objects.values_list("office_id", "date", "kind"):
+            days.setdefault(office_id, {})[date] = kind
+        cache.set(CALENDAR_CACHE_KEY, days, 300)
+    return days
 
 
 def calendar_get() -> WorkdayCalendar:
-    """The working-day calendar: package data plus the office's overrides (cached)."""
-    overrides = cache.get(CALENDAR_CACHE_KEY)
-    if overrides is None:
-        overrides = {d.date: d.kind for d in CalendarDay.objects.all()}
-        cache.set(CALENDAR_CACHE_KEY, overrides, 300)
-    return WorkdayCalendar(overrides=overrides)
+    """The platform's working-day calendar: package data plus the platform-wide overrides (cached). For an
+    inspection's dates use calendar_of / calendar_for, which add its office's own days."""
+    return WorkdayCalendar(overrides=dict(_calendar_days().get(None, {})))
+
+
+def calendar_for(office_id: int | None) -> WorkdayCalendar:
+    """The calendar of an office's inspections: the platform-wide days, then those of the office's ancestors
+    and its own, the nearest office winning on the same date (no office: the root's)."""
+    days = _calendar_days()
+    chain = office_chain(office_id) if any(pk is not None for pk in days) else []
+    return WorkdayCalendar.layered([days.get(pk, {}) for pk in [None, *reversed(chain)]])
+
+
+class OfficeCalendars:
+    """The calendars of several offices' inspections, for lists across inspections: the days and the tree read
+    once, each office's calendar built once (as calendar_for builds it)."""
+
+    def __init__(self) -> None:
+        self._days = _calendar_days()
+        self._parents: dict[int, int | None] | None = None
+        self._memo: dict[int | None, WorkdayCalendar] = {}
+
+    @property
+    def has_office_days(self) -> bool:
+        """Whether any office entered days of its own (if not, every office's calendar is the platform's)."""
+        return any(pk is not None for pk in self._days)
+
+    def _tree(self) -> dict[int, int | None]:
+        if self._parents is None:
+            self._parents = dict(Office.objects.values_list("pk", "parent_id"))
+        return self._parents
+
+    def office_ids(self) -> list[int | None]:
+        """Every office, and None for the inspections of no office."""
+        return [*self._tree(), None]
+
+    def of(self, office_id: int | None) -> WorkdayCalendar:
+        if office_id not in self._memo:
+            chain = office_chain(office_id, self._tree()) if self.has_office_days else []
+            self._memo[office_id] = WorkdayCalendar.layered([self._days.get(pk, {}) for pk in [None, *reversed(chain)]])
+        return self._memo[office_id]
+
+
+def calendar_of(inspection: Inspection) -> WorkdayCalendar:
+    """The working-day calendar an inspection's due dates are counted on (its office's)."""
+    return calendar_for(inspection.office_id)
 
 
 def calendar_day_list(*, user: Someone) -> QuerySet[CalendarDay]:
+    """The platform-wide days (the /calendar/ page); an office's own are on its settings pages."""
     if not can_plan(user):
         raise NotFound
-    return CalendarDay.objects.all()
+    return CalendarDay.objects.filter(office__isnull=True)
+
+
+def office_calendar_day_list(*, office: Office) -> QuerySet[CalendarDay]:
+    """The office's own days (the office already checked: selectors_offices.office_settings_get)."""
+    return CalendarDay.objects.filter(office=office)
 
 
 def can_plan(user: Someone) -> bool:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
+from django.conf import settings
 from django.db.models import Avg, Q, QuerySet
 
 from xuncha.access import actor_of
 from xuncha.accounts.selectors import Someone
 from xuncha.errors import NotFound
 
-from .models import Expertise, Office, Person, PersonRelation, TargetOrg
+from .models import Expertise, Office, OfficeSettings, Person, PersonRelation, TargetOrg
+from .models_offices import LIMITS
 
 # A former post in the target within this many years is a conflict (曾在被巡察单位任职的回避期限).
 FORMER_POST_YEARS = 5
@@ -143,3 +146,103 @@ def team_suggestions(*, user: Someone, target: TargetOrg, wanted: list[str], siz
             uncovered = set(wanted)
         picked.append(best)
     return picked
+
+
+# --- per-office settings ---------------------------------------------------------------------------------
+
+
+def office_chain(office_id: int | None, parents: dict[int, int | None] | None = None) -> list[int]:
+    """The office and its ancestors, nearest first (no office: the root); `parents` {office: parent} when
+    already read."""
+    if parents is None:
+        parents = dict(Office.objects.values_list("pk", "parent_id"))
+    if office_id is None:
+        office_id = next((pk for pk, parent in sorted(parents.items()) if parent is None), None)
+    out: list[int] = []
+    while office_id is not None and office_id not in out:
+        out.append(office_id)
+        office_id = parents.get(office_id)
+    return out
+
+
+def office_settings_chain(office_id: int | None) -> list[OfficeSettings]:
+    chain = office_chain(office_id)
+    rows = {s.office_id: s for s in OfficeSettings.objects.filter(office_id__in=chain)}
+    return [rows[pk] for pk in chain if pk in rows]
+
+
+def office_limit(office_id: int | None, name: str) -> int:
+    """A time limit of the office (models_offices.LIMITS): its own, else the nearest office above's, else the
+    deployment's setting."""
+    return office_limit_map(name, office_id)[office_id]
+
+
+def office_limit_map(name: str, only: int | None | Literal["all"] = "all") -> dict[int | None, int]:
+    """A time limit of every office (or `only` that one), as office_limit gives it, in one query for the
+    whole tree; the key None stands for the inspections of no office (the root's limit)."""
+    default = int(getattr(settings, LIMITS[name][0]))  # an unknown limit is a KeyError, before any query
+    rows = list(Office.objects.values_list("pk", "parent_id", f"settings__{name}"))
+    parents = {pk: parent for pk, parent, _value in rows}
+    own = {pk: int(value) for pk, _parent, value in rows if value is not None}
+    root = next((pk for pk, parent in sorted(parents.items()) if parent is None), None)
+
+    def limit(office_id: int | None) -> int:
+        node, seen = root if office_id is None else office_id, set()
+        while node is not None and node not in seen:
+            if node in own:
+                return own[node]
+            seen.add(node)
+            node = parents.get(node)
+        return default
+
+    wanted: list[int | None] = [*parents, None] if only == "all" else [only]
+    return {pk: limit(pk) for pk in wanted}
+
+
+def office_briefing_asks(office_id: int | None, kind: str) -> str:
+    """What the office's briefing request asks a body of this kind ("" : the platform's default)."""
+    for row in office_settings_chain(office_id):
+        text = (row.briefing_asks or {}).get(kind, "")
+        if text:
+            return str(text)
+    return ""
+
+
+def office_term(office: Office, today: dt.date) -> tuple[dt.date, bool]:
+    """The start of the office's current term (届) and whether it was set (inherited from above) or assumed
+    (the last `term_years` years, five by default)."""
+    rows = office_settings_chain(office.pk)
+    start = next((r.term_start for r in rows if r.term_start is not None), None)
+    if start is not None:
+        return start, True
+    years = rows[0].term_years if rows else 5
+    return dt.date(today.year - years, today.month, min(today.day, 28)), False
+
+
+def own_office_list(*, user: Someone) -> QuerySet[Office]:
+    """The offices the office admin works on (theirs; every office for the root's admin)."""
+    actor = actor_of(user)
+    if not actor.is_office:
+        return Office.objects.none()
+    if actor.own_offices is None:
+        return Office.objects.all()
+    return Office.objects.filter(pk__in=sorted(actor.own_offices))
+
+
+def office_edit_get(*, user: Someone, pk: int) -> Office:
+    """An office whose name and place in the tree the user keeps (the admin of its parent; the root's for
+    the root). Offices the user reads but does not keep: NotFound as well (the page offers nothing)."""
+    office = office_get(user=user, pk=pk)
+    own = actor_of(user).own_offices
+    if own is not None and office.parent_id not in own:
+        raise NotFound
+    return office
+
+
+def office_settings_get(*, user: Someone, pk: int) -> Office:
+    """An office whose settings the user keeps (their own)."""
+    office = office_get(user=user, pk=pk)
+    own = actor_of(user).own_offices
+    if own is not None and office.pk not in own:
+        raise NotFound
+    return office

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from xuncha.access import actor_of
+from xuncha.access import actor_of, require_open
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.accounts.services import role_assign
@@ -39,7 +39,7 @@ from .models import (
     Team,
     TeamMember,
 )
-from .selectors import CALENDAR_CACHE_KEY, calendar_get
+from .selectors import CALENDAR_CACHE_KEY, calendar_for
 from .selectors_offices import person_conflict
 
 ROOT_OFFICE_NAME = "巡察工作领导小组办公室"
@@ -189,10 +189,11 @@ class Period:
 
 
 def inspection_period(*, start_date: dt.date, end_date: dt.date | None, working_days: int | None,
-                      intake_start: dt.date | None, intake_end: dt.date | None) -> Period:
-    """Resolve the period: an end date, or N working days from the start (start day is day 1)."""
+                      intake_start: dt.date | None, intake_end: dt.date | None, office_id: int | None = None) -> Period:
+    """Resolve the period: an end date, or N working days from the start (start day is day 1), counted on the
+    calendar of the inspection's office."""
     if working_days:
-        end_date = calendar_get().add_working_days(start_date, working_days)
+        end_date = calendar_for(office_id).add_working_days(start_date, working_days)
     if end_date is None:
         raise Invalid("请填写结束日期，或填写工作日数由系统计算。")
     if end_date < start_date:
@@ -253,7 +254,7 @@ def inspection_create(*, actor: User, round: Round, team: Team, target: TargetOr
     _check_open_for_inspection(round, team, target)
     _check_team_conflicts(team, target)
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
-                               intake_start=intake_start, intake_end=intake_end)
+                               intake_start=intake_start, intake_end=intake_end, office_id=round.office_id)
     _check_duplicate(team, target, period)
     with transaction.atomic():
         obj = Inspection.objects.create(
@@ -272,10 +273,11 @@ def inspection_update(*, actor: User, inspection: Inspection, start_date: dt.dat
                       duration_text: str, postmark_counts: bool, scope_text: str, is_practice: bool = False,
                       request: HttpRequest | None = None) -> Inspection:
     require_office_of(actor, inspection.office_id)
+    require_open(inspection)
     if inspection.archived_at is not None:
         raise Conflict("该巡察任务已归档，不能再修改。")
     period = inspection_period(start_date=start_date, end_date=end_date, working_days=working_days,
-                               intake_start=intake_start, intake_end=intake_end)
+                               intake_start=intake_start, intake_end=intake_end, office_id=inspection.office_id)
     _check_duplicate(inspection.team, inspection.target, period, exclude=inspection.pk)
     before = {f: str(getattr(inspection, f)) for f in ("start_date", "end_date", "working_days", "intake_start", "intake_end", *INSPECTION_FIELDS)}
     inspection.start_date, inspection.end_date = period.start_date, period.end_date
@@ -309,6 +311,7 @@ def channel_save(*, actor: User, inspection: Inspection, kind: str, value: str =
                  request: HttpRequest | None = None) -> Channel:
     """Create or update a channel with its acceptance hours (the hours are replaced)."""
     require_office_of(actor, inspection.office_id)
+    require_open(inspection)
     _hours_check(hours)
     if kind == "letterbox" and not location.strip():
         raise Invalid("联系信箱须填写放置地点。")
@@ -332,6 +335,7 @@ def channel_save(*, actor: User, inspection: Inspection, kind: str, value: str =
 
 def channel_delete(*, actor: User, channel: Channel, request: HttpRequest | None = None) -> None:
     require_office_of(actor, channel.inspection.office_id)
+    require_open(channel.inspection)
     with transaction.atomic():
         audit_record(actor=actor, action="channel.delete", obj=channel, request=request,
                      summary=f"删除受理渠道：{channel}（{channel.inspection}）")
@@ -345,6 +349,7 @@ def meeting_save(*, actor: User, inspection: Inspection, date: dt.date, part_of_
                  place: str = "", host: str = "", attendees: str = "", observers: str = "",
                  speakers: Sequence[SpeakerSpec] = (), request: HttpRequest | None = None) -> MobilizationMeeting:
     require_office_of(actor, inspection.office_id)
+    require_open(inspection)
     with transaction.atomic():
         meeting, _ = MobilizationMeeting.objects.update_or_create(inspection=inspection, defaults={
             "date": date, "part_of_day": part_of_day, "time": time, "place": place, "host": host,
@@ -357,18 +362,33 @@ def meeting_save(*, actor: User, inspection: Inspection, date: dt.date, part_of_
     return meeting
 
 
-def calendar_day_set(*, actor: User, date: dt.date, kind: str, name: str = "", request: HttpRequest | None = None) -> CalendarDay:
-    _require_root_office(actor)
+def calendar_day_set(*, actor: User, date: dt.date, kind: str, name: str = "", office: Office | None = None,
+                     request: HttpRequest | None = None) -> CalendarDay:
+    """Enter a holiday or adjusted working day: the platform's (no office: the root office's admins) or an
+    office's own (its admins'), which applies to the inspections of the office and its subtree."""
+    if office is None:
+        _require_root_office(actor)
+    else:
+        require_office_of(actor, office.pk)
+    if kind not in CalendarDay.Kind.values:
+        raise Invalid("请选择放假日或调休上班日。")
     with transaction.atomic():
-        obj, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
-        audit_record(actor=actor, action="calendar.set", obj=obj, request=request, summary=f"设置节假日调整：{obj}")
+        obj, created = CalendarDay.objects.update_or_create(office=office, date=date, defaults={"kind": kind, "name": name})
+        where = office.name if office else "全平台"
+        audit_record(actor=actor, action="calendar.set", obj=obj, request=request, summary=f"设置节假日调整（{where}）：{obj}",
+                     data={"office": office.pk if office else None, "date": str(date), "kind": kind, "created": created})
         transaction.on_commit(lambda: cache.delete(CALENDAR_CACHE_KEY))
     return obj
 
 
 def calendar_day_delete(*, actor: User, day: CalendarDay, request: HttpRequest | None = None) -> None:
-    _require_root_office(actor)
+    if day.office_id is None:
+        _require_root_office(actor)
+    else:
+        require_office_of(actor, day.office_id)
     with transaction.atomic():
-        audit_record(actor=actor, action="calendar.delete", obj=day, request=request, summary=f"删除节假日调整：{day}")
+        where = day.office.name if day.office else "全平台"
+        audit_record(actor=actor, action="calendar.delete", obj=day, request=request, summary=f"删除节假日调整（{where}）：{day}",
+                     data={"office": day.office_id, "date": str(day.date), "kind": day.kind})
         day.delete()
         transaction.on_commit(lambda: cache.delete(CALENDAR_CACHE_KEY))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_leadership, views_master, views_planning, views_pool
+from . import views, views_import, views_leadership, views_master, views_offices, views_planning, views_pool, views_pool_people
 
 app_name = "inspections"
 
@@ -32,6 +32,14 @@ urlpatterns = [
     path("teams/<int:pk>/members/<int:member_id>/leave/", views_master.member_leave, name="member_leave"),
     path("people/", views_master.people, name="people"),
     path("pool/", views_pool.pool, name="pool"),
+    path("pool/people/new/", views_pool_people.person_new, name="pool_person_new"),
+    path("pool/people/<int:pk>/", views_pool_people.person_detail, name="pool_person"),
+    path("offices/new/", views_offices.office_new, name="office_new"),
+    path("offices/<int:pk>/edit/", views_offices.office_edit, name="office_edit"),
+    path("offices/<int:pk>/settings/", views_offices.office_settings, name="office_settings"),
+    path("offices/<int:pk>/calendar/", views_offices.office_calendar, name="office_calendar"),
+    path("offices/<int:pk>/calendar/<int:day_id>/delete/", views_offices.office_calendar_delete, name="office_calendar_delete"),
+    path("targets/<int:pk>/parent/", views_offices.target_parent, name="target_parent"),
     path("targets/", views_planning.targets, name="targets"),
     path("targets/search.json", views_master.target_search_json, name="target_search"),
     path("targets/<int:pk>/", views_master.target_detail, name="target"),

@@ -23,7 +23,7 @@ from . import documents, services
 from .forms import ChannelForm, HoursFormSet, InspectionCreateForm, InspectionEditForm, MeetingForm, SpeakerFormSet
 from .models import Channel, Inspection, TargetOrg
 from .selectors import (
-    calendar_get,
+    calendar_of,
     can_plan,
     inspection_get,
     inspection_list,
@@ -74,7 +74,7 @@ def inspection_list_view(request: AuthedRequest) -> HttpResponse:
 @login_required
 def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=pk)
-    cal = calendar_get()
+    cal = calendar_of(inspection)
     today = timezone.localdate()
     audit_record(actor=request.user, action="inspection.view", obj=inspection, summary=f"查看巡察任务：{inspection}", request=request)
     meeting = getattr(inspection, "meeting", None)
@@ -215,7 +215,7 @@ def _document_access(request: AuthedRequest, pk: int, kind: str) -> Inspection:
 def announcement_view(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=pk)
     text = documents.announcement_text(inspection)
-    cal = calendar_get()
+    cal = calendar_of(inspection)
     covers = cal.covers(inspection.start_date) and cal.covers(inspection.end_date)
     return render(request, "inspections/announcement.html", {"inspection": inspection, "text": text, "calendar_covers": covers})
 
@@ -230,5 +230,5 @@ def announcement_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def letterbox_notice_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = _document_access(request, pk, "letterbox_notice_pdf")
-    content = documents.letterbox_notice_pdf(inspection, calendar_get(), public_url(inspection))
+    content = documents.letterbox_notice_pdf(inspection, calendar_of(inspection), public_url(inspection))
     return attachment(content, "application/pdf", f"联系信箱告示-{inspection.target.name}.pdf")

@@ -16,7 +16,7 @@ from xuncha.web import form_submit
 from . import services
 from .forms import CalendarDayForm, ConflictForm, RoundCreateForm, TargetCreateForm, TeamForm, TeamMemberForm, WorkdayCalcForm
 from .models import CalendarDay
-from .selectors import calendar_day_list, calendar_get, can_plan, inspection_list, round_get, team_get
+from .selectors import calendar_day_list, calendar_for, calendar_get, can_plan, inspection_list, round_get, team_get
 from .selectors_offices import office_list
 from .views_master import rounds_listing, targets_listing
 
@@ -95,13 +95,14 @@ def calendar_view(request: AuthedRequest) -> HttpResponse:
             form, lambda data: services.calendar_day_set(actor=request.user, request=request, **data)) is not None:
         messages.success(request, "已保存节假日调整。")
         return redirect("inspections:calendar")
-    calc = WorkdayCalcForm(request.GET or None)
+    calc = WorkdayCalcForm(request.GET or None, offices=office_list(user=request.user))
     result = None
     if request.GET and calc.is_valid():
-        cal = calendar_get()
+        chosen = calc.cleaned_data.get("office")
+        cal = calendar_get() if chosen is None else calendar_for(chosen.pk)
         start, n = calc.cleaned_data["start"], calc.cleaned_data["days"]
         end = cal.add_working_days(start, n)
-        result = {"start": start, "days": n, "end": end, "covers": cal.covers(start) and cal.covers(end)}
+        result = {"start": start, "days": n, "end": end, "covers": cal.covers(start) and cal.covers(end), "office": chosen}
     return render(request, "inspections/calendar.html", {"days": days, "form": form, "calc": calc, "result": result})
 
 

@@ -173,10 +173,13 @@ def attachment_reveal(*, actor: User, attachment: Attachment, reason: str, reque
     return reveal
 
 
-def attachment_text_store(*, attachment: Attachment, text: str, lines: list[dict[str, Any]], engine: str) -> None:
-    """Keep the text read from an attachment, sealed (the system's write, no actor: see xuncha.intake.reading)."""
+def attachment_text_store(*, attachment: Attachment, text: str, lines: list[dict[str, Any]], engine: str,
+                          note: str = "") -> None:
+    """Keep the text read from an attachment, sealed (the system's write, no actor: see xuncha.intake.reading).
+    `note` (the OCR read it with low confidence) is kept in `text_error`, which on a read attachment is a
+    caution, not a failure, and shown beside the text."""
     ring = key_ring()
     Attachment.objects.filter(pk=attachment.pk).update(
         text_sealed=crypto.seal(ring, text, context=TEXT_CONTEXT),
         lines_sealed=crypto.seal(ring, json.dumps(lines, ensure_ascii=False), context=LINES_CONTEXT) if lines else "",
-        text_engine=engine[:60], text_error="", ocr_status="done")
+        text_engine=engine[:60], text_error=note[:300], ocr_status="done")

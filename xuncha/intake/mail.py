@@ -80,12 +80,15 @@ class FetchResult:
     skipped: int = 0  # already registered (same Message-ID on this channel)
     flagged: int = 0  # new reports that need a person's attention
     errors: list[str] = field(default_factory=list)
+    busy: bool = False  # another process was fetching this mailbox: this run left it alone (not an error)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def summary(self) -> str:
+        if self.busy:
+            return "该邮箱正在由另一个任务收取，本次跳过"
         text = f"新登记 {self.new} 件，已登记跳过 {self.skipped} 封，需人工处理 {self.flagged} 件"
         if self.errors:
             text += f"，错误 {len(self.errors)} 个：" + "；".join(self.errors)
@@ -373,7 +376,9 @@ def fetch_mailbox(mailbox: Mailbox) -> FetchResult:
     result = FetchResult()
     lock = f"intake:mailbox-fetch:{mailbox.pk}"
     if not _lock(lock):
-        result.errors.append("该邮箱正在由另一个任务收取，本次跳过。")
+        # A fetch that outlasts its period (a slow server, a busy machine): the next period's run skips this
+        # mailbox and the running one finishes it; the mailbox's own state is the running fetch's to write.
+        result.busy = True
         return result
     try:
         _fetch_into(mailbox, result)
@@ -431,6 +436,8 @@ def _fetch_into(mailbox: Mailbox, result: FetchResult) -> None:
 def fetch_all_mailboxes(mailbox_ids: list[int] | None = None) -> list[tuple[Mailbox, FetchResult]]:
     """Fetch every enabled mailbox of an email channel; one failing mailbox never stops the others."""
     qs = Mailbox.objects.select_related("channel", "channel__inspection").filter(enabled=True, channel__kind=ChannelKind.EMAIL)
+    # A filed inspection takes nothing in (report_register would refuse each message): its mail stays unread.
+    qs = qs.filter(channel__inspection__filed_at__isnull=True)
     if mailbox_ids:
         qs = qs.filter(pk__in=mailbox_ids)
     results = []

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -23,14 +22,15 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from xuncha.access import Kind, Purpose, allows
+from xuncha.access import Kind, Purpose, allows, require_open
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
 from xuncha.core.sm import sm3_hex
 from xuncha.errors import Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Channel, ChannelKind, Inspection
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_of
+from xuncha.inspections.selectors_offices import office_limit
 from xuncha.keys import key_ring
 from xuncha.uploads import CheckedFile, check_files, removed_on_failure
 
@@ -151,7 +151,7 @@ def _store_files(report: Report, files: list[CheckedFile], saved: list[str], add
     to_read: list[int] = []
     for f in files:
         att = Attachment(report=report, addition=addition, original_name=f.name, content_type=f.content_type,
-                         size=len(f.content), sha256=f.sha256, sm3=sm3_hex(f.content), ocr_status=initial_status(f.content_type))
+                         size=len(f.content), sha256=f.sha256, sm3=sm3_hex(f.content), ocr_status=initial_status(f.content_type, f.content))
         att.file.save(f"{report.inspection_id}-{secrets.token_hex(8)}", ContentFile(f.content), save=False)
         saved.append(str(att.file.name))
         att.save()
@@ -166,7 +166,9 @@ def report_register(*, actor: User | str | None, data: ReportInput, request: Htt
     """Register a report from any channel. Returns the report and its receipt code (shown once).
 
     The actor is the staff user registering it (a member of the inspection's team: NotFound for anyone
-    else), a system's name (the mail fetcher), or None for the public (the portal, the public API)."""
+    else), a system's name (the mail fetcher), or None for the public (the portal, the public API).
+    Never into a filed inspection (Conflict, whoever the actor: the mail fetcher leaves the message unread)."""
+    require_open(data.inspection)
     if isinstance(actor, User):
         _check_team(actor, data.inspection)
     first = _registered_before(data)
@@ -175,13 +177,15 @@ def report_register(*, actor: User | str | None, data: ReportInput, request: Htt
     _validate(data)
     checked = _checked(data.files)
     received_at = data.received_at or timezone.now()
+    calendar = calendar_of(data.inspection)  # the calendar and time limit of the inspection's office
     acceptance = evaluate(inspection=data.inspection, channel=data.channel, kind=data.kind, received_at=received_at,
-                          postmarked_on=data.postmarked_on, calendar=calendar_get())
+                          postmarked_on=data.postmarked_on, calendar=calendar)
     code = crypto.new_receipt_code()
     real_name = data.reporter is not None
     due = None
     if real_name:
-        due = calendar_get().add_working_days_after(timezone.localtime(received_at).date(), settings.RECEIPT_NOTICE_WORKING_DAYS)
+        due = calendar.add_working_days_after(timezone.localtime(received_at).date(),
+                                              office_limit(data.inspection.office_id, "receipt_notice_working_days"))
     staff = actor if isinstance(actor, User) else None
     try:
         return _register(actor, data, request, checked, received_at, acceptance, code, due, staff)

@@ -13,7 +13,7 @@ def fetch_all_mailboxes() -> list[dict[str, Any]]:
     """Fetch every enabled mailbox (scheduled by Celery beat, see xuncha/celery.py)."""
     from .mail import fetch_all_mailboxes as fetch_all
 
-    return [{"mailbox": mailbox.pk, "new": r.new, "skipped": r.skipped, "flagged": r.flagged, "errors": r.errors}
+    return [{"mailbox": mailbox.pk, "new": r.new, "skipped": r.skipped, "flagged": r.flagged, "errors": r.errors, "busy": r.busy}
             for mailbox, r in fetch_all()]
 
 

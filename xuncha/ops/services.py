@@ -170,14 +170,13 @@ def _keys_verify(folder: Path) -> dict[str, Any]:
     return keys
 
 
-def installation_has_data() -> bool:
+def installation_filled_tables() -> list[str]:
+    """The tables that hold rows (none in a new installation). What migrate itself writes does not count, nor
+    a model marked `derived = True` (counts kept from other rows: deleting those rows appends -1 deltas)."""
     tables = set(connection.introspection.table_names())
-    for model in apps.get_models(include_auto_created=True):
-        meta = model._meta
-        if (meta.managed and not meta.proxy and meta.label not in _SET_UP_BY_MIGRATE and meta.db_table in tables
-                and model._base_manager.using("default").exists()):
-            return True
-    return False
+    return [meta.db_table for meta in (model._meta for model in apps.get_models(include_auto_created=True))
+            if meta.managed and not meta.proxy and meta.label not in _SET_UP_BY_MIGRATE and meta.db_table in tables
+            and not getattr(meta.model, "derived", False) and meta.model._base_manager.using("default").exists()]
 
 
 def backup_restore(*, src: Path, keys_src: Path | None = None, force: bool = False) -> RestoreResult:
@@ -211,7 +210,9 @@ def _restore(folder: Path, keys_src: Path | None, force: bool) -> RestoreResult:
                           f"{'所给密钥备份' if keys else f'密钥文件 {key_file}'}中没有这些密钥。"
                           "恢复后反映人身份信息和查询码将无法打开。请找到与这份备份配套的密钥备份。未做任何恢复。")
     if not force:
-        occupied = [f"数据库中已有数据（{connection.settings_dict['NAME']}）"] if installation_has_data() else []
+        filled = installation_filled_tables()
+        occupied = [f"数据库中已有数据（{connection.settings_dict['NAME']}，表 {'、'.join(filled[:3])}"
+                    f"{' 等' if len(filled) > 3 else ''}）"] if filled else []
         occupied += [f"{name} 文件夹 {path} 不是空的" for name, path in archive.data_folders().items()
                      if any(archive.files_under(path))]
         if keys is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from xuncha.aftercare.selectors import published_for_reporter
 from xuncha.intake.models import Addition, Attachment, Report
 from xuncha.replies.models import Reply
 
@@ -45,4 +46,11 @@ def receipt_status(report: Report) -> dict[str, Any]:
         "files": reporter_files(report),
         "replies": [{"kind": r.kind, "kind_label": r.get_kind_display(), "content": r.content, "created_at": r.created_at}
                     for r in public_replies(report)],
+        # 整改公开: once the office has published the inspection's rectification, the reporter is told so.
+        "rectification_published": rectification_published(report),
     }
+
+
+def rectification_published(report: Report) -> dict[str, Any] | None:
+    """{"published_on", "url"} once the rectification of the report's inspection is published, else None."""
+    return published_for_reporter(report.inspection)

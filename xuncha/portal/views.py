@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xuncha.aftercare.selectors import published_for_reporter
 from xuncha.core import crypto
 from xuncha.inspections.documents import announcement_text
 from xuncha.inspections.models import Inspection
@@ -41,7 +42,7 @@ from xuncha.web import RETRY_AFTER_SECONDS, form_submit
 
 from . import antiabuse, ratelimit
 from .forms import ACCEPT, AdditionForm, LookupForm, ReportForm, SubjectFormSet, attachment_help, subjects_from
-from .selectors import inspection_title, public_replies, reporter_additions, reporter_files
+from .selectors import inspection_title, public_replies, rectification_published, reporter_additions, reporter_files
 from .services import IntakeNotOpen, public_intake_check, public_report_submit, receipt_lookup
 from .surveys import pop_prefill
 
@@ -96,6 +97,7 @@ def _render_page(request: HttpRequest, inspection: Inspection, *, form: ReportFo
         "attachment_help": attachment_help(),
         "accept": ACCEPT,
         "surveys": surveys_open_for_inspection(inspection.pk, timezone.now()),
+        "rectification_published": published_for_reporter(inspection),
     }
     return render(request, "portal/inspection.html", context, status=status)
 
@@ -236,6 +238,7 @@ def _render_status(request: HttpRequest, report: Report, *, form: AdditionForm |
         "report": report,
         "inspection_title": inspection_title(report),
         "replies": public_replies(report),
+        "rectification_published": rectification_published(report),
         "additions": reporter_additions(report),
         "files": reporter_files(report),
         "form": form or AdditionForm(),

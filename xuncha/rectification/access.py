@@ -37,6 +37,14 @@ def team_inspection_get(*, user: Reader, pk: int) -> Inspection:
     return inspection
 
 
+def team_work_get(*, user: Reader, pk: int) -> Inspection:
+    """The inspection for a write of its team (a finding, a notice, the feedback, a ledger item): as
+    team_inspection_get, and asked of the access policy as work, which refuses a filed inspection."""
+    inspection = team_inspection_get(user=user, pk=pk)
+    allows(user, Kind.CASE, Purpose.WORK, inspection)
+    return inspection
+
+
 def staff_inspections(*, user: Reader) -> QuerySet[Inspection]:
     """Inspections whose notices, feedback and ledger the user works on as staff: the office all, the team its own."""
     return Inspection.objects.filter(scope(user, Kind.RECTIFICATION, via=""))
@@ -107,3 +115,8 @@ def leaders_of(inspection: Inspection) -> QuerySet[User]:
     """The active leaders of the inspection's team, but not one who declared a conflict with its target."""
     return (User.objects.filter(is_active=True, roles__role=Role.TEAM_LEADER, roles__team_id=inspection.team_id)
             .exclude(team_memberships__conflicts__org_id=inspection.target_id))
+
+
+def can_review_plan(user: Reader, inspection: Inspection) -> bool:
+    """整改方案、整改报告的审核: the office of the inspection (its own office: Kind.INSPECTION, APPROVE), not the team."""
+    return allows(user, Kind.INSPECTION, Purpose.APPROVE, inspection)

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 
 from xuncha.core.classify import FOCUS_LABELS
@@ -31,6 +30,7 @@ from xuncha.documents import (
     run_font,
 )
 from xuncha.inspections.models import Inspection
+from xuncha.inspections.selectors_offices import office_limit
 
 from .models import Feedback, Finding, ItemStatus, RectificationItem
 from .selectors import OPEN_STATUSES
@@ -179,6 +179,14 @@ def findings_by_focus(findings: list[Finding]) -> list[tuple[str, list[Finding]]
     return [(FOCUS_LABELS.get(code, code or "其他"), items) for code, items in groups.items()]
 
 
+def _report_limit_text(office_id: int | None) -> str:
+    """The rectification report's time limit as the feedback states it (the inspection's office's)."""
+    days = office_limit(office_id, "feedback_report_working_days")
+    if days > 0:
+        return f"反馈之日起{days}个工作日内"
+    return f"反馈之日起{office_limit(office_id, 'feedback_report_months')}个月内"
+
+
 def feedback_paragraphs(feedback: Feedback, findings: list[Finding]) -> list[tuple[str, str]]:
     """(kind, text) of the document body: kind is "heading", "finding" or "text"."""
     inspection = feedback.inspection
@@ -195,7 +203,7 @@ def feedback_paragraphs(feedback: Feedback, findings: list[Finding]) -> list[tup
             out.append(("text", f"违反的规定：{' '.join(finding.rule_broken.split())}"))
     out.append(("heading", f"{cn_number(len(groups) + 1)}、整改要求"))
     out.append(("text", f"请{inspection.target.name}认真研究反馈意见，逐项制定整改措施，明确责任领导、责任部门和完成时限，"
-                        f"建立整改台账，于{cn_date(feedback.report_due)}前（反馈之日起{settings.FEEDBACK_REPORT_MONTHS}个月内）"
+                        f"建立整改台账，于{cn_date(feedback.report_due)}前（{_report_limit_text(inspection.office_id)}）"
                         "报送整改情况报告；整改进展和佐证材料通过巡察通整改台账报送，整改完成后逐项销号。"))
     return out
 

@@ -249,3 +249,19 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+
+# The plan (整改方案) and the rectification reports (整改报告) live in their own module.
+from .models_plan import (  # noqa: E402
+    PlanState,
+    PlanTask,
+    RectificationPlan,
+    RectificationReport,
+    RectificationReview,
+    ReportKind,
+    ReportState,
+)
+
+__all__ = ["Evidence", "Feedback", "Finding", "FindingEvidence", "FindingReview", "FindingReviewSetting", "ImmediateNotice",
+           "ItemStatus", "NoticeAnswer", "PlanState", "PlanTask", "ProgressReport", "RectificationItem", "RectificationPlan",
+           "RectificationReport", "RectificationReview", "ReportKind", "ReportState"]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from xuncha.core.workdays import WorkdayCalendar
 from xuncha.errors import NotFound
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get, live_q
+from xuncha.inspections.selectors import OfficeCalendars, live_q
 from xuncha.intake.models import Attachment, Report
 from xuncha.triage.models import DuplicateGroup, Scope, Triage
 
@@ -235,6 +235,24 @@ def due_soon_q(today: dt.date, cutoff: dt.date) -> Q:
     return Q(long_term=False, deadline__gte=today, deadline__lte=cutoff, status__in=OPEN_STATUSES)
 
 
+def due_soon_by_office_q(today: dt.date, office: str = "inspection__office") -> Q:
+    """Items due within the reminder window of their inspection's office (REMINDER_WORKING_DAYS working days
+    on its calendar): one condition per distinct cutoff (`office`: the path to the item's inspection's office)."""
+    calendars = OfficeCalendars()
+    if not calendars.has_office_days:
+        return due_soon_q(today, reminder_cutoff(today, calendars.of(None)))
+    groups: dict[dt.date, list[int | None]] = {}
+    for pk in calendars.office_ids():
+        groups.setdefault(reminder_cutoff(today, calendars.of(pk)), []).append(pk)
+    q = Q(pk__in=[])
+    for cutoff, pks in sorted(groups.items()):
+        where = Q(**{f"{office}_id__in": [pk for pk in pks if pk is not None]})
+        if None in pks:
+            where |= Q(**{f"{office}__isnull": True})
+        q |= where & due_soon_q(today, cutoff)
+    return q
+
+
 def returned_q() -> Q:
     """Items the office sent back (a reason given) that the target is working on again."""
     return Q(status__in=OPEN_STATUSES) & ~Q(returned_reason="")
@@ -311,7 +329,7 @@ class LedgerFilters:
         if self.dept:
             qs = qs.filter(responsible_dept__icontains=self.dept)
         if self.due_soon:
-            qs = qs.filter(due_soon_q(today, reminder_cutoff(today, calendar_get())))
+            qs = qs.filter(due_soon_by_office_q(today))
         if self.returned:
             qs = qs.filter(returned_q())
         return qs
@@ -401,13 +419,17 @@ def overdue_items(*, user: Reader, today: dt.date) -> QuerySet[RectificationItem
             .order_by("deadline", "inspection_id", "number"))
 
 
-def flag_items(items: Iterable[RectificationItem], today: dt.date, calendar: WorkdayCalendar) -> list[Any]:
-    """Set `overdue` and `overdue_days` (working days past the deadline) on each item, for the pages."""
+def flag_items(items: Iterable[RectificationItem], today: dt.date, calendar: WorkdayCalendar | OfficeCalendars) -> list[Any]:
+    """Set `overdue` and `overdue_days` (working days past the deadline) on each item, for the pages; on one
+    inspection's calendar, or (OfficeCalendars, for lists across inspections) on that of each item's office."""
     out = []
     for item in items:
         row: Any = item
         row.overdue = is_overdue(item, today)
-        row.overdue_days = overdue_working_days(item.deadline, today, calendar) if row.overdue and item.deadline else 0
+        row.overdue_days = 0
+        if row.overdue and item.deadline:
+            cal = calendar.of(item.inspection.office_id) if isinstance(calendar, OfficeCalendars) else calendar
+            row.overdue_days = overdue_working_days(item.deadline, today, cal)
         out.append(row)
     return out
 

@@ -4,7 +4,7 @@ under /rectification/) and "liaison" (the inspected organisation's liaison, unde
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import evidence, findings, ledger, liaison, notices
+from .views import evidence, findings, ledger, liaison, notices, plan
 
 team_patterns = [
     # findings
@@ -43,6 +43,13 @@ team_patterns = [
     path("ledger-items/<int:pk>/return/", ledger.item_return, name="ledger_item_return"),
     path("evidence/<int:pk>/", ledger.evidence, name="ledger_evidence"),
     path("overdue/", ledger.overdue, name="overdue"),
+    # the rectification plan and reports (the office reviews)
+    path("inspections/<int:pk>/plan/", plan.staff_plan, name="plan"),
+    path("inspections/<int:pk>/plan/decide/", plan.staff_plan_decide, name="plan_decide"),
+    path("inspections/<int:pk>/plan.docx", plan.staff_plan_docx, name="plan_docx"),
+    path("inspections/<int:pk>/rectification-reports/", plan.staff_reports, name="rectification_reports"),
+    path("rectification-reports/<int:pk>/decide/", plan.staff_report_decide, name="rectification_report_decide"),
+    path("rectification-reports/<int:pk>/report.docx", plan.staff_report_docx, name="rectification_report_docx"),
     # 提醒 moved to /notifications/ (xuncha.notify); old bookmarks follow.
     path("notifications/", RedirectView.as_view(pattern_name="notify:index"), name="notifications"),
 ]
@@ -56,6 +63,17 @@ liaison_patterns = [
     path("items/", liaison.items, name="items"),
     path("items/<int:pk>/", liaison.item, name="item"),
     path("items/evidence/<int:pk>/", liaison.item_evidence, name="item_evidence"),
+    path("rectification/", plan.targets, name="targets"),
+    path("inspections/<int:pk>/plan/", plan.plan, name="plan"),
+    path("inspections/<int:pk>/plan/summary/", plan.plan_summary, name="plan_summary"),
+    path("inspections/<int:pk>/plan/submit/", plan.plan_submit, name="plan_submit"),
+    path("inspections/<int:pk>/plan.docx", plan.plan_docx_liaison, name="plan_docx"),
+    path("plan-tasks/<int:pk>/edit/", plan.plan_task_edit, name="plan_task_edit"),
+    path("plan-tasks/<int:pk>/remove/", plan.plan_task_remove, name="plan_task_remove"),
+    path("inspections/<int:pk>/reports/<str:kind>/", plan.report, name="rectification_report"),
+    path("inspections/<int:pk>/reports/<str:kind>/generate/", plan.report_generate, name="rectification_report_generate"),
+    path("inspections/<int:pk>/reports/<str:kind>/submit/", plan.report_submit, name="rectification_report_submit"),
+    path("inspections/<int:pk>/reports/<str:kind>/report.docx", plan.report_docx_liaison, name="rectification_report_docx"),
 ]
 
 urlpatterns = [

@@ -116,7 +116,9 @@ def _rollup_sql(ids: list[int], fed: list[int], day: dt.date, by: tuple[str, ...
     The reports are read once: each row is classified once (receipt: 0 nothing due, 1 due, 2 overdue;
     result: the same; unanswered and exempt: 0 or 1; see CLASS_TABS), then counted per class in groups
     of inspection (and `by`). The replies of a report come from a LEFT JOIN to the replies grouped by
-    report: one hash join, no sub-query per report, so PostgreSQL aggregates in parallel workers. Only
+    report: one hash join, no sub-query per report, so PostgreSQL aggregates in parallel workers. Only the
+    replies of these inspections' reports are grouped (a semi-join on the reports' inspection index), not
+    the whole reply table: the cost follows the inspections in view, not the deployment. Only
     table names and the grouping columns (checked against ROLLUP_GROUPS) are interpolated; every value
     is a parameter."""
     report, reply = Report._meta.db_table, Reply._meta.db_table
@@ -143,10 +145,11 @@ def _rollup_sql(ids: list[int], fed: list[int], day: dt.date, by: tuple[str, ...
                      for name, codes in CLASS_TABS.items() for code, tab in codes.items())
     sql = (f"SELECT {keys}, COUNT(*) AS n, {sums} FROM (SELECT {inner} FROM {report} r "  # noqa: S608 - names, not values
            f"LEFT JOIN (SELECT report_id, MAX(CASE WHEN kind IN (%s, %s) THEN 1 ELSE 0 END) AS notice, "
-           f"MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS result FROM {reply} WHERE kind IN (%s, %s) GROUP BY report_id) p "
+           f"MAX(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS result FROM {reply} WHERE kind IN (%s, %s) "
+           f"AND report_id IN (SELECT id FROM {report} WHERE inspection_id IN ({marks(ids)})) GROUP BY report_id) p "
            f"ON p.report_id = r.id WHERE r.inspection_id IN ({marks(ids)})) classified GROUP BY {keys}")
     kinds = [Reply.Kind.RECEIPT.value, Reply.Kind.RESULT.value]
-    params = [p for _, _, ps in classes for p in ps] + kinds + [Reply.Kind.RESULT.value] + kinds + ids
+    params = [p for _, _, ps in classes for p in ps] + kinds + [Reply.Kind.RESULT.value] + kinds + ids + ids
     return sql, params
 
 

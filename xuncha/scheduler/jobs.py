@@ -58,6 +58,7 @@ def jobs() -> list[Job]:
         Job("fetch_mail", "收取邮箱", "xuncha.intake.tasks.fetch_all_mailboxes", Every(settings.MAIL_FETCH_INTERVAL)),
         Job("send_reminders", "整改提醒", "xuncha.rectification.tasks.reminders_send_task", DailyAt(8, 0)),
         Job("triage_catch_up", "补做研判", "xuncha.triage.tasks.triage_pending", Every(600)),
+        Job("tallies_compact", "合并统计计数", "xuncha.triage.tallies.compact_all", Every(300)),
         Job("attachments_read", "补做附件文字识别", "xuncha.intake.reading.attachments_read_catch_up", Every(60)),
         Job("classifier_retrain", "重训分类模型", "xuncha.triage.classifier.classifier_retrain_if_due", Every(3600)),
         Job("audit_anchor", "审计链锚点", "xuncha.audit.services.write_anchor", DailyAt(0, 30)),

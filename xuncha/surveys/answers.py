@@ -20,8 +20,10 @@ from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 
 from .models import Answer, Code, Group, Question, QuestionType, Response, Survey, TextAnswer
 from .services import code_hash, normalise_code
+from .tally import submission_lock, tally_add
 
 MAX_TEXT_CHARS = 2000
+CODE_VOID = "这个测评码所在的一批已由巡察组作废，不能再使用。请向巡察组领取新的测评码。"
 
 
 class SurveyClosed(NotAllowed):
@@ -163,17 +165,23 @@ def response_submit(*, survey: Survey, answers: list[dict[str, Any]], code: str 
         raise Invalid("请填写测评码（发放的纸条上的 10 位字母和数字）。")
     classified = [(q, t, _classified(t)) for q, t in cleaned.texts]
     with transaction.atomic():
+        submission_lock(survey.pk)  # shared: only a tally rebuild waits for it (xuncha.surveys.tally)
         group = Group.PUBLIC.value
         if survey.codes_required:
             # One statement decides: of simultaneous submissions with one code exactly one sees used=False.
-            if not Code.objects.filter(survey=survey, hash=digest, used=False).update(used=True):
-                if Code.objects.filter(survey=survey, hash=digest).exists():
-                    raise Conflict("这个测评码已经使用过。每个测评码只能提交一次；如有疑问，请联系巡察组。")
-                raise NotFound("测评码不正确，请核对纸条上的测评码后重新输入。")
+            if not Code.objects.filter(survey=survey, hash=digest, used=False, voided=False).update(used=True):
+                known = Code.objects.filter(survey=survey, hash=digest).values_list("voided", flat=True).first()
+                if known is None:
+                    raise NotFound("测评码不正确，请核对纸条上的测评码后重新输入。")
+                if known:
+                    raise Conflict(CODE_VOID)
+                raise Conflict("这个测评码已经使用过。每个测评码只能提交一次；如有疑问，请联系巡察组。")
             group = str(Code.objects.filter(survey=survey, hash=digest).values_list("batch__group", flat=True).get())
         response = Response.objects.create(survey=survey, group=group)
         Answer.objects.bulk_create([Answer(response=response, survey=survey, question=q, group=group, row=row, value=value)
                                     for q, row, value in cleaned.cells])
         TextAnswer.objects.bulk_create([TextAnswer(response=response, survey=survey, question=q, group=group, text=t, **c)
                                         for q, t, c in classified])
+        # Last: the tally's row locks are held only from here to the commit.
+        tally_add(survey.pk, [(q.pk, group, row, value) for q, row, value in cleaned.cells])
     return [t for _q, t in cleaned.texts]

@@ -120,6 +120,11 @@ class CodesForm(ChineseErrorsMixin, forms.Form):
     count = forms.IntegerField(label="数量", min_value=1, max_value=2000, initial=50)
 
 
+class VoidForm(ChineseErrorsMixin, forms.Form):
+    reason = forms.CharField(label="作废原因", max_length=300, error_messages={"required": "请填写作废原因。"},
+                             widget=forms.TextInput(attrs={"placeholder": "如：纸条遗失、发错群体", "maxlength": 300}))
+
+
 class TextSearchForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=100)
     discipline = forms.ChoiceField(label="六项纪律", required=False, choices=[("", "全部"), *DISCIPLINE_LABELS.items()])

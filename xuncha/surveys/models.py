@@ -120,6 +120,11 @@ class CodeBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     slips_sealed = models.TextField(blank=True)
     slips_printed = models.BooleanField(default=False)
+    # Voided by the team (slips lost, handed to the wrong group...): its unused codes answer no more;
+    # answers already given with its codes stay counted.
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    void_reason = models.CharField("作废原因", max_length=300, blank=True)
 
     class Meta:
         ordering = ["survey", "number"]
@@ -133,6 +138,9 @@ class Code(models.Model):
     batch = models.ForeignKey(CodeBatch, on_delete=models.CASCADE, related_name="codes")
     hash = models.CharField(max_length=64, unique=True)
     used = models.BooleanField(default=False)
+    # Set on the codes still unused when their batch is voided (one UPDATE, which a simultaneous use of
+    # the same code either precedes or misses: the code is then used or void, never both).
+    voided = models.BooleanField(default=False)
 
 
 def random_id() -> int:
@@ -178,3 +186,26 @@ class TextAnswer(models.Model):
     disciplines = models.JSONField(default=list)
     focuses = models.JSONField(default=list)
     evidence = models.JSONField(default=list)
+
+
+TALLY_SHARDS = 8
+
+
+class Tally(models.Model):
+    """Running counts of the answers, kept in the submission's own transaction (xuncha.surveys.tally):
+    one row per survey × question × group × matrix row × value × shard. Results read these few hundred
+    rows instead of counting every answer; `manage.py survey_tally` proves them equal to a recount.
+    A submission adds to one shard drawn at random, so that simultaneous submissions rarely wait on
+    the same rows; the shard means nothing and results sum over it."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=12)
+    row = models.CharField(max_length=40, blank=True)
+    value = models.CharField(max_length=40)
+    shard = models.PositiveSmallIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "question", "group", "row", "value", "shard"],
+                                               name="survey_tally_key")]

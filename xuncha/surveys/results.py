@@ -1,5 +1,6 @@
 """Results of a survey: participation per group, per question distributions overall and by group,
-rating averages, the share of unfavourable answers flagged — one grouped count over the answers.
+rating averages, the share of unfavourable answers flagged — read from the tally kept at submission
+(xuncha.surveys.tally), a few hundred rows whatever the number of answers.
 
 Small groups (docs/architecture.md, "测评的匿名"): a group with fewer answers than the survey's minimum
 is not shown on its own; groups under the minimum are pooled ("其他群体（合并）") when the pool reaches
@@ -15,7 +16,8 @@ from typing import Any
 
 from django.db.models import Count
 
-from .models import Answer, Code, Group, Question, QuestionType, Response, Survey
+from .models import Code, Group, Question, QuestionType, Response, Survey
+from .tally import tally_counts
 
 POOLED = "pooled"
 POOLED_LABEL = "其他群体（合并）"
@@ -29,6 +31,7 @@ class GroupFigure:
     issued: int | None
     answered: int
     shown: bool
+    voided: int = 0  # codes voided unused (their batch was voided): not counted as issued
 
 
 @dataclass
@@ -67,14 +70,20 @@ def _bucket(group: str, shown: set[str], pooled: bool) -> str | None:
 def survey_results(survey: Survey) -> Results:
     minimum = survey.min_group_size
     answered = dict(Response.objects.filter(survey=survey).values_list("group").annotate(n=Count("id")).values_list("group", "n"))
-    issued = dict(Code.objects.filter(survey=survey).values_list("batch__group").annotate(n=Count("id"))
-                  .values_list("batch__group", "n"))
+    issued: dict[str, int] = {}
+    voided: dict[str, int] = {}
+    # Codes of a voided batch that were used before it was voided stay issued (their answers count).
+    for g, void, n in (Code.objects.filter(survey=survey).values_list("batch__group", "voided").annotate(n=Count("id"))
+                       .values_list("batch__group", "voided", "n")):
+        into = voided if void else issued
+        into[g] = into.get(g, 0) + n
     labels = dict(Group.choices)
     shown = {g for g, n in answered.items() if n >= minimum}
     small = sum(n for g, n in answered.items() if g not in shown)
     pooled = small >= minimum
-    groups = [GroupFigure(g, labels.get(g, g), issued.get(g) if survey.codes_required else None, answered.get(g, 0), g in shown)
-              for g in [*Group.values] if g in answered or g in issued]
+    groups = [GroupFigure(g, labels.get(g, g), issued.get(g, 0) if survey.codes_required else None, answered.get(g, 0), g in shown,
+                          voided.get(g, 0))
+              for g in [*Group.values] if g in answered or g in issued or g in voided]
     counted = sum(answered[g] for g in shown) + (small if pooled else 0)
     note = ""
     if small and not pooled:
@@ -83,9 +92,7 @@ def survey_results(survey: Survey) -> Results:
         note = f"答卷少于 {minimum} 份的群体合并为“{POOLED_LABEL}”显示（共 {small} 份）。"
 
     counts: dict[int, list[tuple[str, str, str, int]]] = defaultdict(list)
-    rows = (Answer.objects.filter(survey=survey).values_list("question_id", "group", "row", "value")
-            .annotate(n=Count("id")).order_by())
-    for qid, group, row, value, n in rows:
+    for (qid, group, row, value), n in tally_counts(survey).items():
         counts[qid].append((group, row, value, n))
 
     out: list[QuestionResult] = []
@@ -139,7 +146,8 @@ def results_json(results: Results) -> dict[str, Any]:
         "responses": results.responses,
         "counted": results.counted,
         "note": results.note,
-        "groups": [{"group": g.group, "label": g.label, "issued": g.issued, "answered": g.answered, "shown": g.shown}
+        "groups": [{"group": g.group, "label": g.label, "issued": g.issued, "voided": g.voided,
+                    "answered": g.answered, "shown": g.shown}
                    for g in results.groups],
         "questions": [{"id": r.question.pk, "number": r.question.number, "type": r.question.kind, "text": r.question.text,
                        "respondents": r.respondents, "distribution": r.distribution, "by_group": r.by_group,

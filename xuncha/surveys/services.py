@@ -214,6 +214,8 @@ def slips_take(*, actor: User, survey: Survey, batch_number: int) -> tuple[CodeB
         batch = CodeBatch.objects.select_for_update().filter(survey=survey, number=batch_number).first()
         if batch is None:
             raise NotFound("没有这一批测评码。")
+        if batch.voided_at is not None:
+            raise Conflict("这一批测评码已经作废，不能再打印纸条。")
         if batch.slips_printed or not batch.slips_sealed:
             raise Conflict("这一批测评码的纸条已经打印（下载）过。为保证测评码只在纸条上存在，系统不再保留明文，不能再次打印；"
                            "如纸条遗失，请另发一批。")
@@ -222,3 +224,34 @@ def slips_take(*, actor: User, survey: Survey, batch_number: int) -> tuple[CodeB
         audit_record(actor=actor, action="survey.slips", obj=survey,
                      summary=f"打印测评“{survey.title}”第 {batch.number} 批测评码纸条（{batch.count} 张）")
     return batch, [str(c) for c in codes]
+
+
+MAX_VOID_REASON = 300
+
+
+def codes_void(*, actor: User, survey: Survey, batch_number: int, reason: str) -> tuple[CodeBatch, int]:
+    """Void a batch (slips lost, handed to the wrong group…): its codes not used yet answer no more, and
+    the sealed slips are erased. Answers already given with its codes stay counted (nothing links them to
+    the batch anyway). Returns the batch and how many codes were voided."""
+    _need(actor, Purpose.WORK, survey.inspection)
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("请填写作废原因。")
+    if len(reason) > MAX_VOID_REASON:
+        raise Invalid(f"作废原因最多 {MAX_VOID_REASON} 字。")
+    with transaction.atomic():
+        # FOR NO KEY UPDATE: a submission's foreign-key check on the batch (KEY SHARE, at its commit) must not
+        # wait for this transaction while this one waits for that submission's code row (a deadlock otherwise).
+        batch = CodeBatch.objects.select_for_update(no_key=True).filter(survey=survey, number=batch_number).first()
+        if batch is None:
+            raise NotFound("没有这一批测评码。")
+        if batch.voided_at is not None:
+            raise Conflict("这一批测评码已经作废。")
+        # One UPDATE against the submissions' conditional one: each code ends either used or void.
+        voided = Code.objects.filter(batch=batch, used=False, voided=False).update(voided=True)
+        CodeBatch.objects.filter(pk=batch.pk).update(voided_at=timezone.now(), voided_by=actor, void_reason=reason, slips_sealed="")
+        audit_record(actor=actor, action="survey.codes_void", obj=survey,
+                     summary=f"作废测评“{survey.title}”第 {batch.number} 批测评码（{batch.get_group_display()} {batch.count} 个，"
+                             f"其中未使用的 {voided} 个作废）：{reason}")
+    batch.refresh_from_db()
+    return batch, voided

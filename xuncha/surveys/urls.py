@@ -15,6 +15,7 @@ urlpatterns = [
     path("surveys/<int:pk>/publish/", views.survey_publish, name="publish"),
     path("surveys/<int:pk>/codes/", views.codes_issue, name="codes"),
     path("surveys/<int:pk>/codes/<int:number>/slips.pdf", views.slips_download, name="slips"),
+    path("surveys/<int:pk>/codes/<int:number>/void/", views.codes_void, name="codes_void"),
     path("surveys/<int:pk>/results/", views.survey_results_page, name="results"),
     path("surveys/<int:pk>/texts/", views.survey_texts, name="texts"),
     path("surveys/<int:pk>/results.xlsx", views.results_export_xlsx, name="xlsx"),

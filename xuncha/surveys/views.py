@@ -22,7 +22,7 @@ from xuncha.web import attach_error, attachment, form_submit
 
 from . import services
 from .exports import results_docx, results_xlsx, slips_pdf
-from .forms import ActionForm, CodesForm, QuestionForm, SettingsForm, SurveyForm, TextSearchForm, local_input, question_initial
+from .forms import ActionForm, CodesForm, QuestionForm, SettingsForm, SurveyForm, TextSearchForm, VoidForm, local_input, question_initial
 from .models import Survey
 from .results import POOLED, POOLED_LABEL, Results, survey_results
 from .selectors import survey_get, survey_list, text_answers
@@ -75,7 +75,7 @@ def survey_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/detail.html", {
         "survey": survey, "inspection": survey.inspection, "questions": questions, "batches": survey.batches.all(),
         "can_build": _can(request, survey, Purpose.WORK), "can_publish": _can(request, survey, Purpose.APPROVE),
-        "codes_form": CodesForm(), "public_url": public_url(survey.inspection), "now": timezone.now()})
+        "codes_form": CodesForm(), "void_form": VoidForm(), "public_url": public_url(survey.inspection), "now": timezone.now()})
 
 
 @login_required
@@ -168,6 +168,23 @@ def codes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
         batch, _codes = made
         messages.success(request, f"已生成第 {batch.number} 批测评码（{batch.get_group_display()} {batch.count} 个）。"
                                   "请下载纸条打印：纸条只能下载一次，之后系统不再保留测评码明文。")
+    return redirect("surveys:detail", survey.pk)
+
+
+@login_required
+@require_POST
+def codes_void(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
+    survey = survey_get(user=request.user, pk=pk, purpose=Purpose.WORK)
+    form = VoidForm(request.POST)
+    done = form_submit(form, lambda d: services.codes_void(actor=request.user, survey=survey, batch_number=number, reason=d["reason"]))
+    if done is None:
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, f"第 {number} 批测评码未作废：{e}")
+    else:
+        batch, voided = done
+        messages.success(request, f"第 {batch.number} 批测评码已作废：其中未使用的 {voided} 个不能再提交答卷；"
+                                  "已经提交的答卷照常计入结果。")
     return redirect("surveys:detail", survey.pk)
 
 

@@ -25,10 +25,11 @@ from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import live_q, missing_channels
 from xuncha.rectification.models import Finding, ImmediateNotice, ItemStatus, RectificationItem
 from xuncha.rectification.selectors import LedgerFilters, overdue_q
+from xuncha.rectification.selectors_plan import liaison_targets, plans_to_review, reports_to_review, target_rows
 from xuncha.replies.selectors import reply_counts
+from xuncha.reporting.models import InspectionReport, ReportState
 from xuncha.triage.models import Disposition, Referral, TransferBatch, Triage
-from xuncha.triage.selectors import OPEN_FOR_TRIAGE, overdue_cutoff, returned_dispositions
-from xuncha.triage.selectors import overdue_q as result_overdue_q
+from xuncha.triage.selectors import OPEN_FOR_TRIAGE, offices_q, returned_dispositions
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,14 @@ def _team_lines(user: User) -> list[tuple[str, str, str, dict[str, Any], dict[st
     for row in _per_inspection(findings, "inspection", "created_at"):
         out.append(("finding_returned", "被退回的问题底稿", "rectification:findings", row,
                     {"state": Finding.State.RETURNED, "mine": "1"}))
+    # Reports (巡察报告): the 组务会's decision is the leader's; a returned report is the team's (reporting:list?state=).
+    meeting = InspectionReport.objects.filter(scope(user, Kind.CASE, Purpose.APPROVE), live_q("inspection"),
+                                              state=ReportState.TEAM_MEETING)
+    for row in _per_inspection(meeting, "inspection", "submitted_at"):
+        out.append(("report_team_meeting", "待组务会审议的巡察报告", "reporting:list", row, {"state": ReportState.TEAM_MEETING}))
+    sent_back = InspectionReport.objects.filter(scope(user, Kind.CASE, Purpose.WORK), live_q("inspection"), state=ReportState.RETURNED)
+    for row in _per_inspection(sent_back, "inspection", "submitted_at"):
+        out.append(("report_returned", "被退回修改的巡察报告", "reporting:list", row, {"state": ReportState.RETURNED}))
     return out
 
 
@@ -156,6 +165,22 @@ def _liaison_lines(user: User, today: dt.date) -> list[Line]:
     n, oldest = _agg(LedgerFilters(returned=True).apply(items, today), "updated_at")
     if n:
         lines.append(Line("item_returned", "被退回的整改事项", n, reverse("liaison:items") + "?state=returned", oldest))
+    return lines + _plan_lines(user, today)
+
+
+def _plan_lines(user: User, today: dt.date) -> list[Line]:
+    """The plan and the reports still to submit after the feedback: the rows of /target/rectification/?todo=…"""
+    rows = target_rows(inspections=liaison_targets(user=user), today=today)
+    lines = []
+    plans = [r for r in rows if r.plan_waiting]
+    reports = [r for r in rows if r.reports_waiting]
+    for kind, title, todo, waiting, late in (
+            ("plan_submit", "待报送的整改方案", "plan", plans, sum(1 for r in plans if r.plan_due.overdue)),
+            ("rectification_report_submit", "待报送的整改报告", "report", reports, sum(1 for r in reports if r.report_due.overdue))):
+        if waiting:
+            oldest = min(r.feedback.created_at for r in waiting)
+            lines.append(Line(kind, title + (f"（{late}件已逾期）" if late else ""), len(waiting),
+                              reverse("liaison:targets") + f"?todo={todo}", oldest))
     return lines
 
 
@@ -163,7 +188,16 @@ def _office_lines(user: User, today: dt.date) -> list[Line]:
     done = RectificationItem.objects.filter(scope(user, Kind.RECTIFICATION, Purpose.APPROVE), live_q("inspection"),
                                             status=ItemStatus.DONE)
     lines = _with_names([("item_sign_off", "待核验销号的整改事项", "rectification:ledger", row, {"status": "done"})
-                         for row in _per_inspection(done, "inspection", "updated_at")])
+                         for row in _per_inspection(done, "inspection", "updated_at")]
+                        + [("plan_review", "待审核的整改方案", "rectification:plan", row, {})
+                           for row in _per_inspection(plans_to_review(user=user), "inspection", "submitted_at")]
+                        + [("rectification_report_review", "待审核的整改报告", "rectification:rectification_reports", row,
+                            {"state": "submitted"}) for row in _per_inspection(reports_to_review(user=user), "inspection", "submitted_at")])
+    for state, kind, title in ((ReportState.OFFICE, "report_office", "待巡察办审核的巡察报告"),
+                               (ReportState.LEADING_GROUP, "report_leading_group", "待领导小组审定的巡察报告")):
+        reports = InspectionReport.objects.filter(scope(user, Kind.INSPECTION, Purpose.APPROVE), live_q("inspection"), state=state)
+        lines += _with_names([(kind, title, "reporting:list", row, {"state": state})
+                              for row in _per_inspection(reports, "inspection", "submitted_at")])
     # The inspections list's filter missing=channels (its default view: not archived).
     bare = Inspection.objects.filter(scope(user, Kind.INSPECTION, Purpose.APPROVE, via=""), live_q()).filter(missing_channels())
     n, oldest = _agg(bare, "created_at")
@@ -188,7 +222,7 @@ def _recipient_lines(user: User) -> list[Line]:
     n, oldest = _agg(Referral.objects.filter(work, acknowledged_at__isnull=True), "created_at")
     if n:
         lines.append(Line("referral_acknowledge", "待签收的转办件", n, home + "?state=unsigned#batches", oldest))
-    n, oldest = _agg(Referral.objects.filter(work).filter(result_overdue_q(overdue_cutoff())), "acknowledged_at")
+    n, oldest = _agg(Referral.objects.filter(work).filter(offices_q(overdue=True)), "acknowledged_at")
     if n:
         lines.append(Line("result_overdue", "逾期未反馈办理结果的转办件", n, home + "?state=overdue#referrals", oldest))
     return lines

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from xuncha.documents import cn_date, doc_bytes, doc_paragraph, doc_signature, doc_table, doc_title, document_number, local_date, new_document
 
 from .models import Clue, Referral, TransferBatch
+from .selectors import result_months
 
 SUMMARY_CHARS = 200
 
@@ -37,7 +36,7 @@ def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
 def referral_letter_paragraphs(referral: Referral) -> list[str]:
     report = referral.report
     inspection = report.inspection
-    months = settings.HANDOVER_RESULT_MONTHS
+    months = result_months(inspection.office_id)
     return [
         f"{inspection.team.name}在巡察{inspection.target.name}期间，收到反映有关问题的信访件（编号{report.reference}）。"
         "经研究，该件反映的问题根据巡察受理范围不属于本次巡察受理范围，按规定由有关部门处理，现转你单位办理。",
@@ -95,6 +94,6 @@ def transfer_list_docx(batch: TransferBatch) -> bytes:
     doc.add_paragraph(f"接收人签收（{batch.body.name}）：{batch.signed_by if signed else blank}    "
                       f"日期：{cn_date(local_date(batch.signed_at)) if batch.signed_at is not None else blank}")
     note = doc.add_paragraph("本清单及所列问题线索请严格保密、妥善保管；"
-                             f"请于签收之日起{settings.HANDOVER_RESULT_MONTHS}个月内反馈处置情况和结果。")
+                             f"请于签收之日起{result_months(batch.inspection.office_id)}个月内反馈处置情况和结果。")
     note.alignment = WD_ALIGN_PARAGRAPH.LEFT
     return doc_bytes(doc)

@@ -248,3 +248,82 @@ class Clue(HandOver):
         verbose_name_plural = "问题线索"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["body", "created_at"])]
+
+
+# --- tallies: the statistics page's counts, kept by the database (xuncha/triage/tallies.py) --------------
+#
+# Rows are deltas (+1/-1), appended by triggers on the reports, their subjects and triage rows in the
+# transaction of the change (migration 0005), never updated in place (no hot row, no lock between two
+# intakes or two decisions); the sum of an inspection's rows per key is its count. `tallies.compact`
+# folds the deltas into one row per key. No foreign key: a trigger writes them, and an inspection's
+# deleted reports leave rows that sum to zero.
+
+
+class ReportTally(models.Model):
+    """Reports per inspection by status, channel, window and real name."""
+
+    derived = True  # counted from other rows: not data of its own (xuncha/ops: an empty installation)
+
+    inspection_id = models.BigIntegerField()
+    status = models.CharField(max_length=16)
+    channel_kind = models.CharField(max_length=16)
+    in_window = models.BooleanField()
+    anonymous = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["inspection_id"], name="tally_report_inspection")]
+
+
+class DayTally(models.Model):
+    """Reports per inspection and day received (in the product's time zone, Asia/Shanghai)."""
+
+    derived = True  # counted from other rows: not data of its own (xuncha/ops: an empty installation)
+
+    inspection_id = models.BigIntegerField()
+    day = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["inspection_id"], name="tally_day_inspection")]
+
+
+class LabelTally(models.Model):
+    """Triage rows per inspection by discipline mask, focus mask and scope."""
+
+    derived = True  # counted from other rows: not data of its own (xuncha/ops: an empty installation)
+
+    inspection_id = models.BigIntegerField()
+    disciplines = models.IntegerField()
+    focuses = models.IntegerField()
+    scope = models.CharField(max_length=16)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["inspection_id"], name="tally_label_inspection")]
+
+
+class CategoryTally(models.Model):
+    """Reports per inspection with at least one subject of a category ("" : with any subject at all)."""
+
+    derived = True  # counted from other rows: not data of its own (xuncha/ops: an empty installation)
+
+    inspection_id = models.BigIntegerField()
+    category = models.CharField(max_length=20)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["inspection_id"], name="tally_category_inspection")]
+
+
+class DispositionTally(models.Model):
+    """Dispositions per inspection (of their report) by state."""
+
+    derived = True  # counted from other rows: not data of its own (xuncha/ops: an empty installation)
+
+    inspection_id = models.BigIntegerField()
+    state = models.CharField(max_length=16)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["inspection_id"], name="tally_disposition_inspection")]

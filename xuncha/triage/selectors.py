@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
@@ -27,11 +26,27 @@ from xuncha.core.classify import DISCIPLINE_LABELS, FOCUS_LABELS
 from xuncha.core.workdays import add_months
 from xuncha.errors import NotFound
 from xuncha.inspections.models import ChannelKind, Inspection
+from xuncha.inspections.selectors_offices import office_limit, office_limit_map
 from xuncha.intake.models import Report, ReportStatus, Subject, SubjectCategory
 from xuncha.intake.search import search_filter
 from xuncha.intake.selectors import analytic_transaction
 
-from .models import DISCIPLINE_BITS, FOCUS_BITS, Clue, Disposition, DuplicateGroup, Referral, Scope, TransferBatch, Triage
+from . import tallies
+from .models import (
+    DISCIPLINE_BITS,
+    FOCUS_BITS,
+    CategoryTally,
+    Clue,
+    Disposition,
+    DispositionTally,
+    DuplicateGroup,
+    LabelTally,
+    Referral,
+    ReportTally,
+    Scope,
+    TransferBatch,
+    Triage,
+)
 
 
 def _check_team(user: User, inspection: Inspection) -> None:
@@ -300,16 +315,30 @@ def recipient_batch_get(*, user: User, pk: int) -> TransferBatch:
 # --- time limits of what was handed over -----------------------------------------------------------------
 
 
-def result_due(item: Referral | Clue) -> dt.date | None:
-    """Receiving bodies report back within HANDOVER_RESULT_MONTHS of signing for the matter."""
+def result_months(office_id: int | None) -> int:
+    """Receiving bodies report back within HANDOVER_RESULT_MONTHS of signing for the matter (the limit of the
+    inspection's office: its own, else the nearest office above's, else the platform's)."""
+    return office_limit(office_id, "handover_result_months")
+
+
+def result_months_map() -> dict[int | None, int]:
+    """Every office's HANDOVER_RESULT_MONTHS (None: the inspections of no office), in one query."""
+    return office_limit_map("handover_result_months")
+
+
+def result_due(item: Referral | Clue, months: int | None = None) -> dt.date | None:
+    """The day the result is due (`months`: the item's office's limit, read when not given)."""
     if item.acknowledged_at is None:
         return None
-    return add_months(timezone.localtime(item.acknowledged_at).date(), settings.HANDOVER_RESULT_MONTHS)
+    if months is None:
+        months = result_months(Report.objects.filter(pk=item.report_id).values_list("inspection__office_id", flat=True).first())
+    return add_months(timezone.localtime(item.acknowledged_at).date(), months)
 
 
-def overdue_cutoff() -> dt.datetime:
-    """Acknowledged before this moment and still without a result: overdue."""
-    day = add_months(timezone.localdate(), -settings.HANDOVER_RESULT_MONTHS)
+def overdue_cutoff(months: int | None = None) -> dt.datetime:
+    """Acknowledged before this moment and still without a result: overdue (`months`: the office's limit;
+    none given: the root office's, for the inspections of no office)."""
+    day = add_months(timezone.localdate(), -(result_months(None) if months is None else months))
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -317,15 +346,33 @@ def overdue_q(cutoff: Any) -> Q:
     return Q(result_at__isnull=True, acknowledged_at__lt=cutoff)
 
 
+def offices_q(overdue: bool, office: str = "report__inspection__office") -> Q:
+    """Handed-over items of any inspection, each against its own office's limit: overdue (acknowledged
+    before its cutoff, no result) or, with overdue=False, acknowledged within it and still without a result.
+    One condition per distinct limit (`office`: the path to the item's inspection's office)."""
+    by_months: dict[int, list[int | None]] = {}
+    for pk, months in result_months_map().items():
+        by_months.setdefault(months, []).append(pk)
+    q = Q(pk__in=[])
+    for months, pks in sorted(by_months.items()):
+        where = Q(**{f"{office}_id__in": [pk for pk in pks if pk is not None]})
+        if None in pks:
+            where |= Q(**{f"{office}__isnull": True})
+        cutoff = overdue_cutoff(months)
+        q |= where & (Q(acknowledged_at__lt=cutoff) if overdue else Q(acknowledged_at__gte=cutoff))
+    return Q(result_at__isnull=True) & q
+
+
 # --- the team's statistics --------------------------------------------------------------------------------
 #
 # What came in, through which channel, about what, how it was disposed of and what was handed over
-# (docs/architecture.md §3: leader and members of the inspection's team only). Every figure is an aggregate computed
-# by the database: a fixed number of queries whatever the number of reports (one pass over the
-# reports, one over their triage rows, one over the subjects for the categories, a GROUP BY for the
-# days, one aggregate each for dispositions, referrals, clues and duplicate groups), never a loop over
-# reports in Python, in one transaction without JIT on PostgreSQL (analytic_transaction). Measured at
-# 1M reports by bench/work_queue.py (bench/README.md).
+# (docs/architecture.md §3: leader and members of the inspection's team only). The counts of reports, labels,
+# categories, days and dispositions come from the tallies the database keeps (xuncha/triage/tallies.py: a
+# few rows per key, whatever the number of reports); referrals, clues and duplicate groups, which are few,
+# are aggregated directly. The passes over the rows (one over the reports, one over their triage rows, one
+# over the subjects, a GROUP BY for the days, one over the dispositions) remain as `_compute(recount=True)`,
+# the tests' reference. One transaction without JIT on PostgreSQL (analytic_transaction); measured by
+# bench/check.py (bench/README.md).
 
 # Days are counted in the product's time zone (docs/architecture.md §8), whatever the database session's zone.
 DAY_TZ = ZoneInfo("Asia/Shanghai")
@@ -407,16 +454,64 @@ def _days(inspection: Inspection) -> list[dict[str, Any]]:
     return [{"day": row["day"], "count": row["n"]} for row in rows]
 
 
-def _compute(inspection: Inspection) -> dict[str, Any]:
-    counts = _report_counts(inspection)
-    labels = _triage_counts(inspection)
-    total = counts["total"]
-    by_category, with_subject = _categories(inspection)
-    dispositions = Disposition.objects.filter(report__inspection=inspection).aggregate(
+def _dispositions(inspection: Inspection) -> dict[str, int]:
+    return Disposition.objects.filter(report__inspection=inspection).aggregate(
         pending=Count("pk", filter=Q(state=Disposition.State.PROPOSED)),
         approved=Count("pk", filter=Q(state=Disposition.State.APPROVED)),
         returned=Count("pk", filter=Q(state=Disposition.State.RETURNED)))
-    cutoff = overdue_cutoff()
+
+
+# The same figures from the tallies the database keeps (xuncha/triage/tallies.py): a few rows per key of
+# the inspection instead of passes over its reports. `_compute(..., recount=True)` takes the passes above
+# (the tests check that both agree).
+
+
+def _tally_report_counts(inspection: Inspection) -> dict[str, int]:
+    counts = dict.fromkeys(["total", "in_window", "anonymous", *(f"channel_{k}" for k in ChannelKind.values),
+                            *(f"status_{s}" for s in ReportStatus.values)], 0)
+    for row in tallies.rows(ReportTally, inspection.pk):
+        n = row["n"]
+        counts["total"] += n
+        counts["in_window"] += n if row["in_window"] else 0
+        counts["anonymous"] += n if row["anonymous"] else 0
+        counts[f"channel_{row['channel_kind']}"] = counts.get(f"channel_{row['channel_kind']}", 0) + n
+        counts[f"status_{row['status']}"] = counts.get(f"status_{row['status']}", 0) + n
+    return counts
+
+
+def _tally_triage_counts(inspection: Inspection) -> dict[str, int]:
+    """The bits of the masks summed by the database (an inspection has a row per mask combination: hundreds)."""
+    aggregates: dict[str, Any] = {"triaged": Sum("n")}
+    for code, bit in DISCIPLINE_BITS.items():
+        aggregates[f"discipline_{code}"] = Sum("n", filter=GreaterThan(F("disciplines").bitand(bit), 0))
+    for code, bit in FOCUS_BITS.items():
+        aggregates[f"focus_{code}"] = Sum("n", filter=GreaterThan(F("focuses").bitand(bit), 0))
+    for value in Scope.values:
+        aggregates[f"scope_{value}"] = Sum("n", filter=Q(scope=value))
+    counts = LabelTally.objects.filter(inspection_id=inspection.pk).aggregate(**aggregates)
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def _tally_categories(inspection: Inspection) -> tuple[dict[str, int], int]:
+    found = {row["category"]: row["n"] for row in tallies.rows(CategoryTally, inspection.pk)}
+    return {c: found.get(c, 0) for c in SubjectCategory.values}, found.get("", 0)
+
+
+def _tally_dispositions(inspection: Inspection) -> dict[str, int]:
+    found = {row["state"]: row["n"] for row in tallies.rows(DispositionTally, inspection.pk)}
+    return {"pending": found.get(Disposition.State.PROPOSED, 0), "approved": found.get(Disposition.State.APPROVED, 0),
+            "returned": found.get(Disposition.State.RETURNED, 0)}
+
+
+def _compute(inspection: Inspection, *, recount: bool = False) -> dict[str, Any]:
+    """The figures from the tallies, or with `recount` from passes over the rows (the same numbers)."""
+    counts = _report_counts(inspection) if recount else _tally_report_counts(inspection)
+    labels = _triage_counts(inspection) if recount else _tally_triage_counts(inspection)
+    total = counts["total"]
+    by_category, with_subject = _categories(inspection) if recount else _tally_categories(inspection)
+    dispositions = _dispositions(inspection) if recount else _tally_dispositions(inspection)
+    months = result_months(inspection.office_id)
+    cutoff = overdue_cutoff(months)
     referrals = _handovers(Referral, inspection, cutoff)
     clues = _handovers(Clue, inspection, cutoff)
     return {
@@ -436,10 +531,11 @@ def _compute(inspection: Inspection) -> dict[str, Any]:
         "referrals": referrals,
         "clues": clues,
         "overdue_cutoff": cutoff,
+        "result_months": months,
         "handed_over": referrals["total"] + clues["total"],
         "overdue": referrals["overdue"] + clues["overdue"],
         "groups": _groups(inspection),
-        "days": _days(inspection),
+        "days": _days(inspection) if recount else tallies.days(inspection.pk),
     }
 
 

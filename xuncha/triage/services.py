@@ -21,13 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from xuncha.access import Kind, Purpose, allows
+from xuncha.access import Kind, Purpose, allows, is_filed
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
@@ -36,7 +35,8 @@ from xuncha.core.dedup import DuplicateIndex
 from xuncha.core.sm import sm3_hmac_hex
 from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection, ReceivingBody
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_for
+from xuncha.inspections.selectors_offices import office_limit
 from xuncha.intake.models import ReplyExemption, ReplyKind, Report, ReportStatus, Subject, SubjectCategory
 from xuncha.intake.search import index_report
 from xuncha.keys import key_ring
@@ -379,7 +379,9 @@ def _decide(*, actor: User, disposition: Disposition, approve: bool, note: str, 
         # (for an accepted report it is due after the feedback, see rectification). A repeat of a matter
         # already answered records why it gets no reply of its own.
         if not report.anonymous:
-            report.result_due = calendar_get().add_working_days_after(timezone.localdate(), settings.RESULT_NOTICE_WORKING_DAYS)
+            office_id = _office_of(report)
+            report.result_due = calendar_for(office_id).add_working_days_after(
+                timezone.localdate(), office_limit(office_id, "result_notice_working_days"))
             fields.append("result_due")
         answered = Triage.objects.filter(pk=report.pk).values_list("repeat_of_answered_id", flat=True).first()
         if answered and disposition.kind == DispositionKind.CLOSE and not report.reply_exempt:
@@ -390,9 +392,15 @@ def _decide(*, actor: User, disposition: Disposition, approve: bool, note: str, 
         _hand_over(disposition, report)
 
 
+def _office_of(report: Report) -> int | None:
+    """The office of the report's inspection: its calendar and time limits count the report's due dates."""
+    return Inspection.objects.filter(pk=report.inspection_id).values_list("office_id", flat=True).first()
+
+
 def _hand_over(disposition: Disposition, report: Report) -> None:
     assert disposition.body is not None
-    due = calendar_get().add_working_days_after(timezone.localdate(), settings.HANDOVER_WORKING_DAYS)
+    office_id = _office_of(report)
+    due = calendar_for(office_id).add_working_days_after(timezone.localdate(), office_limit(office_id, "handover_working_days"))
     common = {"report": report, "body": disposition.body, "disposition": disposition, "reason": disposition.reason,
               "due_on": due}
     if disposition.kind == DispositionKind.REFER:
@@ -483,10 +491,34 @@ def handover_acknowledge(*, actor: User, item: Referral | Clue, request: HttpReq
     return item
 
 
+# After filing (立卷归档) the round is read-only, but the result of a clue handed over to a discipline
+# commission or an organisation department arrives long after: its recipient may still record it.
+AFTER_FILING_MESSAGE = "该巡察任务已立卷归档，只能反馈问题线索的办理结果（须填写办理结果），其他内容不能修改。"
+AFTER_FILING_UNSIGNED = ("该巡察任务已立卷归档，这件问题线索的移交清单在归档前没有签收，不能再签收或反馈办理结果；"
+                         "确需反馈的，请巡察办写明理由重新打开。")
+
+
+def _check_result_writer(actor: User, item: Referral | Clue) -> bool:
+    """The recipient of the item's body; whether the round is filed. On a filed round only a clue's result
+    is open (the access policy is asked with `even_filed` for exactly that); a referral stays refused."""
+    inspection = item.report.inspection
+    late = isinstance(item, Clue) and is_filed(inspection)
+    if not allows(actor, Kind.HANDOVER, Purpose.WORK, inspection, body_id=item.body_id, even_filed=late):
+        raise NotFound
+    if isinstance(item, Clue) and item.batch_id is None:
+        raise NotFound
+    return late
+
+
 def handover_result(*, actor: User, item: Referral | Clue, handling: str, result: str,
                     request: HttpRequest | None = None) -> Referral | Clue:
-    """The recipient records how the matter is handled and, when there is one, the result."""
-    _check_handed_over(actor, item)
+    """The recipient records how the matter is handled and, when there is one, the result. On a filed
+    round only a clue's result may be recorded (with its handling), and the audit event says so."""
+    late = _check_result_writer(actor, item)
+    if late and item.acknowledged_at is None:
+        raise Conflict(AFTER_FILING_UNSIGNED)
+    if late and not result.strip():
+        raise Conflict(AFTER_FILING_MESSAGE)
     problems = []
     if item.acknowledged_at is None:
         problems.append("请先签收。")
@@ -507,7 +539,9 @@ def handover_result(*, actor: User, item: Referral | Clue, handling: str, result
         item.save(update_fields=["handling", "result", "result_at", "result_by"])
         what = item.get_handling_display() if handling else ""
         audit_record(actor=actor, action=f"{model._meta.model_name}.result", obj=item, request=request,
-                     summary=f"{model._meta.verbose_name}处置：{what or '—'}" + ("，已反馈办理结果" if result.strip() else ""))
+                     summary=f"{model._meta.verbose_name}处置：{what or '—'}" + ("，已反馈办理结果" if result.strip() else "")
+                             + ("（巡察任务立卷归档后反馈）" if late else ""),
+                     data={"after_filing": True} if late else None)
         if result.strip():
             events.result_fed_back(item.report.inspection, item)
     return item

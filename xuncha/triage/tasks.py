@@ -32,7 +32,7 @@ def triage_pending(limit: int = 500) -> dict[str, int]:
     from xuncha.intake.models import Report
 
     cutoff = timezone.now() - PENDING_GRACE
-    ids = list(Report.objects.filter(triage__isnull=True, created_at__lt=cutoff).order_by("pk")
+    ids = list(Report.objects.filter(triage__isnull=True, created_at__lt=cutoff, inspection__filed_at__isnull=True).order_by("pk")
                .values_list("pk", flat=True)[:limit])
     for report_id in ids:
         report_triage(report_id=report_id)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+
+from conftest import PERSONAS, VISIBLE_INSPECTIONS
 
 pytestmark = pytest.mark.django_db
 ADD = "/api/v1/calendar/add-working-days"
@@ -79,3 +82,79 @@ def test_bad_moment_is_400_in_chinese(clients: Any, demo: dict[str, Any]) -> Non
     response = clients["office"].get(WITHIN, {"channel": _phone(demo["seed000"]), "at": "yesterday"})
     assert response.status_code == 400
     assert response.json()["detail"].startswith("请求参数有误：")
+
+
+# --- on an office's calendar (issue 20) -------------------------------------------------------------------
+# 2027 is not covered by the calendar package (Monday to Friday unless a day is entered).
+WED_2027 = "2027-03-03"
+
+
+def _office(name: str) -> Any:
+    from xuncha.inspections.models import Office
+
+    return Office.objects.get(parent__isnull=True) if name == "root" else Office.objects.get(name=name)
+
+
+@pytest.fixture
+def province_holiday(demo: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+    """A holiday of the province's office on Thursday 2027-03-04: its own and cjlu's inspections count past it."""
+    from xuncha.inspections import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.calendar_day_set(actor=demo["users"]["office"], office=_office("省委教育工委巡察办"),
+                                  date=dt.date(2027, 3, 4), kind="holiday", name="省级假日")
+
+
+def test_add_working_days_on_an_offices_calendar(clients: Any, province_holiday: None) -> None:
+    ask = {"start": WED_2027, "days": 2}
+    assert clients["office"].get(ADD, ask).json()["end"] == "2027-03-04"  # the platform's calendar
+    cjlu, city = _office("中国计量大学党委巡察办"), _office("防城港市委巡察办")
+    assert clients["office_cjlu"].get(ADD, {**ask, "office": cjlu.pk}).json()["end"] == "2027-03-05"  # inherited
+    assert clients["office"].get(ADD, {**ask, "office": cjlu.pk}).json()["end"] == "2027-03-05"
+    assert clients["office_city"].get(ADD, {**ask, "office": city.pk}).json()["end"] == "2027-03-04"
+
+
+def test_add_working_days_on_an_inspections_calendar(clients: Any, demo: dict[str, Any], province_holiday: None) -> None:
+    ask = {"start": WED_2027, "days": 2}
+    # seed 000 is the province's elevated inspection, seed 001 the city's.
+    assert clients["member"].get(ADD, {**ask, "inspection": demo["seed000"].pk}).json()["end"] == "2027-03-05"
+    assert clients["member"].get(ADD, {**ask, "inspection": demo["seed001"].pk}).json()["end"] == "2027-03-04"
+
+
+def test_office_and_inspection_together_is_400(clients: Any, demo: dict[str, Any]) -> None:
+    response = clients["office"].get(ADD, {"start": WED_2027, "days": 2, "office": _office("root").pk,
+                                           "inspection": demo["seed000"].pk})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "office 与 inspection 只能给一个。"}
+
+
+# Which offices each persona sees (GET /api/v1/offices): the root's admin all, an office's admin their subtree.
+VISIBLE_OFFICES: dict[str, set[str]] = {
+    "office": {"root", "省委教育工委巡察办", "中国计量大学党委巡察办", "防城港市委巡察办"},
+    "office_cjlu": {"中国计量大学党委巡察办"},
+    "office_city": {"防城港市委巡察办"},
+}
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "office_cjlu", "office_city"])
+def test_the_office_parameter_follows_the_offices_the_caller_sees(clients: Any, persona: str) -> None:
+    listed = {o["id"] for o in clients[persona].get("/api/v1/offices").json()}
+    for name in ("root", "省委教育工委巡察办", "中国计量大学党委巡察办", "防城港市委巡察办"):
+        office = _office(name)
+        response = clients[persona].get(ADD, {"start": WED_2027, "days": 2, "office": office.pk})
+        seen = name in VISIBLE_OFFICES.get(persona, set())
+        assert response.status_code == (200 if seen else 404), (persona, name)
+        assert (office.pk in listed) is seen
+    assert clients[persona].get(ADD, {"start": WED_2027, "days": 2, "office": 999_999}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_inspection_parameter_follows_the_inspections_the_caller_sees(clients: Any, demo: dict[str, Any],
+                                                                          persona: str) -> None:
+    for key in ("seed000", "seed001", "practice", "other"):
+        response = clients[persona].get(ADD, {"start": WED_2027, "days": 2, "inspection": demo[key].pk})
+        assert response.status_code == (200 if key in VISIBLE_INSPECTIONS[persona] else 404), (persona, key)
+
+
+def test_anonymous_may_not_count_on_an_office_calendar(clients: Any) -> None:
+    assert clients["anonymous"].get(ADD, {"start": WED_2027, "days": 2, "office": _office("root").pk}).status_code == 401

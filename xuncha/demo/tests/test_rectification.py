@@ -18,8 +18,7 @@ from xuncha.demo.rectification import SEED_001_FEEDBACK_ON, load_demo_rectificat
 from xuncha.demo.reports import load_demo_reports
 from xuncha.intake.models import Report, ReportStatus
 from xuncha.notify.models import Notification
-from xuncha.rectification.models import Evidence, Feedback, Finding, ImmediateNotice, ItemStatus, NoticeAnswer
-from xuncha.rectification.selectors import is_overdue
+from xuncha.rectification.models import Evidence, Feedback, Finding, ImmediateNotice, NoticeAnswer
 from xuncha.replies.models import Reply
 from xuncha.triage.models import DuplicateGroup, Triage
 
@@ -70,7 +69,8 @@ def test_the_practice_inspection_has_findings_and_notices(loaded: dict[str, Any]
     assert not Feedback.objects.filter(inspection=practice).exists() and not practice.rectification_items.exists()
 
 
-def test_seed001_has_its_feedback_a_mixed_ledger_and_reminders(loaded: dict[str, Any]) -> None:
+def test_seed001_has_its_feedback_and_its_reply(loaded: dict[str, Any]) -> None:
+    """Seed 001's findings and feedback; its ledger comes from the plan (xuncha/demo/plan.py, tests/test_plan.py)."""
     seed001, users = loaded["seed001"], loaded["users"]
     findings = Finding.objects.filter(inspection=seed001)
     assert findings.count() == 2 and set(findings.values_list("state", flat=True)) == {Finding.State.APPROVED}
@@ -78,48 +78,25 @@ def test_seed001_has_its_feedback_a_mixed_ledger_and_reminders(loaded: dict[str,
     feedback = Feedback.objects.get(inspection=seed001)
     assert feedback.feedback_on == SEED_001_FEEDBACK_ON and seed001.end_date < feedback.feedback_on < DEMO_TODAY
     assert set(feedback.findings.all()) == set(findings)
-
-    items = seed001.rectification_items.order_by("number")
-    assert items.count() == 5 and {i.finding_id for i in items} == {f.pk for f in findings}
-    assert Counter(items.values_list("status", flat=True)) == {
-        ItemStatus.SIGNED_OFF: 1, ItemStatus.IN_PROGRESS: 2, ItemStatus.LONG_TERM: 1, ItemStatus.NOT_STARTED: 1}
-    signed = items.get(status=ItemStatus.SIGNED_OFF)
-    assert signed.signed_off_by == users["office"] and timezone.localtime(signed.signed_off_at).date() == dt.date(2024, 10, 21)
-    done = signed.reports.get()
-    assert done.status == ItemStatus.DONE and done.by == users["liaison"] and done.at.year == 2024
-    assert Evidence.objects.filter(progress=done, content_type="application/pdf").count() == 1
-    returned = items.get(status=ItemStatus.IN_PROGRESS, returned_reason__gt="")
-    assert returned.reports.get().status == ItemStatus.DONE and returned.reports.get().files.exists()
-    assert AuditEvent.objects.filter(action="rectification_item.return", actor=users["office"], object_id=str(returned.pk)).exists()
-    working = items.get(status=ItemStatus.IN_PROGRESS, returned_reason="")
-    assert working.progress and working.deadline and working.deadline > DEMO_TODAY
-    lasting = items.get(status=ItemStatus.LONG_TERM)
-    assert lasting.long_term and lasting.deadline is None and lasting.progress
-    # Exactly one item is overdue: never started, its 2024 deadline long past.
-    overdue = [i for i in items if is_overdue(i, DEMO_TODAY)]
-    assert [i.status for i in overdue] == [ItemStatus.NOT_STARTED] and overdue[0].deadline.year == 2024
+    assert not seed001.rectification_items.exists()
 
     # The accepted report got its result reply.
     accepted = Report.objects.get(inspection=seed001, status=ReportStatus.ACCEPTED)
     assert Reply.objects.filter(report=accepted, kind=Reply.Kind.RESULT, created_by=users["member"]).exists()
 
-    # One run of the reminders: in the app, for the target's liaison and the team's leader.
     result = loaded["result"]
-    key = f"ledger-reminder:{seed001.pk}:{DEMO_TODAY.isoformat()}"
-    notes = Notification.objects.filter(key=key)
-    assert {n.user.username for n in notes} >= {"liaison", "leader"}
-    text = notes.filter(user=users["liaison"]).get().text
-    assert "1项已逾期" in text and "1项将在" in text and not notes.filter(emailed=True).exists()
-    assert result.reminders == Notification.objects.filter(key__startswith="ledger-reminder:").count() > 0
-
-    assert (result.findings, result.approved, result.notices, result.items, result.signed_off, result.overdue) == (5, 4, 2, 5, 1, 1)
-    assert "问题底稿 5 个" in result.summary() and "逾期 1 项" in result.summary()
+    # Before the plan (xuncha/demo/plan.py), the liaison is reminded that the plan is overdue.
+    reminded = Notification.objects.filter(key__regex=r"^(ledger|plan)-reminder:")
+    assert result.reminders == reminded.count() > 0
+    assert "整改方案应于2024-09-20前报送，已逾期" in reminded.get(key__startswith=f"plan-reminder:{seed001.pk}:").text
+    assert (result.findings, result.approved, result.notices, result.items, result.signed_off, result.overdue) == (5, 4, 2, 0, 0, 0)
+    assert "问题底稿 5 个" in result.summary()
 
     # Every step by the right person, audited; the chain holds.
     actors = {(e.action, e.actor.username) for e in AuditEvent.objects.filter(actor__isnull=False).select_related("actor")}
     for expected in [("finding.create", "member"), ("finding.approve", "leader"), ("notice.issue", "leader"),
                      ("notice.answer", "liaison"), ("notice.accept", "leader"), ("feedback.record", "leader"),
-                     ("rectification_item.progress", "liaison"), ("rectification_item.sign_off", "office"), ("report.reply", "member")]:
+                     ("report.reply", "member")]:
         assert expected in actors
     assert AuditEvent.objects.filter(action="rectification.reminders").count() == 1
     verdict = audit_chain_verify()

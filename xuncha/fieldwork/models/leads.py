@@ -18,6 +18,7 @@ class Lead(models.Model):
         VISIT = "visit", "走访、座谈等"
         MEETING = "meeting", "组务会"
         SURVEY = "survey", "民主测评、问卷"
+        BRIEFING = "briefing", "巡前情况通报"
         OTHER = "other", "其他"
 
     class State(models.TextChoices):

@@ -75,7 +75,7 @@ def test_deleting_an_override(clients: Any, demo: dict[str, Any], django_capture
         response = office.post(reverse("inspections:calendar_delete", args=[day.pk]), follow=True)
 
     assert "已删除。" in response.content.decode()
-    assert not CalendarDay.objects.exists()
+    assert not CalendarDay.objects.filter(office__isnull=True).exists()  # the demo has office days of its own
     assert AuditEvent.objects.filter(action="calendar.delete", object_id=str(day.pk)).exists()
     assert "<strong>2027年1月5日</strong>" in _calc(office, "2027-01-04", 2)
 
@@ -93,4 +93,22 @@ def test_an_override_needs_a_valid_kind(clients: Any, demo: dict[str, Any]) -> N
     response = office.post(URL, data)
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
-    assert not CalendarDay.objects.exists()
+    assert not CalendarDay.objects.filter(office__isnull=True).exists()  # the demo has office days of its own
+
+
+def test_the_calculator_counts_on_a_chosen_offices_calendar(clients: Any, demo: dict[str, Any],
+                                                            django_capture_on_commit_callbacks: Any) -> None:
+    from xuncha.inspections.models import Office
+
+    cjlu, city = Office.objects.get(name="中国计量大学党委巡察办"), Office.objects.get(name="防城港市委巡察办")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.calendar_day_set(actor=demo["users"]["office_cjlu"], office=cjlu, date=dt.date(2027, 1, 5),
+                                  kind="holiday", name="校庆")
+    ask = {"start": "2027-01-04", "days": 2}
+    page = clients["office_cjlu"].get(URL, {**ask, "office": cjlu.pk}).content.decode()
+    assert "<strong>2027年1月6日</strong>（按中国计量大学党委巡察办的日历" in page
+    assert "<strong>2027年1月5日</strong>" in _calc(clients["office_cjlu"], "2027-01-04", 2)  # the platform's
+    # An office the user does not see is not a choice: the form refuses it and no result is shown.
+    refused = clients["office_cjlu"].get(URL, {**ask, "office": city.pk}).content.decode()
+    assert 'id="calc-result"' not in refused
+    assert f'<option value="{city.pk}"' not in refused and f'<option value="{cjlu.pk}"' in refused

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.scans import letter_png, needs_ocr
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
 from xuncha.core import crypto, ocr
@@ -19,39 +20,6 @@ from xuncha.intake.attachments import stored_text
 from xuncha.intake.models import Attachment, Report
 
 pytestmark = pytest.mark.django_db
-
-FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-LETTER = [
-    "尊敬的巡察组领导：",
-    "学院后勤处处长利用职务便利，",
-    "收受食堂承包商购物卡和礼金，",
-    "并安排亲属承包食堂经营。",
-    "请巡察组依纪依规调查处理。",
-]
-needs_ocr = pytest.mark.skipif(not ocr.engine_available() or not Path(FONT).exists(),
-                               reason="tesseract with chi_sim and the CJK font are installed by scripts/system-deps.sh")
-
-
-def letter_png(lines: list[str] = LETTER, *, angle: float = 0.8) -> bytes:
-    """A scanned letter: the text rendered in the project's CJK font, grey paper, speckles, a slight tilt."""
-    import random
-
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
-
-    font = ImageFont.truetype(FONT, 30)
-    img = Image.new("L", (1000, 120 + 60 * len(lines)), 255)
-    draw = ImageDraw.Draw(img)
-    for n, line in enumerate(lines):
-        draw.text((60, 60 + 60 * n), line, fill=0, font=font)
-    img = img.rotate(angle, fillcolor=240).filter(ImageFilter.GaussianBlur(0.6))
-    rng = random.Random(3)
-    px = img.load()
-    for _ in range(2000):
-        px[rng.randrange(img.width), rng.randrange(img.height)] = rng.choice((0, 120, 200))
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    return out.getvalue()
-
 
 def register_letter(inspection: Inspection, files: list[tuple[str, bytes]], content: str = "") -> Report:
     member = User.objects.get(username="member")
@@ -161,6 +129,35 @@ def test_a_scanned_letter_is_read_found_by_a_word_of_the_scan_and_classified(see
 
     assert "integrity" in from_mask(triage.disciplines, DISCIPLINE_BITS)
     assert AuditEvent.objects.filter(action="attachment.read").exists()
+
+
+@needs_ocr
+def test_a_photo_of_texture_gives_no_content_and_the_member_is_told_to_check_the_original(seed000: Inspection,
+                                                                                      clients: Any) -> None:
+    import random
+
+    from PIL import Image, ImageFilter
+
+    from xuncha.intake.reading import attachments_read_pending
+
+    rng = random.Random(7)
+    img = Image.new("L", (400, 240), 200)
+    px = img.load()
+    assert px is not None
+    for _ in range(12_000):  # a texture, no text: the engine invents characters out of it
+        px[rng.randrange(img.width), rng.randrange(img.height)] = rng.choice((0, 40, 90, 250))
+    out = io.BytesIO()
+    img.filter(ImageFilter.GaussianBlur(0.8)).save(out, format="PNG")
+    report = register_letter(seed000, [("照片.png", out.getvalue())])
+    assert attachments_read_pending() == {"done": 1, "failed": 0}
+    att = report.attachments.get()
+    report.refresh_from_db()
+    assert stored_text(att) == "" and report.content == "" and not report.content_machine_read
+    assert att.text_error.startswith(ocr.LOW_CONFIDENCE_NOTICE)
+    viewer = clients["member"].get(f"/attachments/{att.pk}/").content.decode()
+    assert 'id="ocr-low-confidence"' in viewer and "识别可信度低，请对照原件" in viewer and "（未识别出文字）" in viewer
+    api_text = clients["member"].get(f"/api/v1/attachments/{att.pk}/text").json()
+    assert api_text["text"] == "" and api_text["note"] == att.text_error
 
 
 def _png(color: str = "white", size: tuple[int, int] = (60, 40)) -> bytes:
@@ -373,6 +370,14 @@ def test_the_embedded_deployment_reads_attachments_in_a_background_thread(demo: 
         if att.ocr_status != "pending":
             break
         time.sleep(0.5)
+    # The thread goes on to triage the machine-read content: let it finish inside the test (a thread still
+    # touching the database after the test would be cut off by the next test's setup).
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name == "xuncha-attachment-reading":
+            thread.join(timeout=120)
+            assert not thread.is_alive()
     assert att.ocr_status == "done"
     report.refresh_from_db()
     assert report.content_machine_read and "津贴补贴" in report.content

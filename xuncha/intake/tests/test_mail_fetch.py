@@ -380,7 +380,7 @@ def test_celery_task_and_beat_schedule(demo: dict[str, Any], imap_server: ImapSe
     mailbox, user = configure(demo, imap_server)
     imap_server.deliver(user, simple_mail("<celery-013@example.org>", "定时收取", "正文。"))
     result = task.delay().get()  # eager in the embedded configuration
-    assert result == [{"mailbox": mailbox.pk, "new": 1, "skipped": 0, "flagged": 0, "errors": []}]
+    assert result == [{"mailbox": mailbox.pk, "new": 1, "skipped": 0, "flagged": 0, "errors": [], "busy": False}]
     schedule = app.conf.beat_schedule["intake-fetch-mailboxes"]
     assert schedule["task"] == task.name == "intake.fetch_all_mailboxes" and schedule["schedule"] == 300
 
@@ -445,3 +445,23 @@ def test_a_message_registered_by_a_concurrent_fetch_is_skipped(demo: dict[str, A
     assert register_message(mailbox=mailbox, raw=raw) is not None
     assert register_message(mailbox=mailbox, raw=raw) is None  # the unique constraint decides; nothing raised
     assert Report.objects.filter(email_message_id="<race-015@example.org>").count() == 1
+
+
+def test_a_mailbox_being_fetched_elsewhere_is_skipped_not_failed(demo: dict[str, Any], imap_server: ImapServer) -> None:
+    """A fetch that outlasts its period: the next period's run finds the mailbox locked and leaves it alone;
+    that is no error (the scheduler records the run as done), and the mailbox's state stays the running fetch's."""
+    from django.core.cache import cache
+
+    from xuncha.intake.tasks import fetch_all_mailboxes as task
+
+    mailbox, _ = configure(demo, imap_server)
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_error="")
+    cache.add(f"intake:mailbox-fetch:{mailbox.pk}", "1", 60)
+    try:
+        result = fetch_mailbox(Mailbox.objects.get(pk=mailbox.pk))
+        assert result.busy and result.ok and "本次跳过" in result.summary()
+        assert task() == [{"mailbox": mailbox.pk, "new": 0, "skipped": 0, "flagged": 0, "errors": [], "busy": True}]
+    finally:
+        cache.delete(f"intake:mailbox-fetch:{mailbox.pk}")
+    mailbox.refresh_from_db()
+    assert mailbox.last_error == "" and mailbox.last_checked_at is None

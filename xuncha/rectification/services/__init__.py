@@ -5,10 +5,12 @@ in its own transaction:
 - findings (问题底稿): `services.findings`;
 - immediate-rectification notices (立行立改) and the target's answers: `services.notices`;
 - the feedback (反馈) and the ledger (整改台账): `services.ledger`;
+- the rectification plan (整改方案): `services.plan`; the rectification reports (整改报告): `services.plan_reports`;
 - the daily reminders and notifications: `services.reminders`;
 - audited reads and downloads: `services.reads`.
 """
 
+from ..dues import plan_due_for, report_due_for
 from .evidence import Cite, deputy_step_on, finding_evidence_add, finding_lead_merge, lead_close, review_setting_set
 from .findings import EDITABLE_FINDING, FindingData, finding_create, finding_decide, finding_submit, finding_update
 from .ledger import (
@@ -17,13 +19,14 @@ from .ledger import (
     PROGRESS_STATUSES,
     ItemData,
     deadline_text,
+    feedback_direct_refusal,
     feedback_record,
     item_create,
     item_return,
     item_sign_off,
     item_update,
     progress_report,
-    report_due_for,
+    register_feedback_from_report,
     result_due_for,
 )
 from .notices import (
@@ -35,6 +38,15 @@ from .notices import (
     notice_decide,
     notice_issue,
     notice_update,
+)
+from .plan import TaskData, plan_decide, plan_save, plan_submit, plan_task_add, plan_task_remove, plan_task_update
+from .plan_reports import (
+    plan_docx_export,
+    rectification_report_decide,
+    rectification_report_docx_export,
+    rectification_report_generate,
+    rectification_report_submit,
+    rectification_report_update,
 )
 from .reads import (
     candidates_viewed,
@@ -68,10 +80,25 @@ __all__ = [
     "ItemData",
     "NoticeData",
     "ReminderRun",
+    "TaskData",
+    "plan_decide",
+    "plan_docx_export",
+    "plan_due_for",
+    "plan_save",
+    "plan_submit",
+    "plan_task_add",
+    "plan_task_remove",
+    "plan_task_update",
+    "rectification_report_decide",
+    "rectification_report_docx_export",
+    "rectification_report_generate",
+    "rectification_report_submit",
+    "rectification_report_update",
     "candidates_viewed",
     "deadline_text",
     "evidence_read",
     "feedback_docx_export",
+    "feedback_direct_refusal",
     "feedback_record",
     "finding_create",
     "finding_decide",
@@ -94,6 +121,7 @@ __all__ = [
     "notice_update",
     "notice_viewed_by_liaison",
     "progress_report",
+    "register_feedback_from_report",
     "reminder_text",
     "reminders_send",
     "report_due_for",

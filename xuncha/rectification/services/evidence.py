@@ -21,7 +21,7 @@ from xuncha.fieldwork import evidence as registry
 from xuncha.fieldwork.models import Lead
 from xuncha.inspections.models import Inspection, TeamMember
 
-from ..access import team_inspection_get
+from ..access import team_inspection_get, team_work_get
 from ..models import Finding, FindingEvidence, FindingReviewSetting
 from .common import leader_check
 
@@ -87,7 +87,7 @@ def evidence_write(finding: Finding, cites: Sequence[Cite], actor: User, *, repl
 
 
 def finding_evidence_add(*, actor: User, finding: Finding, cite: Cite, request: HttpRequest | None = None) -> Finding:
-    inspection = team_inspection_get(user=actor, pk=finding.inspection_id)
+    inspection = team_work_get(user=actor, pk=finding.inspection_id)
     cites = cites_checked(actor=actor, inspection=inspection, cites=[cite])
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
@@ -101,7 +101,7 @@ def finding_evidence_add(*, actor: User, finding: Finding, cite: Cite, request: 
 
 
 def finding_evidence_remove(*, actor: User, finding: Finding, evidence_id: int, request: HttpRequest | None = None) -> Finding:
-    team_inspection_get(user=actor, pk=finding.inspection_id)
+    team_work_get(user=actor, pk=finding.inspection_id)
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if finding.state in LOCKED:
@@ -117,7 +117,7 @@ def finding_evidence_remove(*, actor: User, finding: Finding, evidence_id: int, 
 
 def finding_lead_merge(*, actor: User, finding: Finding, lead: Lead, request: HttpRequest | None = None) -> Lead:
     """A lead verified: merged into the finding (the lead's state becomes merged)."""
-    team_inspection_get(user=actor, pk=finding.inspection_id)
+    team_work_get(user=actor, pk=finding.inspection_id)
     if lead.inspection_id != finding.inspection_id:
         raise Invalid("该线索不属于本巡察任务。")
     with transaction.atomic():
@@ -134,7 +134,7 @@ def finding_lead_merge(*, actor: User, finding: Finding, lead: Lead, request: Ht
 
 def lead_close(*, actor: User, lead: Lead, reason: str, request: HttpRequest | None = None) -> Lead:
     """A lead closed without a finding, with the reason (查无实据, 已移交 …)."""
-    team_inspection_get(user=actor, pk=lead.inspection_id)
+    team_work_get(user=actor, pk=lead.inspection_id)
     reason = reason.strip()
     if not reason:
         raise Invalid("请写明了结理由。")
@@ -152,7 +152,7 @@ def lead_close(*, actor: User, lead: Lead, reason: str, request: HttpRequest | N
 
 def review_setting_set(*, actor: User, inspection: Inspection, deputy_step: bool, request: HttpRequest | None = None) -> None:
     """The leader decides whether findings of the inspection pass a deputy leader first."""
-    inspection = team_inspection_get(user=actor, pk=inspection.pk)
+    inspection = team_work_get(user=actor, pk=inspection.pk)
     leader_check(actor, inspection, "设置问题底稿的审批流程")
     with transaction.atomic():
         FindingReviewSetting.objects.update_or_create(inspection=inspection, defaults={"deputy_step": deputy_step, "updated_by": actor})

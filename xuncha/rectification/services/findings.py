@@ -25,7 +25,7 @@ from xuncha.errors import Invalid, NotAllowed
 from xuncha.inspections.models import Inspection
 from xuncha.intake.models import Attachment, Report
 
-from ..access import team_inspection_get
+from ..access import team_work_get
 from ..models import Finding, FindingReview
 from .common import leader_check, next_number
 from .evidence import Cite, cites_checked, deputy_step_on, evidence_write, is_deputy
@@ -91,7 +91,7 @@ def _cites(actor: User, inspection: Inspection, data: FindingData) -> list[Cite]
 
 
 def finding_create(*, actor: User, inspection: Inspection, data: FindingData, request: HttpRequest | None = None) -> Finding:
-    team_inspection_get(user=actor, pk=inspection.pk)  # NotFound unless the actor's team holds it
+    team_work_get(user=actor, pk=inspection.pk)  # NotFound unless the actor's team holds it
     _check_finding(inspection, data)
     cites = _cites(actor, inspection, data)
     with transaction.atomic():
@@ -109,7 +109,7 @@ def finding_create(*, actor: User, inspection: Inspection, data: FindingData, re
 
 
 def finding_update(*, actor: User, finding: Finding, data: FindingData, request: HttpRequest | None = None) -> Finding:
-    inspection = team_inspection_get(user=actor, pk=finding.inspection_id)
+    inspection = team_work_get(user=actor, pk=finding.inspection_id)
     _check_finding(inspection, data)
     cites = _cites(actor, inspection, data)
     with transaction.atomic():
@@ -129,7 +129,7 @@ def finding_update(*, actor: User, finding: Finding, data: FindingData, request:
 
 def finding_submit(*, actor: User, finding: Finding, opinion: str = "", request: HttpRequest | None = None) -> Finding:
     """承办人 submits (with an opinion): to the deputy leader when the inspection has that step, else to the leader."""
-    inspection = team_inspection_get(user=actor, pk=finding.inspection_id)
+    inspection = team_work_get(user=actor, pk=finding.inspection_id)
     opinion = opinion.strip()
     if len(opinion) > 500:
         raise Invalid("意见不超过 500 字。")
@@ -153,7 +153,7 @@ def finding_submit(*, actor: User, finding: Finding, opinion: str = "", request:
 def finding_decide(*, actor: User, finding: Finding, approve: bool, note: str = "",
                    request: HttpRequest | None = None) -> Finding:
     """The deputy leader (step 副组长) or the team leader (step 组长) approves the finding or returns it with an opinion."""
-    inspection = team_inspection_get(user=actor, pk=finding.inspection_id)
+    inspection = team_work_get(user=actor, pk=finding.inspection_id)
     leader_check(actor, inspection, "审定问题底稿")
     note = note.strip()
     if not approve and not note:

@@ -9,11 +9,10 @@ Every function is keyword-only, checks its actor, and writes its audit event in 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -22,15 +21,17 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
-from xuncha.core.workdays import WorkdayCalendar, add_months
+from xuncha.core.workdays import WorkdayCalendar
 from xuncha.documents import cn_date
-from xuncha.errors import Invalid, NotAllowed, NotFound
+from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_of
+from xuncha.inspections.selectors_offices import office_limit
 from xuncha.intake.models import Report, ReportStatus
 from xuncha.uploads import removed_on_failure
 
-from ..access import can_read_ledger, can_sign_off, is_liaison_of, is_team_leader, team_inspection_get
+from ..access import can_read_ledger, can_sign_off, is_liaison_of, is_team_leader, team_work_get
+from ..dues import report_due_for
 from ..models import Evidence, Feedback, Finding, ItemStatus, ProgressReport, RectificationItem
 from . import events
 from .common import evidence_save, files_checked, lock_inspection, next_number
@@ -40,37 +41,63 @@ PROGRESS_STATUSES = (ItemStatus.IN_PROGRESS, ItemStatus.DONE, ItemStatus.LONG_TE
 CLAIMED_STATUSES = (ItemStatus.DONE, ItemStatus.LONG_TERM)
 
 
-def report_due_for(feedback_on: dt.date) -> dt.date:
-    """The target's rectification report is due FEEDBACK_REPORT_MONTHS months after the feedback."""
-    return add_months(feedback_on, settings.FEEDBACK_REPORT_MONTHS)
-
-
-def result_due_for(feedback_on: dt.date, calendar: WorkdayCalendar) -> dt.date:
-    """An accepted real-name report's result is due RESULT_NOTICE_WORKING_DAYS working days after the feedback."""
-    return calendar.add_working_days_after(feedback_on, settings.RESULT_NOTICE_WORKING_DAYS)
+def result_due_for(feedback_on: dt.date, calendar: WorkdayCalendar, office_id: int | None = None) -> dt.date:
+    """An accepted real-name report's result is due RESULT_NOTICE_WORKING_DAYS working days after the feedback
+    (or the inspection's office's own limit)."""
+    return calendar.add_working_days_after(feedback_on, office_limit(office_id, "result_notice_working_days"))
 
 
 # --- the feedback ---------------------------------------------------------------------------------------
 
-def feedback_record(*, actor: User, inspection: Inspection, feedback_on: dt.date, request: HttpRequest | None = None) -> Feedback:
-    """The team leader records (or corrects) the date the approved findings were fed back to the target."""
-    inspection = team_inspection_get(user=actor, pk=inspection.pk)
+# Whether a round's feedback must come from its reviewed report's 双反馈 record instead of a date entered
+# directly: xuncha.reporting, above this app in the layers, registers its check here (ReportingConfig.ready).
+# A check answers the refusal to show, or "" when the direct entry stays open.
+_feedback_from_report_checks: list[Callable[[Inspection], str]] = []
+
+
+def register_feedback_from_report(check: Callable[[Inspection], str]) -> None:
+    if check not in _feedback_from_report_checks:
+        _feedback_from_report_checks.append(check)
+
+
+def feedback_direct_refusal(inspection: Inspection) -> str:
+    """Why the feedback date may not be entered directly for this round ("" when it may)."""
+    for check in _feedback_from_report_checks:
+        refusal = check(inspection)
+        if refusal:
+            return refusal
+    return ""
+
+
+def feedback_record(*, actor: User, inspection: Inspection, feedback_on: dt.date, findings: Sequence[Finding] | None = None,
+                    from_report: bool = False, request: HttpRequest | None = None) -> Feedback:
+    """The team leader records (or corrects) the date the approved findings were fed back to the target.
+    `findings`: the approved findings fed back (those of the approved inspection report, xuncha.reporting);
+    by default all the inspection's approved findings. `from_report`: recorded by the 双反馈 record of the
+    reviewed report (xuncha.reporting); a date entered directly is refused once the round has one."""
+    inspection = team_work_get(user=actor, pk=inspection.pk)
     if not is_team_leader(actor, inspection):
         raise NotAllowed("只有本巡察组组长、副组长可以登记反馈。")
+    if not from_report:
+        refusal = feedback_direct_refusal(inspection)
+        if refusal:
+            raise Conflict(refusal)
     problems = []
     if feedback_on < inspection.start_date:
         problems.append(f"反馈日期不能早于巡察进驻日期（{cn_date(inspection.start_date)}）。")
     if feedback_on > timezone.localdate():
         problems.append("反馈日期不能晚于今天，请在反馈后登记。")
-    calendar = calendar_get()
+    calendar = calendar_of(inspection)
     with transaction.atomic():
         lock_inspection(inspection.pk)
-        findings = list(Finding.objects.filter(inspection=inspection, state=Finding.State.APPROVED).order_by("number"))
+        approved = Finding.objects.filter(inspection=inspection, state=Finding.State.APPROVED).order_by("number")
+        findings = list(approved if findings is None else approved.filter(pk__in=[f.pk for f in findings]))
         if not findings:
             problems.append("尚无经组长审定的问题，不能反馈。")
         if problems:
             raise Invalid(problems)
-        due, result_due = report_due_for(feedback_on), result_due_for(feedback_on, calendar)
+        office_id = inspection.office_id
+        due, result_due = report_due_for(feedback_on, office_id), result_due_for(feedback_on, calendar, office_id)
         feedback = Feedback.objects.filter(inspection=inspection).first()
         replies = Report.objects.filter(inspection=inspection, anonymous=False, status=ReportStatus.ACCEPTED)
         if feedback is None:
@@ -79,7 +106,7 @@ def feedback_record(*, actor: User, inspection: Inspection, feedback_on: dt.date
             moved = replies.filter(result_due__isnull=True)
         else:
             # A corrected date moves the result due dates it had set, never ones set otherwise.
-            moved = replies.filter(Q(result_due__isnull=True) | Q(result_due=result_due_for(feedback.feedback_on, calendar)))
+            moved = replies.filter(Q(result_due__isnull=True) | Q(result_due=result_due_for(feedback.feedback_on, calendar, office_id)))
             feedback.feedback_on, feedback.report_due = feedback_on, due
             feedback.save(update_fields=["feedback_on", "report_due"])
             action, verb = "feedback.update", "更正"
@@ -135,7 +162,7 @@ def deadline_text(deadline: dt.date | None, long_term: bool) -> str:
 
 def item_create(*, actor: User, finding: Finding, data: ItemData, request: HttpRequest | None = None) -> RectificationItem:
     """The team adds a ledger item for an approved finding; numbered per inspection under a row lock."""
-    inspection = team_inspection_get(user=actor, pk=finding.inspection_id)
+    inspection = team_work_get(user=actor, pk=finding.inspection_id)
     _check_item(data)
     with transaction.atomic():
         number = next_number(RectificationItem, inspection)
@@ -151,7 +178,7 @@ def item_create(*, actor: User, finding: Finding, data: ItemData, request: HttpR
 
 def item_update(*, actor: User, item: RectificationItem, data: ItemData, request: HttpRequest | None = None) -> RectificationItem:
     """The team corrects an item's measures, responsibles or deadline (not once it is signed off)."""
-    team_inspection_get(user=actor, pk=item.inspection_id)
+    team_work_get(user=actor, pk=item.inspection_id)
     _check_item(data)
     with transaction.atomic():
         item = RectificationItem.objects.select_for_update().get(pk=item.pk)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
@@ -22,12 +21,13 @@ from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.errors import Invalid, NotFound
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import calendar_of
+from xuncha.inspections.selectors_offices import office_limit
 from xuncha.intake.models import Report
 from xuncha.triage.models import DuplicateGroup
 from xuncha.uploads import removed_on_failure
 
-from ..access import is_liaison_of, team_inspection_get
+from ..access import is_liaison_of, team_work_get
 from ..models import Finding, ImmediateNotice, NoticeAnswer
 from . import events
 from .common import evidence_save, files_checked, leader_check, lock_inspection, next_number
@@ -43,17 +43,17 @@ class NoticeData:
     suggestion: str
     clear_violation: bool = False
     fixable: bool = False
-    deadline_days: int | None = None  # None: settings.NOTICE_DEFAULT_WORKING_DAYS
+    deadline_days: int | None = None  # None: the office's default (NOTICE_DEFAULT_WORKING_DAYS)
 
 
-def _check_notice(data: NoticeData) -> int:
+def _check_notice(data: NoticeData, office_id: int | None) -> int:
     problems = []
     for name, label in (("title", "事项"), ("problem", "反映的问题"), ("suggestion", "处理建议")):
         if not getattr(data, name).strip():
             problems.append(f"请填写{label}。")
     if len(data.title.strip()) > 200:
         problems.append("事项不超过 200 字。")
-    days = settings.NOTICE_DEFAULT_WORKING_DAYS if data.deadline_days is None else data.deadline_days
+    days = office_limit(office_id, "notice_default_working_days") if data.deadline_days is None else data.deadline_days
     if not 1 <= days <= MAX_DEADLINE_DAYS:
         problems.append(f"整改期限应为 1 至 {MAX_DEADLINE_DAYS} 个工作日。")
     if problems:
@@ -65,8 +65,8 @@ def notice_create(*, actor: User, inspection: Inspection, data: NoticeData, grou
                   reports: Sequence[Report] = (), finding: Finding | None = None,
                   request: HttpRequest | None = None) -> ImmediateNotice:
     """Draft a notice from a duplicate group (all its reports) or from chosen reports of the inspection."""
-    team_inspection_get(user=actor, pk=inspection.pk)
-    days = _check_notice(data)
+    team_work_get(user=actor, pk=inspection.pk)
+    days = _check_notice(data, inspection.office_id)
     chosen = list(reports)
     if group_key is not None:
         if not DuplicateGroup.objects.filter(key=group_key, inspection=inspection).exists():
@@ -101,8 +101,8 @@ def notice_create(*, actor: User, inspection: Inspection, data: NoticeData, grou
 def notice_update(*, actor: User, notice: ImmediateNotice, data: NoticeData, finding: Finding | None = None,
                   request: HttpRequest | None = None) -> ImmediateNotice:
     """Change a draft notice: its text, the two marks, the deadline and the finding it belongs to."""
-    team_inspection_get(user=actor, pk=notice.inspection_id)
-    days = _check_notice(data)
+    inspection = team_work_get(user=actor, pk=notice.inspection_id)
+    days = _check_notice(data, inspection.office_id)
     if finding is not None and finding.inspection_id != notice.inspection_id:
         raise Invalid("所关联的问题底稿不属于本巡察任务。")
     with transaction.atomic():
@@ -121,7 +121,7 @@ def notice_update(*, actor: User, notice: ImmediateNotice, data: NoticeData, fin
 
 def notice_issue(*, actor: User, notice: ImmediateNotice, request: HttpRequest | None = None) -> ImmediateNotice:
     """The leader issues a draft notice; only a matter that clearly breaks a rule and can be fixed promptly."""
-    inspection = team_inspection_get(user=actor, pk=notice.inspection_id)
+    inspection = team_work_get(user=actor, pk=notice.inspection_id)
     leader_check(actor, inspection, "签发立行立改通知")
     with transaction.atomic():
         notice = ImmediateNotice.objects.select_for_update().get(pk=notice.pk)
@@ -130,7 +130,7 @@ def notice_issue(*, actor: User, notice: ImmediateNotice, request: HttpRequest |
         if not (notice.clear_violation and notice.fixable):
             raise Invalid("只有明显违反规定、能够立即整改的问题才能下发立行立改通知，请先确认两项条件。")
         today = timezone.localdate()
-        notice.due_on = calendar_get().add_working_days_after(today, notice.deadline_days)
+        notice.due_on = calendar_of(inspection).add_working_days_after(today, notice.deadline_days)
         notice.state, notice.issued_by, notice.issued_at = ImmediateNotice.State.ISSUED, actor, timezone.now()
         notice.save()
         audit_record(actor=actor, action="notice.issue", obj=notice, request=request,
@@ -168,7 +168,7 @@ def notice_answer(*, actor: User, notice: ImmediateNotice, measures: str, files:
 def notice_decide(*, actor: User, notice: ImmediateNotice, accept: bool, note: str = "",
                   request: HttpRequest | None = None) -> NoticeAnswer:
     """The leader checks the latest answer: accepted, or returned with a reason (the liaison answers again)."""
-    inspection = team_inspection_get(user=actor, pk=notice.inspection_id)
+    inspection = team_work_get(user=actor, pk=notice.inspection_id)
     leader_check(actor, inspection, "核查立行立改答复")
     note = note.strip()
     if not accept and not note:

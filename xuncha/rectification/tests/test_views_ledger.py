@@ -17,8 +17,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from conftest import PERSONAS
+from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections import services as planning
+from xuncha.inspections.models import Office
+from xuncha.inspections.selectors import calendar_get, calendar_of
 from xuncha.rectification.models import Evidence, Feedback, ItemStatus, RectificationItem
 from xuncha.rectification.selectors import overdue_working_days
 
@@ -202,3 +205,43 @@ def test_overdue_list(clients: dict, ledger: dict, seed001: Any) -> None:
     page = clients["office"].get(reverse("rectification:overdue")).content.decode()
     assert page.count('class="item-row"') == 2 and f'href="{reverse("rectification:ledger_item", args=[other.pk])}"' in page
     assert clients["other_leader"].get(reverse("rectification:overdue")).content.decode().count('class="item-row"') == 0
+
+
+def test_overdue_days_follow_the_calendar_of_the_inspections_office(clients: dict, ledger: dict,
+                                                                     django_capture_on_commit_callbacks: Any) -> None:
+    """A day the inspection's office entered as a holiday is not counted as overdue, on its ledger and on the
+    overdue list across inspections; another office's holiday changes nothing."""
+    inspection, office = ledger["inspection"], clients["office"]
+    before = overdue_working_days(dt.date(2024, 9, 30), timezone.localdate(), calendar_get())
+    a_workday = next(d for d in (dt.date(2024, 10, 8) + dt.timedelta(days=i) for i in range(30)) if calendar_get().is_working_day(d))
+    admin = User.objects.get(username="office")
+    other = Office.objects.exclude(pk=inspection.office_id).exclude(parent__isnull=True).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        planning.calendar_day_set(actor=admin, office=other, date=a_workday, kind="holiday")
+    assert f"逾期{before}个工作日" in office.get(reverse("rectification:ledger", args=[inspection.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        planning.calendar_day_set(actor=admin, office=inspection.office, date=a_workday, kind="holiday", name="本办调整")
+    assert overdue_working_days(dt.date(2024, 9, 30), timezone.localdate(), calendar_of(inspection)) == before - 1
+    assert f"逾期{before - 1}个工作日" in office.get(reverse("rectification:ledger", args=[inspection.pk])).content.decode()
+    assert f"{before - 1}个工作日" in office.get(reverse("rectification:overdue")).content.decode()
+    assert f"逾期{before - 1}个工作日" in office.get(reverse("rectification:ledger_item", args=[ledger["late"].pk])).content.decode()
+
+
+def test_the_due_soon_window_follows_the_calendar_of_the_inspections_office(clients: dict, ledger: dict, settings: Any,
+                                                                              django_capture_on_commit_callbacks: Any) -> None:
+    """An item due on the working day after the platform's reminder window is not "due soon"; once the
+    inspection's office enters a holiday inside the window, its window reaches that day."""
+    inspection, today = ledger["inspection"], timezone.localdate()
+    platform = calendar_get()
+    next_day = platform.add_working_days_after(today, settings.REMINDER_WORKING_DAYS + 1)
+    item = make_item(ledger["finding"], deadline=next_day, dept="资产处")
+    url = reverse("rectification:ledger", args=[inspection.pk])
+
+    def soon() -> bool:
+        return f'id="item-{item.pk}"' in clients["member"].get(url, {"due": "soon"}).content.decode()
+
+    assert not soon()
+    with django_capture_on_commit_callbacks(execute=True):
+        planning.calendar_day_set(actor=User.objects.get(username="office"), office=inspection.office,
+                                  date=platform.add_working_days_after(today, 1), kind="holiday", name="本办调整")
+    assert soon()

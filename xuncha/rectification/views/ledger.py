@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from xuncha import documents
 from xuncha.errors import NotFound
 from xuncha.inspections.models import Inspection
-from xuncha.inspections.selectors import calendar_get
+from xuncha.inspections.selectors import OfficeCalendars, calendar_of
 from xuncha.paging import paginate
 from xuncha.web import attachment, form_submit
 
@@ -56,6 +56,8 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = staff_inspection_get(user=user, pk=pk)
     current = feedback_get(inspection=inspection)
     leader = is_team_leader(user, inspection)
+    # Once the round's report was approved here, the date comes only from the 双反馈 record (xuncha.reporting).
+    from_report = services.feedback_direct_refusal(inspection)
     today = timezone.localdate()
     form = FeedbackForm(request.POST or None, initial={"feedback_on": current.feedback_on if current else today})
     status = 200
@@ -70,7 +72,8 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     return render(request, "rectification/feedback.html", {
         "inspection": inspection, "feedback": current, "findings": feedback_findings(inspection=inspection, feedback=current),
-        "form": form if leader else None, "today": today, "report_due_preview": services.report_due_for(today),
+        "form": form if leader and (not from_report or form.errors) else None, "from_report": from_report, "today": today,
+        "report_due_preview": services.report_due_for(today, inspection.office_id),
         # Leads are the team's (the office sees the feedback, never a lead).
         "open_leads": list(open_leads(inspection)) if is_team(user, inspection) else [],
     }, status=status)
@@ -98,7 +101,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     filters = LedgerFilters.from_query(request.GET)
     page = paginate(ledger_items(user=user, inspection=inspection, filters=filters, today=today), request.GET.get("page"),
                     PAGE_SIZE)
-    rows = flag_items(page.items, today, calendar_get())
+    rows = flag_items(page.items, today, calendar_of(inspection))
     counts, overdue_count = ledger_status_counts(inspection=inspection, today=today)
     team = is_team(user, inspection)
     query = urlencode(filters.query())
@@ -152,7 +155,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     item = staff_item_get(user=user, pk=pk)
-    row = flag_items([item], timezone.localdate(), calendar_get())[0]
+    row = flag_items([item], timezone.localdate(), calendar_of(item.inspection))[0]
     return render(request, "rectification/ledger_item.html", {
         "item": row, "inspection": item.inspection, "history": item_history(item), "return_form": ReturnForm(),
         "can_sign_off": can_sign_off(user, item.inspection), "can_edit": is_team(user, item.inspection),
@@ -228,5 +231,5 @@ def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(overdue_items(user=user_of(request), today=today), request.GET.get("page"), PAGE_SIZE)
     return render(request, "rectification/ledger_overdue.html", {
-        "page": page, "rows": flag_items(page.items, today, calendar_get()), "query": "", "today": today,
+        "page": page, "rows": flag_items(page.items, today, OfficeCalendars()), "query": "", "today": today,
     })

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuncha.errors import NotFound
-from xuncha.inspections.selectors import calendar_get, live_q
+from xuncha.inspections.selectors import OfficeCalendars, calendar_of, live_q
 from xuncha.paging import paginate
 from xuncha.web import form_submit
 
@@ -113,7 +113,7 @@ def items(request: HttpRequest) -> HttpResponse:
     page = paginate(liaison_items(user=user, filters=filters, today=today, live=True), request.GET.get("page"), PAGE_SIZE)
     query = urlencode(filters.query())
     return render(request, "rectification/ledger_liaison_items.html", {
-        "page": page, "rows": flag_items(page.items, today, calendar_get()), "filters": filters, "query": query,
+        "page": page, "rows": flag_items(page.items, today, OfficeCalendars()), "filters": filters, "query": query,
         "statuses": ItemStatus.choices,
     })
 
@@ -132,7 +132,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已报送整改事项第{obj.number}项的进展。")
             return redirect("liaison:item", pk=obj.pk)
         status = 400
-    row = flag_items([obj], timezone.localdate(), calendar_get())[0]
+    row = flag_items([obj], timezone.localdate(), calendar_of(obj.inspection))[0]
     return render(request, "rectification/ledger_liaison_item.html", {
         "item": row, "inspection": obj.inspection, "history": item_history(obj), "form": form,
     }, status=status)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xuncha.errors import NotFound
+from xuncha.inspections.selectors_offices import office_limit
 from xuncha.intake.models import Report
 from xuncha.paging import paginate
 from xuncha.triage.models import DuplicateGroup
@@ -83,7 +83,7 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("rectification:notice", pk=notice.pk)
         status = 400
     else:
-        initial: dict[str, Any] = {"deadline_days": settings.NOTICE_DEFAULT_WORKING_DAYS}
+        initial: dict[str, Any] = {"deadline_days": office_limit(inspection.office_id, "notice_default_working_days")}
         if group is not None:
             # A neutral opening only: the reports' own words may identify their authors, and this text goes to the target.
             initial["problem"] = f"巡察期间，多名干部群众（{group.reporters}人，{group.channels}个渠道）反映："

@@ -15,7 +15,7 @@ from xuncha.audit.models import AuditEvent
 from xuncha.errors import Conflict
 from xuncha.surveys import services
 from xuncha.surveys.answers import response_submit
-from xuncha.surveys.models import Answer, Code, Response, Survey, TextAnswer
+from xuncha.surveys.models import Answer, Code, Response, Survey, Tally, TextAnswer
 
 CLIENT_IP = "203.0.113.77"
 AGENT = "Mozilla/5.0 (iPhone; 测评指纹)"
@@ -46,10 +46,12 @@ def test_stored_rows_hold_no_link_to_code_time_or_client(demo: dict[str, Any]) -
 
     # The schema: a response is its random id, its survey and its group; nothing else.
     assert {f.column for f in Response._meta.concrete_fields} == {"id", "survey_id", "group"}
-    for model in (Response, Answer, TextAnswer, Code):
+    for model in (Response, Answer, TextAnswer, Code, Tally):
         for field in model._meta.concrete_fields:
             assert not isinstance(field, (models.DateField, models.DateTimeField, models.TimeField, models.GenericIPAddressField)), field
-    assert {f.column for f in Code._meta.concrete_fields} == {"id", "survey_id", "batch_id", "hash", "used"}
+    assert {f.column for f in Code._meta.concrete_fields} == {"id", "survey_id", "batch_id", "hash", "used", "voided"}
+    # The tally holds counts only: no response, no code, no time.
+    assert {f.column for f in Tally._meta.concrete_fields} == {"id", "survey_id", "question_id", "group", "row", "value", "shard", "n"}
     # No table refers to a code, and nothing but answers refers to a response.
     for model in apps.get_models():
         for field in model._meta.concrete_fields:

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.publicapi import PublicClient
 from xuncha.accounts.services import api_token_create
-from xuncha.surveys.models import Survey
+from xuncha.surveys.models import CodeBatch, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,17 @@ def test_build_publish_issue_codes_answer_and_read_results(demo: dict[str, Any])
     assert issued.status_code == 201, issued.content
     codes = issued.json()["codes"]
     assert len(codes) == 3
-    pdf = client.get(issued.json()["slips_url"], **member)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert client.get(issued.json()["slips_url"], **member).status_code == 409
+    slips_url = issued.json()["slips_url"]
+    # taking the slips erases the sealed plaintext: a GET is refused and changes nothing
+    assert client.get(slips_url, **member).status_code == 405
+    assert client.get(f"/api/v1/surveys/{survey['id']}/codes.pdf?batch={issued.json()['batch']}", **member).status_code in (404, 405)
+    batch = CodeBatch.objects.get(survey_id=survey["id"], number=issued.json()["batch"])
+    assert batch.slips_sealed and not batch.slips_printed
+    pdf = client.post(slips_url, **member)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf["Cache-Control"] == "no-store, private"
+    batch.refresh_from_db()
+    assert batch.slips_sealed == "" and batch.slips_printed
+    assert client.post(slips_url, **member).status_code == 409
 
     public = PublicClient()
     got = public.get(f"/api/v1/public/surveys/{survey['id']}")
@@ -89,7 +97,7 @@ def test_build_publish_issue_codes_answer_and_read_results(demo: dict[str, Any])
 
     results = client.get(f"/api/v1/surveys/{survey['id']}/results", **member).json()
     assert results["responses"] == 2
-    assert results["groups"] == [{"group": "teachers", "label": "教职工", "issued": 3, "answered": 2, "shown": True}]
+    assert results["groups"] == [{"group": "teachers", "label": "教职工", "issued": 3, "voided": 0, "answered": 2, "shown": True}]
     first = results["questions"][0]
     assert first["distribution"] == {"c4": 2} and first["hidden_reason"] is None and first["flagged_share"] == 1.0
     assert results["questions"][2]["average"] == 2.0

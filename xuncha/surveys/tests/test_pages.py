@@ -51,9 +51,20 @@ def test_the_team_builds_a_survey_on_pages(demo: dict[str, Any]) -> None:
     leader.post(f"/surveys/{survey.pk}/publish/")
     survey.refresh_from_db()
     assert not survey.is_draft
-    assert member.post(f"/surveys/{survey.pk}/codes/", {"group": "teachers", "count": "30"}).status_code == 302
+    # issuing and taking the slips write: GETs are refused and change nothing
+    assert member.get(f"/surveys/{survey.pk}/codes/").status_code == 405
+    assert not CodeBatch.objects.filter(survey=survey).exists()
+    detail = member.get(f"/surveys/{survey.pk}/").content.decode()
+    assert 'id="codes-form" data-confirm=' in detail
+    issued = member.post(f"/surveys/{survey.pk}/codes/", {"group": "teachers", "count": "30"})
+    assert issued.status_code == 302 and issued["Location"] == f"/surveys/{survey.pk}/"
     batch = CodeBatch.objects.get(survey=survey)
     assert Code.objects.filter(batch=batch).count() == 30
+    assert member.get(f"/surveys/{survey.pk}/codes/{batch.number}/slips.pdf").status_code == 405
+    batch.refresh_from_db()
+    assert batch.slips_sealed and not batch.slips_printed
+    listed = member.get(f"/surveys/{survey.pk}/").content.decode()
+    assert f'action="/surveys/{survey.pk}/codes/{batch.number}/slips.pdf"' in listed and "纸条只能下载一次" in listed
     pdf = member.post(f"/surveys/{survey.pk}/codes/{batch.number}/slips.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     again = member.post(f"/surveys/{survey.pk}/codes/{batch.number}/slips.pdf", follow=True)

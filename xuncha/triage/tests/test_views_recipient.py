@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
+from xuncha.errors import NotAllowed
+from xuncha.inspections import services_offices
 from xuncha.inspections.models import ReceivingBody
 from xuncha.intake import services as intake
 from xuncha.triage.models import Clue, Handling, Referral, TransferBatch
@@ -166,6 +168,26 @@ def test_overdue_and_the_filters(clients, items) -> None:
     pages = {s: c.get(reverse("recipient:home"), {"state": s}).content.decode() for s in ("overdue", "done")}
     assert _rows(pages["overdue"], "clue-row") == 0 and _rows(pages["done"], "clue-row") == 1 and _rows(pages["done"], "batch-row") == 1
     assert OVERDUE not in c.get(reverse("recipient:clue", args=[items["clue"].pk])).content.decode()
+
+
+def test_overdue_follows_the_time_limit_of_the_inspections_office(clients: Any, items: dict[str, Any], practice: Any) -> None:
+    """The practice inspection is the city office's: its own limit (1 month) makes a clue acknowledged 40
+    days ago overdue, on the page, in the filters and in the to-do; the platform's 3 months would not."""
+    c, recipient = clients["recipient"], User.objects.get(username="recipient")
+    transfer_batch_sign(actor=recipient, batch=items["batch"])
+    Clue.objects.filter(pk=items["clue"].pk).update(acknowledged_at=timezone.now() - dt.timedelta(days=40))
+    assert _rows(c.get(reverse("recipient:home"), {"state": "overdue"}).content.decode(), "clue-row") == 0
+    office = User.objects.get(username="office_city")
+    services_offices.office_settings_save(actor=office, office=practice.office, term_start=None, term_years=5,
+                                          limits={"handover_result_months": 1}, briefing_asks={})
+    pages = {s: c.get(reverse("recipient:home"), {"state": s}).content.decode() for s in ("", "overdue", "progress")}
+    assert OVERDUE in pages[""]
+    assert _rows(pages["overdue"], "clue-row") == 1 and _rows(pages["progress"], "clue-row") == 0
+    assert OVERDUE in c.get(reverse("recipient:clue", args=[items["clue"].pk])).content.decode()
+    with pytest.raises(NotAllowed):  # another office's admin may not set it
+        services_offices.office_settings_save(actor=User.objects.get(username="office_cjlu"), office=practice.office,
+                                              term_start=None, term_years=5, limits={"handover_result_months": 9},
+                                              briefing_asks={})
 
 
 def test_other_recipient_sees_only_their_body(clients, items) -> None:

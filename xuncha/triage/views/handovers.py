@@ -20,6 +20,7 @@ from xuncha.accounts.http import AuthedRequest
 from xuncha.audit.services import audit_record
 from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection, ReceivingBody
+from xuncha.intake.models import Report
 from xuncha.intake.selectors import intake_inspection_get
 from xuncha.web import attachment, form_submit
 
@@ -29,6 +30,7 @@ from ..models import Clue, Referral, TransferBatch
 from ..selectors import (
     overdue_cutoff,
     result_due,
+    result_months_map,
     team_batch_get,
     team_batches,
     team_clues,
@@ -40,17 +42,40 @@ from ..services import referral_send, transfer_batch_create
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def flag_items(items: Iterable[Referral | Clue], today: dt.date | None = None, cutoff: dt.datetime | None = None) -> list[Any]:
-    """Set the flags the pages show on each referral or clue: `result_due` (acknowledged + the
-    feedback time limit), `result_overdue` (acknowledged before the cutoff, still no result) and, for
-    a referral, `send_overdue` (its letter not sent and the passing-on time limit past)."""
+def _office_ids(items: list[Referral | Clue]) -> dict[int, int | None]:
+    """report id → the office of its inspection: from the loaded relations, else one query for the rest."""
+    out: dict[int, int | None] = {}
+    for item in items:
+        if type(item).report.is_cached(item) and Report.inspection.is_cached(item.report):
+            out[item.report_id] = item.report.inspection.office_id
+    missing = {i.report_id for i in items} - set(out)
+    if missing:
+        out.update(Report.objects.filter(pk__in=missing).values_list("pk", "inspection__office_id"))
+    return out
+
+
+def flag_items(items: Iterable[Referral | Clue], today: dt.date | None = None,
+               months: dict[int | None, int] | None = None) -> list[Any]:
+    """Set the flags the pages show on each referral or clue: `result_due` (acknowledged + the feedback time
+    limit of its inspection's office; `months`: every office's, read when needed and not given),
+    `result_overdue` (acknowledged before that office's cutoff, still no result) and, for a referral,
+    `send_overdue` (its letter not sent and the passing-on time limit past)."""
     today = today or timezone.localdate()
-    cutoff = cutoff or overdue_cutoff()
+    items = list(items)
+    acknowledged = [i for i in items if i.acknowledged_at is not None]
+    offices = _office_ids(acknowledged) if acknowledged else {}
+    if acknowledged and months is None:
+        months = result_months_map()
+    cutoffs: dict[int, dt.datetime] = {}
     out = []
     for item in items:
         row: Any = item  # the flags are attributes for the templates only
-        row.result_due = result_due(item)
-        row.result_overdue = item.result_at is None and item.acknowledged_at is not None and item.acknowledged_at < cutoff
+        row.result_due, row.result_overdue = None, False
+        if item.acknowledged_at is not None and months is not None:
+            limit = months.get(offices.get(item.report_id), months[None])
+            cutoff = cutoffs.setdefault(limit, overdue_cutoff(limit))
+            row.result_due = result_due(item, limit)
+            row.result_overdue = item.result_at is None and item.acknowledged_at < cutoff
         row.send_overdue = isinstance(item, Referral) and item.sent_at is None and item.due_on < today
         out.append(row)
     return out

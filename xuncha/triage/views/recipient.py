@@ -7,8 +7,6 @@ a clue appears only once it is listed in a transfer batch. The reporter's identi
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -16,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from xuncha.access import actor_of
+from xuncha.access import FILED_MESSAGE, actor_of, is_filed
 from xuncha.accounts.http import AuthedRequest
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
@@ -27,14 +25,14 @@ from ..forms import HandlingForm
 from ..handover_files import clue_attachment_open, clue_attachments
 from ..models import Clue, Referral, TransferBatch
 from ..selectors import (
-    overdue_cutoff,
-    overdue_q,
+    offices_q,
     recipient_batch_get,
     recipient_batches,
     recipient_clue_get,
     recipient_clues,
     recipient_referral_get,
     recipient_referrals,
+    result_months_map,
 )
 from ..services import handover_acknowledge, handover_result, transfer_batch_sign
 from .handovers import batch_download, flag_items
@@ -43,27 +41,28 @@ FILTERS = {"unsigned": "待签收", "progress": "办理中", "overdue": "逾期�
 LIMIT = 100
 
 
-def _item_q(state: str, cutoff: Any) -> Q | None:
-    """The condition on a referral or clue for one filter (None: no filter)."""
+def _item_q(state: str) -> Q | None:
+    """The condition on a referral or clue for one filter (None: no filter); overdue against the time limit
+    of each item's inspection's office."""
     if state == "unsigned":
         return Q(acknowledged_at__isnull=True)
     if state == "progress":
-        return Q(acknowledged_at__gte=cutoff, result_at__isnull=True)
+        return offices_q(overdue=False)
     if state == "overdue":
-        return overdue_q(cutoff)
+        return offices_q(overdue=True)
     if state == "done":
         return Q(result_at__isnull=False)
     return None
 
 
-def _batches(user: User, state: str, cutoff: Any) -> QuerySet[TransferBatch]:
+def _batches(user: User, state: str) -> QuerySet[TransferBatch]:
     qs = recipient_batches(user=user).select_related("signed_by").annotate(clue_count=Count("clues"))
     if state == "unsigned":
         qs = qs.filter(signed_at__isnull=True)
     elif state == "done":
         qs = qs.filter(signed_at__isnull=False).exclude(Exists(Clue.objects.filter(batch=OuterRef("pk"), result_at__isnull=True)))
     elif state in FILTERS:
-        condition = _item_q(state, cutoff)
+        condition = _item_q(state)
         qs = qs.filter(Exists(Clue.objects.filter(condition, batch=OuterRef("pk"))))
     return qs.order_by("signed_at", "-created_at", "-id")
 
@@ -74,17 +73,19 @@ def home(request: AuthedRequest) -> HttpResponse:
         raise NotFound
     state = request.GET.get("state", "")
     state = state if state in FILTERS else ""
-    cutoff = overdue_cutoff()
-    condition = _item_q(state, cutoff)
+    condition = _item_q(state)
     referrals = recipient_referrals(user=request.user).prefetch_related("report__subjects").order_by("-created_at", "-id")
     clues = recipient_clues(user=request.user).prefetch_related("report__subjects").order_by("-created_at", "-id")
     if condition is not None:
         referrals, clues = referrals.filter(condition), clues.filter(condition)
+    shown_referrals, shown_clues = list(referrals[:LIMIT]), list(clues[:LIMIT])
+    # Every office's time limit, read once for both lists (only when an item has one running).
+    months = result_months_map() if any(i.acknowledged_at for i in [*shown_referrals, *shown_clues]) else None
     return render(request, "triage/recipient_home.html", {
         "state": state, "filters": FILTERS.items(), "limit": LIMIT,
-        "batches": list(_batches(request.user, state, cutoff)[:LIMIT]),
-        "referrals": flag_items(referrals[:LIMIT], cutoff=cutoff),
-        "clues": flag_items(clues[:LIMIT], cutoff=cutoff),
+        "batches": list(_batches(request.user, state)[:LIMIT]),
+        "referrals": flag_items(shown_referrals, months=months),
+        "clues": flag_items(shown_clues, months=months),
     })
 
 
@@ -118,6 +119,7 @@ def _detail(request: AuthedRequest, item: Referral | Clue, form: HandlingForm | 
         "item": flag_items([item])[0], "kind": kind, "report": item.report,
         "form": form or HandlingForm(initial=initial),
         "files": clue_attachments(item) if isinstance(item, Clue) else [],
+        "filed": is_filed(item.report.inspection), "filed_message": FILED_MESSAGE,
     }, status=status)
 
 

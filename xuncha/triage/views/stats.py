@@ -7,7 +7,6 @@ import io
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -20,7 +19,7 @@ from xuncha.audit.services import audit_record
 from xuncha.intake.selectors import intake_inspection_get
 from xuncha.web import attachment
 
-from ..selectors import team_statistics
+from ..selectors import result_months, team_statistics
 
 # The tables of counts: (key in the figures, heading, note, queue filter that lists the reports counted).
 TABLES = [
@@ -67,7 +66,7 @@ def stats(request: AuthedRequest, pk: int) -> HttpResponse:
     days = _bars([{"code": d["day"].isoformat(), "label": d["day"], "count": d["count"]} for d in figures["days"]], total)
     return render(request, "triage/stats.html", {
         "inspection": inspection, "f": figures, "tables": tables, "pairs": _pairs(figures), "days": days,
-        "queue_url": queue_url, "result_months": settings.HANDOVER_RESULT_MONTHS,
+        "queue_url": queue_url, "result_months": figures.get("result_months") or result_months(inspection.office_id),
     })
 
 

@@ -11,7 +11,7 @@ from xuncha.inspections.selectors import calendar_get
 
 
 class Command(BaseCommand):
-    help = "Parse a published announcement (.txt, .docx, .html) and print the extracted facts as JSON."
+    help = "Parse a published announcement (.txt, .docx, .doc, .html) and print the extracted facts as JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
