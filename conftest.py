@@ -27,6 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PUBLIC_API_POW_BITS = 4
     # Attachments are read (OCR) only when a test asks (xuncha.intake.reading.attachments_read_pending).
     settings.ATTACHMENT_READING = "off"
+    # Audit events are sealed into the chain in the transaction that writes them (tests never commit);
+    # xuncha/audit/tests/test_sealing.py covers sealing after the commit.
+    settings.AUDIT_SEALING = "immediate"
 
 
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member
