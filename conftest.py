@@ -27,6 +27,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PUBLIC_API_POW_BITS = 4
     # Attachments are read (OCR) only when a test asks (xuncha.intake.reading.attachments_read_pending).
     settings.ATTACHMENT_READING = "off"
+    # Background exports run at once, in the request that starts them (xuncha.exports.services).
+    settings.EXPORT_RUNNER = "inline"
 
 
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/download/", views.download, name="download"),
+]

@@ -1,0 +1,40 @@
+"""我的导出: the signed-in user's background exports with their progress, and downloading a finished one
+(owner only: anyone else's job is a 404). Starting a job is the domain pages' own POST (each calls
+`xuncha.exports.services.export_start` and redirects here)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from xuncha.accounts.http import AuthedRequest
+from xuncha.paging import paginate
+
+from .selectors import any_active, jobs_for
+from .services import export_download
+
+PAGE_SIZE = 30
+POLL_SECONDS = 2
+
+
+@login_required
+@require_GET
+def index(request: AuthedRequest) -> HttpResponse:
+    """The list; while a job is queued or running the table asks for itself again every few seconds
+    (htmx, vendored; without script, the 刷新 link does the same)."""
+    page = paginate(jobs_for(user=request.user), request.GET.get("page"), PAGE_SIZE)
+    context = {"page": page, "query": "", "active": any_active(list(page.items)), "poll_seconds": POLL_SECONDS,
+               "poll_url": request.get_full_path(), "keep_hours": settings.EXPORT_KEEP_HOURS}
+    if request.headers.get("HX-Request"):
+        return render(request, "exports/_jobs.html", context)
+    return render(request, "exports/index.html", context)
+
+
+@login_required
+@require_GET
+def download(request: AuthedRequest, pk: int) -> FileResponse:
+    job = export_download(actor=request.user, pk=pk, request=request)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type)
