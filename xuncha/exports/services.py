@@ -117,7 +117,7 @@ def export_run(*, job_id: int) -> str:
     except NotFound:
         _fail(job_id, GONE_KIND)
         return ExportStatus.FAILED
-    last = [0.0]
+    last = [float("-inf")]  # the first step is always written
 
     def progress(done: int, total: int | None = None) -> None:
         moment = time.monotonic()
