@@ -151,7 +151,7 @@ def _finish(job_id: int, built: registry.Built, out: IO[bytes]) -> str:
         if job.status != ExportStatus.RUNNING:  # failed by the lease meanwhile: its file is not kept
             return str(job.status)
         job.file.save(f"{job_id}-{uuid.uuid4().hex}{ext}", File(out), save=False)
-        saved.append(job.file.name)
+        saved.append(str(job.file.name))
         job.filename = built.filename[:200]
         job.content_type = built.content_type[:120]
         job.size = size
