@@ -6,5 +6,6 @@ app_name = "exports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("start/", views.start, name="start"),
     path("<int:pk>/download/", views.download, name="download"),
 ]

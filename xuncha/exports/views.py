@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib import messages
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.accounts.http import AuthedRequest
 from xuncha.paging import paginate
 
+from xuncha.errors import Conflict, Invalid
+
+from .models import ExportStatus
 from .selectors import any_active, jobs_for
-from .services import export_download
+from .services import export_download, export_start
 
 PAGE_SIZE = 30
 POLL_SECONDS = 2
@@ -31,6 +35,25 @@ def index(request: AuthedRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "exports/_jobs.html", context)
     return render(request, "exports/index.html", context)
+
+
+@login_required
+@require_POST
+def start(request: AuthedRequest) -> HttpResponse:
+    """生成导出 from a page's form: `kind`, and the kind's parameters as the form's other fields (text);
+    the kind's own check decides (an unknown kind, or one the user may not have: 404)."""
+    kind = request.POST.get("kind", "")
+    params = {k: v for k, v in request.POST.items() if k not in ("kind", "csrfmiddlewaretoken")}
+    try:
+        job = export_start(actor=request.user, kind=kind, params=params, request=request)
+    except (Conflict, Invalid) as e:
+        messages.error(request, e.detail)
+    else:
+        if job.status == ExportStatus.DONE:
+            messages.success(request, f"“{job.title}”已生成，可以下载。")
+        else:
+            messages.success(request, f"正在后台生成“{job.title}”，完成后可在本页下载。")
+    return redirect("exports:index")
 
 
 @login_required

@@ -5,6 +5,7 @@ anonymous to the login page)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from typing import Any
@@ -154,3 +155,31 @@ def test_a_second_click_does_not_start_a_second_job(clients: dict[str, Client], 
     settings.EXPORT_MAX_ACTIVE = 1
     r = clients["office"].post(reverse("rectification:ledger_xlsx", args=[seed001.pk]), follow=True)
     assert "已有1个导出正在生成" in r.content.decode() and ExportJob.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_audit_log_as_a_background_csv_is_the_auditor_s(clients: dict[str, Client], persona: str) -> None:
+    page = clients["auditor"].get(reverse("audit:list"), {"actor": "office"}).content.decode()
+    assert 'id="audit-export-job"' in page and 'name="actor" value="office"' in page
+    r = clients[persona].post(reverse("exports:start"), {"kind": "audit.csv", "actor": "office"})
+    if persona != "auditor":
+        assert r.status_code == 404 and not ExportJob.objects.exists()
+        return
+    assert r.status_code == 302 and r["Location"] == reverse("exports:index")
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.DONE and job.title == "审计日志（CSV），已筛选" and job.params == {"actor": "office"}
+    body = b"".join(clients["auditor"].get(reverse("exports:download", args=[job.pk])).streaming_content)
+    assert body.startswith("\ufeff编号,时间,操作人".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:]
+    assert rows and all("office" in row[2] for row in rows)  # 操作人 contains the filter
+    assert AuditEvent.objects.filter(action="export.audit_csv", actor_name="auditor", summary__startswith="后台导出审计日志").exists()
+    assert clients["office"].get(reverse("exports:download", args=[job.pk])).status_code == 404
+
+
+def test_a_form_start_with_a_bad_filter_or_an_unknown_kind(clients: dict[str, Client]) -> None:
+    r = clients["auditor"].post(reverse("exports:start"), {"kind": "audit.csv", "date_from": "昨天"}, follow=True)
+    assert r.status_code == 200 and "日期" in r.content.decode() and not ExportJob.objects.exists()
+    assert clients["auditor"].post(reverse("exports:start"), {"kind": "no.such"}).status_code == 404
+    assert clients["auditor"].get(reverse("exports:start")).status_code == 405
+    # The ledger's parameters come from its own page; typed into a form they are text, and not found.
+    assert clients["office"].post(reverse("exports:start"), {"kind": "rectification.ledger_xlsx", "inspection": "1"}).status_code == 404
