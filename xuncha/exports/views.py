@@ -5,16 +5,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.accounts.http import AuthedRequest
-from xuncha.paging import paginate
-
 from xuncha.errors import Conflict, Invalid
+from xuncha.paging import paginate
 
 from .models import ExportStatus
 from .selectors import any_active, jobs_for
