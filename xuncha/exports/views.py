@@ -1,6 +1,7 @@
 """我的导出: the signed-in user's background exports with their progress, and downloading a finished one
-(owner only: anyone else's job is a 404). Starting a job is the domain pages' own POST (each calls
-`xuncha.exports.services.export_start` and redirects here)."""
+(owner only: anyone else's job is a 404). Starting a job is a POST: a domain page's own (the ledger's,
+which calls `xuncha.exports.services.export_start` and redirects here) or `start` here, for a kind whose
+parameters are a form's text fields (the audit log's filters)."""
 
 from __future__ import annotations
 
