@@ -191,3 +191,9 @@ def test_the_runners(demo: dict, settings: Any) -> None:
     from xuncha.exports.tasks import export_run_task
 
     assert export_run_task.name == "exports.run"
+
+
+def test_the_key_rotation_finds_the_export_files() -> None:
+    from xuncha.uploads import sealed_file_fields
+
+    assert (ExportJob, "file") in sealed_file_fields()
