@@ -34,6 +34,7 @@ def test_start_poll_download(api: Api, ledger: dict) -> None:  # noqa: F811
     status = api.get("liaison", body["url"]).json()
     assert status["status"] == "done" and status["size"] == job.size and status["downloaded_at"] is None
     assert [j["id"] for j in api.get("liaison", "/api/v1/me/exports").json()] == [job.pk]
+    assert [x["count"] for x in api.get("liaison", "/api/v1/me/todo").json() if x["kind"] == "export_ready"] == [1]
     r = api.get("liaison", body["file_url"])
     assert r.status_code == 200 and r.streaming
     assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,6 +44,7 @@ def test_start_poll_download(api: Api, ledger: dict) -> None:  # noqa: F811
     event = AuditEvent.objects.get(action="export.download")
     assert event.actor_name == "liaison" and event.data["kind"] == "rectification.ledger_xlsx"
     assert api.get("liaison", body["url"]).json()["downloaded_at"] is not None
+    assert "export_ready" not in [x["kind"] for x in api.get("liaison", "/api/v1/me/todo").json()]
 
 
 def test_a_job_not_done_is_409_for_its_file(api: Api, ledger: dict, settings: Any) -> None:  # noqa: F811
