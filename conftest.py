@@ -30,6 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Audit events are sealed into the chain in the transaction that writes them (tests never commit);
     # xuncha/audit/tests/test_sealing.py covers sealing after the commit.
     settings.AUDIT_SEALING = "immediate"
+    # Background exports run at once, in the request that starts them (xuncha.exports.services).
+    settings.EXPORT_RUNNER = "inline"
 
 
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member

@@ -64,6 +64,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=30),
         "args": ["audit_anchor"],
     },
+    # Background exports: jobs left running by a dead worker failed after the lease; expired files deleted.
+    "exports-cleanup": {
+        "task": "scheduler.run_job",
+        "schedule": 600.0,
+        "args": ["exports_cleanup"],
+        "options": {"expires": 600.0},
+    },
     "triage-classifier-retrain": {
         "task": "triage.classifier_retrain_if_due",
         "schedule": 3600.0,

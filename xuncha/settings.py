@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xuncha.audit",
     "xuncha.ops",
     "xuncha.notify",
+    "xuncha.exports",
     "xuncha.inspections",
     "xuncha.intake",
     "xuncha.triage",
@@ -173,6 +174,14 @@ ATTACHMENT_READING = os.environ.get("ATTACHMENT_READING", "celery" if REDIS_URL 
 # writing thread right after the commit), "immediate" (in the writing transaction, the tests). The
 # scheduler's audit_seal job seals what is left every minute.
 AUDIT_SEALING = os.environ.get("AUDIT_SEALING", "thread")
+# Background exports (xuncha/exports, issue 17): "celery" (a task on the queue, the scaled deployment),
+# "thread" (a background thread of the worker that started it, the embedded one), "inline" (at once, in
+# the request: the tests). A running job whose heartbeat is older than the lease is failed (its process
+# died); a finished file is kept EXPORT_KEEP_HOURS, then the scheduler deletes it.
+EXPORT_RUNNER = os.environ.get("EXPORT_RUNNER", "celery" if REDIS_URL else "thread")
+EXPORT_LEASE_SECONDS = int(os.environ.get("EXPORT_LEASE_SECONDS", str(15 * 60)))
+EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
+EXPORT_MAX_ACTIVE = int(os.environ.get("EXPORT_MAX_ACTIVE", "3"))
 # Scheduled jobs (mail fetching, reminders, retraining, audit anchors): in the embedded deployment a
 # thread in each gunicorn worker runs them, one process per job and period (xuncha/scheduler); with
 # Redis, Celery beat does and the embedded scheduler stays off. EMBEDDED_SCHEDULER=0/1 overrides.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("xuncha.accounts.urls")),
     path("audit/", include("xuncha.audit.urls")),
     path("notifications/", include("xuncha.notify.urls")),
+    path("exports/", include("xuncha.exports.urls")),
     path("", include("xuncha.inspections.urls")),
     path("", include("xuncha.intake.urls")),
     path("triage/", include("xuncha.triage.urls")),

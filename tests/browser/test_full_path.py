@@ -323,9 +323,11 @@ def test_public_report_to_signed_off_ledger_item_and_reply(page: Any, public: An
     assert "已销号" in page.inner_text(f"#item-{item.pk}")
     assert RectificationItem.objects.get(pk=item.pk).status == ItemStatus.SIGNED_OFF
 
-    # 9. The ledger .xlsx, reopened.
+    # 9. The ledger .xlsx: generated as a background export, downloaded from 我的导出, reopened.
+    _submit(page, "#ledger-xlsx")
+    page.wait_for_url(f"{base}/exports/")
     with page.expect_download() as info:
-        page.click("#ledger-xlsx")
+        page.click("#exports a.download")
     assert info.value.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()), read_only=True).worksheets[0]
     rows = [r for r in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]

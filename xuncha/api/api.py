@@ -238,6 +238,9 @@ api.add_router("/", triage_router)
 from .ledger import router as ledger_router  # noqa: E402
 
 api.add_router("/", ledger_router)
+from .exports import router as exports_router  # noqa: E402
+
+api.add_router("/", exports_router)
 from .rectification_plan import router as rectification_plan_router  # noqa: E402
 
 api.add_router("/", rectification_plan_router)

@@ -184,6 +184,8 @@ ACTION_NAMES: dict[str, str] = {
     "export.announcement_docx": "导出公告 Word 文档",
     "export.audit_anchor": "下载审计锚点",
     "export.audit_csv": "导出审计日志",
+    "export.start": "开始生成导出",
+    "export.download": "下载导出文件",
     "export.letterbox_notice_pdf": "导出联系信箱告示 PDF",
     "feedback.export": "导出反馈意见",
     "feedback.record": "登记巡察反馈",

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from xuncha.accounts.http import AuthedRequest
 
+from .csvexport import HEADER, audit_csv_rows
 from .forms import AuditFilterForm
-from .names import action_name, object_kind_name
 from .selectors import audit_anchor_list, audit_event_list
 from .services import audit_anchor_create, audit_anchor_export, audit_chain_check, audit_record
 
@@ -56,11 +56,9 @@ def export_csv(request: AuthedRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def rows() -> Any:
-        yield "\ufeff" + writer.writerow(["编号", "时间", "操作人", "操作代码", "操作", "对象类型代码", "对象类型", "对象编号",
-                                                 "摘要", "来源地址", "前序哈希", "哈希"])
-        for e in events.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow([e.pk, e.at.isoformat(), e.actor_name, e.action, action_name(e.action), e.object_type,
-                                   object_kind_name(e.object_type), e.object_id, e.summary, e.ip, e.prev_hash, e.hash])
+        yield "\ufeff" + writer.writerow(HEADER)
+        for row in audit_csv_rows(events):
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = "attachment; filename=audit-log.csv"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
@@ -62,8 +62,13 @@ def ledger_rows(inspection: Inspection) -> Iterator[tuple[int, str, str, str, st
         yield (number, f"问题{f_number}：{f_title}", measures, leader, dept, None if long_term else deadline, progress, label)
 
 
-def ledger_xlsx(inspection: Inspection, stream: str | IO[bytes]) -> int:
+PROGRESS_EVERY = 200
+
+
+def ledger_xlsx(inspection: Inspection, stream: str | IO[bytes],
+                progress: Callable[[int, int | None], None] | None = None) -> int:
     """Write the ledger to `stream` (a path or a binary file) as .xlsx; returns the number of items.
+    `progress(done, total)` (a background export's, xuncha.exports) hears every PROGRESS_EVERY rows.
 
     XlsxWriter in constant_memory mode flushes each row to a temporary file once the next row starts,
     so memory stays flat however many rows there are. Every value is written as what it is (text with
@@ -91,8 +96,13 @@ def ledger_xlsx(inspection: Inspection, stream: str | IO[bytes]) -> int:
     for col, name in enumerate(LEDGER_COLUMNS):
         sheet.write_string(1, col, name, head)
     row = 1
-    for number, problem, measures, leader, dept, deadline, progress, status in ledger_rows(inspection):
+    total = RectificationItem.objects.filter(inspection=inspection).count() if progress else None
+    if progress:
+        progress(0, total)
+    for number, problem, measures, leader, dept, deadline, reported, status in ledger_rows(inspection):
         row += 1
+        if progress and (row - 1) % PROGRESS_EVERY == 0:
+            progress(row - 1, total)
         sheet.write_number(row, 0, number, center)
         sheet.write_string(row, 1, problem, text)
         sheet.write_string(row, 2, measures, text)
@@ -102,7 +112,7 @@ def ledger_xlsx(inspection: Inspection, stream: str | IO[bytes]) -> int:
             sheet.write_string(row, 5, LONG_TERM, center)
         else:
             sheet.write_datetime(row, 5, dt.datetime.combine(deadline, dt.time()), date)
-        sheet.write_string(row, 6, progress, text)
+        sheet.write_string(row, 6, reported, text)
         sheet.write_string(row, 7, status, center)
     sheet.autofilter(1, 0, max(row, 1), len(LEDGER_COLUMNS) - 1)
     workbook.close()

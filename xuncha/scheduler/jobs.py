@@ -63,5 +63,6 @@ def jobs() -> list[Job]:
         Job("classifier_retrain", "重训分类模型", "xuncha.triage.classifier.classifier_retrain_if_due", Every(3600)),
         Job("audit_seal", "审计事件封链", "xuncha.audit.sealing.audit_seal", Every(60)),
         Job("audit_anchor", "审计链锚点", "xuncha.audit.services.write_anchor", DailyAt(0, 30)),
+        Job("exports_cleanup", "清理过期导出", "xuncha.exports.services.exports_cleanup", Every(600)),
         Job("prune_runs", "清理运行记录", "xuncha.scheduler.runner.prune_runs", DailyAt(3, 0)),
     ]

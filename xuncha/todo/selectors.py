@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from xuncha.access import Kind, Purpose, actor_of, scope
 from xuncha.accounts.models import User
+from xuncha.exports.selectors import ready_not_downloaded
 from xuncha.fieldwork.models.documents import DocumentRequest
 from xuncha.fieldwork.selectors_documents import waiting_items
 from xuncha.inspections.models import Inspection
@@ -241,6 +242,10 @@ def todo_lines(*, user: User, today: dt.date | None = None) -> list[Line]:
         lines += _office_lines(user, today)
     if actor.bodies:
         lines += _recipient_lines(user)
+    # Anyone's own background exports (xuncha.exports), whatever their role: finished, not yet downloaded.
+    n, oldest = _agg(ready_not_downloaded(user=user), "finished_at")
+    if n:
+        lines.append(Line("export_ready", "导出已完成", n, reverse("exports:index"), oldest))
     return lines
 
 

@@ -18,8 +18,10 @@ from xuncha.api.api import api
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["office", "leader", "member", "liaison", "recipient", "auditor"]
-# Writes a read may make: its own audit event (views and downloads are audited) and the session.
-READ_WRITES = {"audit_auditevent", "audit_auditchainhead", "django_session"}
+# Writes a read may make: its own audit event (views and downloads are audited) and the session; and the
+# mark that the owner downloaded their own background export (the same fact as its audit event, kept on the
+# job so that 我的待办 stops showing 导出已完成).
+READ_WRITES = {"audit_auditevent", "audit_auditchainhead", "django_session", "exports_exportjob"}
 WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 
@@ -42,6 +44,11 @@ def _ids(world: dict[str, Any]) -> dict[str, int]:
         pk = qs.order_by("pk").values_list("pk", flat=True).first()
         return int(pk) if pk is not None else 1
 
+    from xuncha.exports.models import ExportJob
+    from xuncha.exports.services import export_start
+    from xuncha.rectification.export_jobs import LEDGER_XLSX, ledger_params
+
+    export_start(actor=world["users"]["office"], kind=LEDGER_XLSX, params=ledger_params(seed))  # run at once in tests
     batch = CodeBatch.objects.filter(slips_printed=False, voided_at__isnull=True).exclude(slips_sealed="").order_by("pk").first()
     return {
         "batch": batch.number if batch else 1,
@@ -51,6 +58,7 @@ def _ids(world: dict[str, Any]) -> dict[str, int]:
         "interview_id": first(Interview.objects.filter(inspection=seed)), "item_id": first(RectificationItem.objects.all()),
         "office_id": seed.office_id or 1, "request_id": first(DocumentRequest.objects.filter(inspection=seed)),
         "survey_id": batch.survey_id if batch else first(Survey.objects.all()), "code": 0,
+        "job_id": first(ExportJob.objects.all()),
     }
 
 

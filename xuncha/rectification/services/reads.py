@@ -6,6 +6,7 @@ transaction; downloads return the content.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO
 
 from django.db import transaction
@@ -129,6 +130,17 @@ def ledger_xlsx_export(*, actor: User, inspection: Inspection, via: str = "",
         stream.close()
         raise
     return stream, count
+
+
+def ledger_xlsx_write(*, actor: User, inspection: Inspection, out: IO[bytes],
+                      progress: Callable[[int, int | None], None] | None = None) -> int:
+    """The ledger as .xlsx written into `out` for a background export (xuncha.exports, whose runner calls
+    this in its builder, xuncha/rectification/export_jobs.py): the actor's right is checked again now, when
+    it runs, not only when the job was started. Returns the item count; audited like the direct export."""
+    _require(can_read_ledger(actor, inspection))
+    count = exports.ledger_xlsx(inspection, out, progress=progress)
+    _ledger_exported(actor, inspection, "xlsx", count, "后台", None)
+    return count
 
 
 def ledger_pdf_export(*, actor: User, inspection: Inspection, request: HttpRequest | None = None) -> bytes:
