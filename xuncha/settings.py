@@ -167,6 +167,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # scaled deployment), "thread" (a background thread of the process that registered it, the embedded one),
 # "off" (only the scheduler's catch-up job, every minute, reads them; the tests call it themselves).
 ATTACHMENT_READING = os.environ.get("ATTACHMENT_READING", "celery" if REDIS_URL else "thread")
+# Triage of a new report (classification, scope, duplicate group; xuncha/triage/drain.py): "background"
+# (after the response: a drain thread of each process in the embedded deployment, a debounced drain task
+# with Celery; micro-batches either way), "inline" (in the registration's on-commit hook; the tests).
+TRIAGE_MODE = os.environ.get("TRIAGE_MODE", "background")
 # Scheduled jobs (mail fetching, reminders, retraining, audit anchors): in the embedded deployment a
 # thread in each gunicorn worker runs them, one process per job and period (xuncha/scheduler); with
 # Redis, Celery beat does and the embedded scheduler stays off. EMBEDDED_SCHEDULER=0/1 overrides.
