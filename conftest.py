@@ -30,6 +30,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # A registered report is triaged in its on-commit hook, not by a drain thread (tests/ of the drain
     # switch to "background" themselves).
     settings.TRIAGE_MODE = "inline"
+    # Audit events are sealed into the chain in the transaction that writes them (tests never commit);
+    # xuncha/audit/tests/test_sealing.py covers sealing after the commit.
+    settings.AUDIT_SEALING = "immediate"
 
 
 # Every persona: the seven demo accounts (each acting on the three demo inspections), a leader, a member

@@ -660,6 +660,7 @@ COUNTED_QUERY = (
     "agg = qs.aggregate(n=Count('id'), top=Max('number'), numbers=Count('number', distinct=True))\n"
     "agg['audited'] = AuditEvent.objects.filter(action='report.register').count()\n"
     "agg['triaged'] = Triage.objects.filter(report__inspection_id=%d).count()\n"
+    "agg['unsealed'] = AuditEvent.objects.filter(seq__isnull=True).count()\n"
     "print(json.dumps(agg))\n"
 )
 
@@ -792,6 +793,13 @@ def main(argv: list[str]) -> int:
             time.sleep(2)
             after = bench.query(counted_query)
         drain_s = time.perf_counter() - t_drain
+        # Audit events are sealed into the chain after their commit (xuncha/audit/sealing.py): wait for the
+        # sealer, so that audit_verify checks every event of the run.
+        unsealed_at_end = after["unsealed"]
+        while after["unsealed"] and time.perf_counter() - t_drain < a.drain_timeout:
+            time.sleep(1)
+            after = bench.query(counted_query)
+        seal_s = time.perf_counter() - t_drain - drain_s
         audit = bench.manage("audit_verify", timeout=600).strip()
 
         merged = {name: merge(rs) for name, rs in runs.items()}
@@ -811,6 +819,8 @@ def main(argv: list[str]) -> int:
                   f"p99 {fmt_ms(percentile(o.latency, 99))} ms ({o.ok}/{o.requests} ok) | durable insert p50 "
                   f"{fmt_ms(percentile(b.latency, 50))} p99 {fmt_ms(percentile(b.latency, 99))} ms")
         triaged_in_phases = after["triaged"] - before["triaged"]
+        print(f"audit sealing: {unsealed_at_end} events waited for the sealer when the load and triage ended; "
+              f"{after['unsealed']} left after {seal_s:.1f} s more")
         print(f"triage: {after['triaged']:,} of {after['n']:,} reports triaged; "
               + (f"the Celery worker needed {drain_s:.1f} s after the load to drain the broker" if bench.redis_url
                  else f"the drain threads needed {drain_s:.1f} s after the load (embedded deployment)"))
@@ -838,7 +848,7 @@ def main(argv: list[str]) -> int:
         # request the client gave up on (10 s timeout) that the server still registered.
         max_abandoned = a.connections * a.rounds + sum(r.socket_errors for r in open_runs["intake"].values())
         lost = not (found["codes"] == found["distinct"] == found["found"] == ok and 0 <= abandoned <= max_abandoned
-                    and audited == created and contiguous and after["triaged"] == after["n"])
+                    and audited == created and contiguous and after["triaged"] == after["n"] and not after["unsealed"])
         print(f"nothing lost: {'OK' if not lost else 'MISMATCH'} - {ok} answers 201, {found['distinct']} distinct receipt codes, "
               f"{found['found']} of them open their report; {created} reports created in the timed phases "
               f"({abandoned} answered after the client stopped listening, at most {max_abandoned} possible); {audited} audit events; "

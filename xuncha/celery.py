@@ -51,6 +51,13 @@ app.conf.beat_schedule = {
         "args": ["attachments_read"],
         "options": {"expires": 60.0},
     },
+    # Audit events whose sealing after the commit was lost (a worker killed after its commit): catch up.
+    "audit-seal": {
+        "task": "scheduler.run_job",
+        "schedule": 60.0,
+        "args": ["audit_seal"],
+        "options": {"expires": 60.0},
+    },
     # The audit chain's daily anchor (xuncha.audit.services.write_anchor; skipped where absent).
     "audit-anchor": {
         "task": "scheduler.run_job",

@@ -100,7 +100,8 @@ def audit_key_for_writing(head: AuditChainHead) -> AuditKey:
     the head records the boundary and the key's fingerprint (in the caller's transaction)."""
     key = load_audit_key()
     if key is None:
-        last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        # After the last event already linked: events waiting for the sealer are the first keyed ones.
+        last = AuditEvent.objects.filter(seq__isnull=False).order_by("-id").values_list("id", flat=True).first()
         _create_key_file(settings.AUDIT_KEY_FILE, keyed_from=(last + 1) if last else 0)
         key = _load(settings.AUDIT_KEY_FILE)
     if head.key_id and head.key_id != key.key_id:

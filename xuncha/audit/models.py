@@ -7,7 +7,12 @@ from django.db import models
 class AuditEvent(models.Model):
     """One event of the tamper-evident log. `hash` = HMAC-SM3(audit key, prev_hash + canonical fields);
     events older than the keyed chain (id < the key's `keyed_from`, installations from before the key)
-    keep their plain SM3(prev_hash + canonical fields)."""
+    keep their plain SM3(prev_hash + canonical fields).
+
+    An event is written in its service's transaction without a link (`seq`, `prev_hash`, `hash` empty)
+    and sealed into the chain after it commits, within seconds, by the sealer (xuncha.audit.sealing):
+    `seq` is its place in the chain (1, 2, 3, ... in the order the sealer met committed events, which is
+    id order among the events committed at that moment)."""
 
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -18,8 +23,9 @@ class AuditEvent(models.Model):
     summary = models.CharField("摘要", max_length=500, blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
     ip = models.CharField("来源地址", max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = "审计事件"
@@ -31,7 +37,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the chain's last link; locked while an event is appended."""
+    """A single row holding the chain's last link; locked by the sealer while it links events (never by
+    the services that write events). `count` is the number of sealed events, i.e. the last `seq`."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)

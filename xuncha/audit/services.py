@@ -15,9 +15,10 @@ from xuncha.accounts.models import User
 from xuncha.core.client import client_address
 
 from .anchors import Anchor, append_anchor
-from .chain import GENESIS, ChainReport, canonical, link_hash
+from .chain import GENESIS, ChainReport
 from .keys import audit_key_for_writing, load_audit_key
 from .models import AuditChainHead, AuditEvent
+from .sealing import audit_seal, request_seal
 from .selectors import audit_anchor_get, audit_chain_verify, audit_require_auditor
 
 
@@ -28,15 +29,14 @@ def client_ip(request: HttpRequest | None) -> str:
 def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: models.Model | None = None, summary: str = "",
                  data: dict[str, Any] | None = None, request: HttpRequest | None = None,
                  object_type: str = "", object_id: str = "") -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (or a new one).
+    """Write one event, in the caller's transaction (or a new one); it is sealed into the chain after the
+    transaction commits (xuncha.audit.sealing), so no writer waits for another's commit.
 
     The actor is a signed-in account, None for the public (recorded as 公众), or the name of a process
     for scheduled jobs ("系统")."""
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
-        key = audit_key_for_writing(head)  # refuses when the keyed chain's key file is missing
-        user = actor if isinstance(actor, User) and actor.is_authenticated else None
-        event = AuditEvent(
+        event = AuditEvent.objects.create(
             at=timezone.now(),
             actor=user,
             actor_name=(user.get_username() if user else (str(actor) if actor else "公众")),
@@ -46,21 +46,19 @@ def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: 
             summary=summary[:500],
             data=data or {},
             ip=client_ip(request),
-            prev_hash=head.last_hash,
         )
-        event.hash = link_hash(event.prev_hash, canonical(
-            at=event.at, actor_id=event.actor_id, actor_name=event.actor_name,
-            action=event.action, object_type=event.object_type, object_id=event.object_id,
-            summary=event.summary, data=event.data, ip=event.ip,
-        ), key.key)
-        event.save()
-        AuditChainHead.objects.filter(pk=1).update(last_id=event.pk, last_hash=event.hash, count=head.count + 1)
+        if settings.AUDIT_SEALING == "immediate":
+            audit_seal()  # in the writer's transaction, holding the head until its commit (the tests)
+            event.refresh_from_db(fields=["seq", "prev_hash", "hash"])
+        else:
+            transaction.on_commit(request_seal)
     return event
 
 
 def audit_chain_check(*, actor: User, request: HttpRequest | None = None) -> ChainReport:
     """The auditor verifies the chain; the verification is itself logged."""
     audit_require_auditor(actor)
+    audit_seal()  # what committed a moment ago belongs in the verdict
     report = audit_chain_verify()
     audit_record(actor=actor, action="audit.verify", summary=report.message(), request=request,
                  data={"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id})
@@ -73,8 +71,8 @@ def write_anchor() -> Anchor:
     A plain function with a stable name and signature: `manage.py audit_anchor` and the scheduler call it.
     It writes no audit event (the anchor file is its own record). Starts the keyed chain if needed (an
     anchor is signed with the audit key); refuses like `audit_record` when the key file is missing (KeyError_).
-    Call it outside any transaction that has appended audit events not yet committed: the anchor would
-    name events that a rollback then removes."""
+    Seals what has committed first, so the anchor covers every event written before it."""
+    audit_seal()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
         key = audit_key_for_writing(head)

@@ -114,7 +114,7 @@ def verify_chain(*, anchor_files: Sequence[Path] = ()) -> ChainReport:
     checked = 0
     last_id = 0
     ids = array("q")
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+    for event in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
         if event.prev_hash != prev:
             found.add(f"事件 #{event.pk} 的前序哈希不符：它之前的事件被删除或改写。", event_id=event.pk,
                       reason="前序哈希不符：其前一条事件被删除或篡改")
@@ -133,13 +133,18 @@ def verify_chain(*, anchor_files: Sequence[Path] = ()) -> ChainReport:
         ids.append(event.pk)
         for anchor in by_last_id.pop(event.pk, []):
             _compare_anchor(anchor, db_count=checked, event_hash=event.hash, last_db_id=event.pk, found=found)
+    in_order = sorted(ids)  # chain order is id order among the events committed at each sealing
     for pending in by_last_id.values():
         for anchor in pending:
-            _compare_anchor(anchor, db_count=bisect_right(ids, anchor.last_id), event_hash=None, last_db_id=last_id, found=found)
+            _compare_anchor(anchor, db_count=bisect_right(in_order, anchor.last_id), event_hash=None,
+                            last_db_id=max(ids, default=0), found=found)
     if head is not None and (head.last_hash != prev or head.count != checked or (checked and head.last_id != last_id)):
         found.add(f"链头记录 {head.count} 条事件（最后为事件 #{head.last_id}），"
                   f"数据库中有 {checked} 条（最后为事件 #{last_id}）：末尾的事件被删除或链头被修改。",
                   event_id=head.last_id or last_id, reason="链尾不符：最后的事件被删除")
+    waiting = AuditEvent.objects.filter(seq__isnull=True).count()
+    if waiting:
+        notes.append(f"另有 {waiting} 条刚写入的事件尚待封入审计链（通常几秒内完成），本次未校验。")
     if anchors:
         latest = max(anchors, key=lambda a: (a.at, a.seq))
         notes.insert(0, f"已与 {len(anchors)} 个锚点核对，最近一个为{latest.label()}。")

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AuditEvent
+from xuncha.audit.sealing import audit_seal
 from xuncha.core import crypto
 from xuncha.inspections.models import CalendarDay, Inspection, Office
 from xuncha.inspections.models_offices import LIMITS
@@ -188,6 +189,7 @@ def office_calendar_record(inspection: Inspection) -> dict[str, Any]:
 
 def _events(rows: dict[str, list[models.Model]], uids: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     """The sender's audit events about the exported rows, with everything needed to recompute their hashes."""
+    audit_seal()  # events that committed a moment ago carry their hash too
     found: dict[int, dict[str, Any]] = {}
     by_type: dict[str, list[str]] = defaultdict(list)
     for label, objs in rows.items():

@@ -61,6 +61,7 @@ def jobs() -> list[Job]:
         Job("tallies_compact", "合并统计计数", "xuncha.triage.tallies.compact_all", Every(300)),
         Job("attachments_read", "补做附件文字识别", "xuncha.intake.reading.attachments_read_catch_up", Every(60)),
         Job("classifier_retrain", "重训分类模型", "xuncha.triage.classifier.classifier_retrain_if_due", Every(3600)),
+        Job("audit_seal", "审计事件封链", "xuncha.audit.sealing.audit_seal", Every(60)),
         Job("audit_anchor", "审计链锚点", "xuncha.audit.services.write_anchor", DailyAt(0, 30)),
         Job("prune_runs", "清理运行记录", "xuncha.scheduler.runner.prune_runs", DailyAt(3, 0)),
     ]
