@@ -3,10 +3,10 @@
 A report's registration commits and intake announces it (signals.report_registered); the hook below does
 not triage it there, it only asks for a drain (settings.TRIAGE_MODE = "background", the default):
 
-- embedded deployment (no Redis, Celery eager): a daemon thread of the process (`Drainer`, started by
-  xuncha.scheduler.runner.start in every gunicorn worker, or by the first hook of a process that has
-  none) is woken by an Event, waits DRAIN_DELAY for the rest of a burst and triages the untriaged reports
-  in batches of DRAIN_BATCH (`report_triage_many`). The request spends nothing on triage.
+- embedded deployment (no Redis, Celery eager): a daemon thread of the process (xuncha.core.drain.Drain,
+  started by xuncha.scheduler.runner.start in every gunicorn worker, or by the first hook of a process
+  that has none) is woken by the hook, waits DRAIN_DELAY for the rest of a burst and triages the
+  untriaged reports in batches of DRAIN_BATCH (`report_triage_many`). The request spends nothing on triage.
 - scaled deployment (Celery): the hook enqueues one drain task per burst (a cache key added for
   DRAIN_DELAY debounces it), which drains batches until nothing is left.
 
@@ -18,13 +18,14 @@ Pages that need a report's triage before the drain ran compute it (services.tria
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connection
+
+from xuncha.core.drain import Drain
 
 from .services import report_triage, report_triage_many
 
@@ -77,76 +78,60 @@ def triage_drain(limit: int | None = None, *, since: int | None = None, batch: i
     return {"triaged": triaged, "failed": failed}
 
 
-class Drainer(threading.Thread):
-    """The embedded deployment's drain: a daemon thread woken by `wake(report_id)`. An error is logged and
-    the thread waits for the next wake; it closes its database connection after each drain."""
-
-    def __init__(self, delay: float | None = None) -> None:
-        super().__init__(name="xuncha-triage-drain", daemon=True)
-        self.delay = DRAIN_DELAY if delay is None else delay
-        self.woken = threading.Event()
-        self.stopped = threading.Event()
-        self._lock = threading.Lock()
-        self._since: int | None = None
-        self.pid = os.getpid()
-
-    def wake(self, report_id: int) -> None:
-        with self._lock:
-            self._since = report_id if self._since is None else min(self._since, report_id)
-        self.woken.set()
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            self.woken.wait()
-            if self.stopped.wait(self.delay):  # meanwhile the rest of a burst joins this drain
-                return
-            self.woken.clear()
-            with self._lock:
-                since, self._since = self._since, None
-            self.drain(since)
-
-    def drain(self, since: int | None) -> None:
-        try:
-            close_old_connections()
-            triage_drain(since=since)
-        except Exception:  # noqa: BLE001 - the thread outlives any failure; the next wake retries
-            logger.exception("triage drain failed; the next registration or the catch-up job retries")
-            with self._lock:  # retry these reports on the next wake
-                self._since = since if self._since is None or since is None else min(self._since, since)
-        finally:
-            connection.close()  # this thread's own connection
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.woken.set()
+# The embedded deployment's drain thread (xuncha.core.drain: woken, it settles for DRAIN_DELAY, then runs;
+# wakes meanwhile coalesce). The hooks of this process leave the smallest report id they announced.
+_hint_lock = threading.Lock()
+_since: int | None = None
 
 
-_lock = threading.Lock()
-_drainer: Drainer | None = None
+def _hint(report_id: int) -> None:
+    global _since
+    with _hint_lock:
+        _since = report_id if _since is None else min(_since, report_id)
 
 
-def start() -> Drainer | None:
-    """This process's drain thread, started once (again in a forked child); None where the drain is not a
-    thread (Celery, or triage inline)."""
-    global _drainer
-    if settings.TRIAGE_MODE != "background" or not settings.CELERY_TASK_ALWAYS_EAGER:
-        return None
-    with _lock:
-        if _drainer is None or _drainer.pid != os.getpid() or not _drainer.is_alive():
-            _drainer = Drainer()
-            _drainer.start()
-            logger.info("triage drain thread started in process %s", os.getpid())
-        return _drainer
+def _take_hint() -> int | None:
+    global _since
+    with _hint_lock:
+        since, _since = _since, None
+    return since
+
+
+def _drain_in_thread() -> None:
+    """The thread's work: drain from the smallest id announced here since the last run (nothing when no
+    registration was announced: the periodic run then costs nothing). On an error the id is kept, so the
+    next wake or the periodic run retries; the thread logs it and lives on."""
+    since = _take_hint()
+    if since is None:
+        return
+    close_old_connections()
+    try:
+        triage_drain(since=since)
+    except Exception:
+        _hint(since)
+        raise
+    finally:
+        connection.close()  # this thread's own connection
+
+
+_drain = Drain("xuncha-triage-drain", _drain_in_thread, interval=60.0, settle=DRAIN_DELAY)
+
+
+def _threaded() -> bool:
+    return bool(settings.TRIAGE_MODE == "background" and settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def start() -> None:
+    """Start this process's drain thread (xuncha.scheduler.runner.start, in every gunicorn worker); nothing
+    where the drain is not a thread (Celery, or triage inline). A process without it starts it on its
+    first registration."""
+    if _threaded():
+        _drain.wake()
 
 
 def stop() -> None:
     """Stop this process's drain thread (tests)."""
-    global _drainer
-    with _lock:
-        if _drainer is not None:
-            _drainer.stop()
-            _drainer.join(timeout=10)
-            _drainer = None
+    _drain.stop()
 
 
 def report_registered(sender: Any, report_id: int, **kwargs: Any) -> None:
@@ -154,9 +139,9 @@ def report_registered(sender: Any, report_id: int, **kwargs: Any) -> None:
     if settings.TRIAGE_MODE == "inline":
         report_triage(report_id=report_id)
         return
-    drainer = start()
-    if drainer is not None:
-        drainer.wake(report_id)
+    if _threaded():
+        _hint(report_id)
+        _drain.wake()
         return
     if cache.add(DEBOUNCE_KEY, report_id, timeout=max(1, round(DRAIN_DELAY))):
         from .tasks import triage_drain_task
