@@ -172,10 +172,11 @@ ATTACHMENT_READING = os.environ.get("ATTACHMENT_READING", "celery" if REDIS_URL 
 # with Celery; micro-batches either way), "inline" (in the registration's on-commit hook; the tests).
 TRIAGE_MODE = os.environ.get("TRIAGE_MODE", "background")
 # Sealing audit events into the hash chain after their transaction commits (xuncha/audit/sealing.py):
-# "celery" (a task, the scaled deployment), "thread" (a background thread of the writing process, the
-# embedded one), "inline" (in the writing thread right after the commit), "immediate" (in the writing
-# transaction, the tests). The scheduler seals what is left.
-AUDIT_SEALING = os.environ.get("AUDIT_SEALING", "celery" if REDIS_URL else "thread")
+# "thread" (a background thread of the writing process, woken by the commit: both deployments, since it
+# needs no queue and never waits behind a triage backlog), "celery" (a task on the queue), "inline" (in the
+# writing thread right after the commit), "immediate" (in the writing transaction, the tests). The
+# scheduler's audit_seal job seals what is left every minute.
+AUDIT_SEALING = os.environ.get("AUDIT_SEALING", "thread")
 # Scheduled jobs (mail fetching, reminders, retraining, audit anchors): in the embedded deployment a
 # thread in each gunicorn worker runs them, one process per job and period (xuncha/scheduler); with
 # Redis, Celery beat does and the embedded scheduler stays off. EMBEDDED_SCHEDULER=0/1 overrides.

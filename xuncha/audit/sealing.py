@@ -6,8 +6,8 @@ events in id order: it locks the chain head (one short transaction, whatever the
 gives each event its place (`seq`), its predecessor's hash and its own HMAC-SM3, and moves the head.
 
 Who seals (settings.AUDIT_SEALING): "thread" — a background thread of the process that wrote the event
-(the embedded deployment); "celery" — a task on the queue, at most one per second per burst (the scaled
-deployment); "inline" — right after the commit, in the writing thread; "immediate" — in the writing
+(the default in both deployments: no queue, so sealing never waits behind a triage backlog); "celery" — a
+task on the queue, at most one per second per burst; "inline" — right after the commit, in the writing thread; "immediate" — in the writing
 transaction itself (the tests: their transactions never commit). In
 every deployment the scheduler's `audit_seal` job seals what is left (a process killed after its commit),
 and verification, anchors and exports seal first, so they always see the whole chain.

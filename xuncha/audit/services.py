@@ -29,29 +29,30 @@ def client_ip(request: HttpRequest | None) -> str:
 def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: models.Model | None = None, summary: str = "",
                  data: dict[str, Any] | None = None, request: HttpRequest | None = None,
                  object_type: str = "", object_id: str = "") -> AuditEvent:
-    """Write one event, in the caller's transaction (or a new one); it is sealed into the chain after the
+    """Write one event, in the caller's transaction (or on its own); it is sealed into the chain after the
     transaction commits (xuncha.audit.sealing), so no writer waits for another's commit.
 
     The actor is a signed-in account, None for the public (recorded as 公众), or the name of a process
     for scheduled jobs ("系统")."""
     user = actor if isinstance(actor, User) and actor.is_authenticated else None
-    with transaction.atomic():
-        event = AuditEvent.objects.create(
-            at=timezone.now(),
-            actor=user,
-            actor_name=(user.get_username() if user else (str(actor) if actor else "公众")),
-            action=action,
-            object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-            object_id=object_id or (str(obj.pk) if obj is not None else ""),
-            summary=summary[:500],
-            data=data or {},
-            ip=client_ip(request),
-        )
-        if settings.AUDIT_SEALING == "immediate":
-            audit_seal()  # in the writer's transaction, holding the head until its commit (the tests)
-            event.refresh_from_db(fields=["seq", "prev_hash", "hash"])
-        else:
-            transaction.on_commit(request_seal)
+    # One INSERT: inside the caller's transaction no savepoint is needed (the event stands or falls with
+    # the change it records); alone, the insert commits by itself.
+    event = AuditEvent.objects.create(
+        at=timezone.now(),
+        actor=user,
+        actor_name=(user.get_username() if user else (str(actor) if actor else "公众")),
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
+        summary=summary[:500],
+        data=data or {},
+        ip=client_ip(request),
+    )
+    if settings.AUDIT_SEALING == "immediate":
+        audit_seal()  # in the writer's transaction, holding the head until its commit (the tests)
+        event.refresh_from_db(fields=["seq", "prev_hash", "hash"])
+    else:
+        transaction.on_commit(request_seal)  # outside a transaction: runs at once
     return event
 
 

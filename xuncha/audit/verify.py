@@ -127,7 +127,7 @@ def verify_chain(*, anchor_files: Sequence[Path] = ()) -> ChainReport:
         if event.hash != expected:
             found.add(f"事件 #{event.pk} 被修改（内容哈希不符{'，或未用审计密钥签名' if keyed else ''}）。", event_id=event.pk,
                       reason="内容哈希不符：该事件内容被修改")
-        prev = event.hash
+        prev = event.hash or ""  # a sealed event whose hash was erased breaks the next link too
         last_id = event.pk
         checked += 1
         ids.append(event.pk)

@@ -140,7 +140,8 @@ def test_a_job_missing_from_this_version_is_skipped(caplog: pytest.LogCaptureFix
 def test_the_product_jobs_run_on_the_demo(demo: dict[str, Any]) -> None:
     """The real table: mail (no mailbox configured), reminders, retraining, the anchor, pruning."""
     outcomes = {o.job: o for o in runner.run_due(now=NOW)}
-    assert set(outcomes) == {"fetch_mail", "send_reminders", "triage_catch_up", "attachments_read", "classifier_retrain", "audit_seal", "audit_anchor",
+    assert set(outcomes) == {"fetch_mail", "send_reminders", "triage_catch_up", "attachments_read", "classifier_retrain",
+                             "audit_seal", "audit_anchor",
                              "prune_runs", "tallies_compact"}
     assert all(o.ok for o in outcomes.values()), outcomes
     out = StringIO()
