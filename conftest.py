@@ -27,6 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PUBLIC_API_POW_BITS = 4
     # Attachments are read (OCR) only when a test asks (xuncha.intake.reading.attachments_read_pending).
     settings.ATTACHMENT_READING = "off"
+    # A registered report is triaged in its on-commit hook, not by a drain thread (tests/ of the drain
+    # switch to "background" themselves).
+    settings.TRIAGE_MODE = "inline"
     # Audit events are sealed into the chain in the transaction that writes them (tests never commit);
     # xuncha/audit/tests/test_sealing.py covers sealing after the commit.
     settings.AUDIT_SEALING = "immediate"

@@ -542,8 +542,8 @@ class Bench:
         raise RuntimeError(f"gunicorn did not answer within 60 s:\n{self.log_tail()}")
 
     def start_worker(self) -> None:
-        """The Celery worker of the scaled deployment (only with Redis: without it triage runs inline in
-        the request, as in the embedded deployment), on the same cores as gunicorn and the database."""
+        """The Celery worker of the scaled deployment (only with Redis: without it the gunicorn workers'
+        drain threads triage, as in the embedded deployment), on the same cores as gunicorn and the database."""
         if not self.redis_url:
             return
         log = self.tmp / "celery.log"
@@ -685,7 +685,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--database-url", default="", help="PostgreSQL server to create the throwaway database on")
     p.add_argument("--redis-url", default="", help=f"Redis server for the cache and Celery broker (default {DEFAULT_REDIS})")
     p.add_argument("--redis-db", type=int, default=-1, help="Redis database number of this run (default: the highest empty one)")
-    p.add_argument("--no-redis", action="store_true", help="no Redis: per-process cache, triage inline (the embedded deployment)")
+    p.add_argument("--no-redis", action="store_true", help="no Redis: per-process cache, triage by drain threads (the embedded deployment)")
     p.add_argument("--drain-timeout", type=float, default=600.0, help="seconds to wait for triage to catch up (default 600)")
     p.add_argument("--json", default="", help="write the figures as JSON to this file")
     p.add_argument("--quick", action="store_true", help="smoke test: 1 round of 3 s each, 1 s warm-up, rates of 3 s")
@@ -710,7 +710,7 @@ def main(argv: list[str]) -> int:
         print(f"xuncha intake benchmark (load average {loadavg()}, {cores} cores)")
         bench.configure()
         print(f"  database: {bench.db_label}")
-        where = f"Redis {bench.redis_url} (this run only, flushed at the end)" if bench.redis_url else "local memory; triage inline"
+        where = f"Redis {bench.redis_url} (this run only, flushed at the end)" if bench.redis_url else "local memory; triage by the drain threads"
         print(f"  cache and broker: {where}")
         bodies = make_bodies(a.bodies)
         bodies_file = bench.tmp / "bodies.jsonl"
@@ -722,7 +722,7 @@ def main(argv: list[str]) -> int:
         server_pid = bench.server.pid
         intake_path = f"/api/v1/public/inspections/{inspection_id}/reports"
         print(f"  server: gunicorn xuncha.wsgi, {a.workers} sync workers, {HOST}:{bench.port}, settings bench.minimal.settings; "
-              f"triage: {f'{a.celery_workers} Celery worker(s)' if bench.redis_url else 'inline after commit (embedded)'}")
+              f"triage: {f'{a.celery_workers} Celery worker(s)' if bench.redis_url else 'drain threads after the response (embedded)'}")
         print(f"  client: {client} (GET) / python (POST, {len(bodies)} varied bodies), {a.connections} connections, "
               f"{a.seconds:g} s per phase, {a.rounds} round(s); open loop at {', '.join(f'{r:g}' for r in rates)} req/s")
 
@@ -784,11 +784,12 @@ def main(argv: list[str]) -> int:
                       f"p95 {fmt_ms(percentile(r.latency, 95))} ms, p99 {fmt_ms(percentile(r.latency, 99))} ms, "
                       f"{r.errors} errors {dict(r.statuses)}")
         time.sleep(2)  # let requests the client abandoned at the end of the last phase finish on the server
-        # Triage: with Redis the worker drains the broker after the load; how long it takes is its backlog.
+        # Triage: after the response, by the Celery worker (Redis) or the gunicorn workers' drain threads
+        # (embedded, issue 17); how long they need after the load is their backlog.
         t_drain = time.perf_counter()
         after = bench.query(counted_query)
         backlog = after["n"] - after["triaged"]  # reports the worker had not triaged yet when the load ended
-        while bench.redis_url and after["triaged"] < after["n"] and time.perf_counter() - t_drain < a.drain_timeout:
+        while after["triaged"] < after["n"] and time.perf_counter() - t_drain < a.drain_timeout:
             time.sleep(2)
             after = bench.query(counted_query)
         drain_s = time.perf_counter() - t_drain
@@ -822,7 +823,7 @@ def main(argv: list[str]) -> int:
               f"{after['unsealed']} left after {seal_s:.1f} s more")
         print(f"triage: {after['triaged']:,} of {after['n']:,} reports triaged; "
               + (f"the Celery worker needed {drain_s:.1f} s after the load to drain the broker" if bench.redis_url
-                 else "inline in the request (embedded deployment)"))
+                 else f"the drain threads needed {drain_s:.1f} s after the load (embedded deployment)"))
 
         intake = merge([*runs["intake"], *open_runs["intake"].values()])
         codes_file = bench.tmp / "receipt_codes.txt"
@@ -863,7 +864,7 @@ def main(argv: list[str]) -> int:
                 "saturation": {name: summary(r) for name, r in merged.items()},
                 "open_loop": {name: {f"{rate:g}": summary(r) for rate, r in d.items()} for name, d in open_runs.items()},
                 "triage": {"triaged": after["triaged"], "reports": after["n"], "in_phases": triaged_in_phases, "backlog": backlog,
-                           "drain_s": drain_s if bench.redis_url else None, "inline": not bench.redis_url},
+                           "drain_s": drain_s, "inline": False},
                 "lost": lost, "errors": errors,
             }, indent=1))
         return 1 if lost or errors else 0

@@ -13,10 +13,14 @@ Steps, in one inspection of a fresh database (created and migrated here, demo lo
    ``DjangoBandStore`` (band hashes in ``triage_dedupband``, signatures on ``triage_triage``), as
    ``manage.py triage_reports`` would. Prints reports/s, band rows, peak RSS, and pair precision and
    recall of the resulting groups against the truth.
-2. per report: M more reports registered one at a time through ``report_register`` with triage on
-   commit (classification, scope, grouping: what every registration does in production), against the
-   same registrations with triage switched off (the baseline, same run). Prints p50/p95 of each and
-   the per-report triage cost.
+2. per report: M more reports registered one at a time through ``report_register`` with triage inline
+   in the on-commit hook (classification, scope, grouping: what every registration paid in its request
+   before issue 17, TRIAGE_MODE=inline), against the same registrations with triage switched off (the
+   baseline, same run; what a request pays now that the drain triages after the response). Prints
+   p50/p95 of each and the per-report triage cost.
+3. batch mode: rounds of 2 x B reports registered untriaged; B are triaged one at a time
+   (``report_triage``), B in one ``report_triage_many`` (the drain's micro-batch), interleaved in the same
+   run. Prints p50/p95 of the per-report time (a batch's time / B for the batches).
 """
 
 from __future__ import annotations
@@ -68,13 +72,18 @@ def prepare(db: str, n: int) -> None:
                 os.remove(path)
         os.environ["XUNCHA_VAR_DIR"] = var
         os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)  # Celery eager: triage runs on commit, in this process
+    os.environ.pop("REDIS_URL", None)  # no Celery: everything in this process
+    os.environ["TRIAGE_MODE"] = "inline"  # step 2 measures triage in the on-commit hook; no drain thread
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the embedded deployment's database cache
+    from xuncha.keys import key_ring
+
+    key_ring()  # the identity key, made while the database is empty (reports are bulk-inserted next)
 
 
 def build(n: int) -> dict[str, Any]:
@@ -151,6 +160,28 @@ def register_many(inspection_id: int, m: int, *, triage: bool, offset: int) -> l
     return times
 
 
+def batch_mode(inspection_id: int, rounds: int, size: int) -> tuple[list[float], list[float]]:
+    """Per-report ms of report_triage one at a time, and of report_triage_many over batches of `size`."""
+    from xuncha.intake.models import Report
+    from xuncha.triage.services import report_triage, report_triage_many
+
+    single: list[float] = []
+    batched: list[float] = []
+    for r in range(rounds):
+        last = Report.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        register_many(inspection_id, 2 * size, triage=False, offset=100 + r)
+        ids = list(Report.objects.filter(inspection_id=inspection_id, pk__gt=last).order_by("pk").values_list("pk", flat=True))
+        ones, many = (ids[:size], ids[size:]) if r % 2 == 0 else (ids[size:], ids[:size])
+        for pk in ones:
+            t0 = time.perf_counter()
+            report_triage(report_id=pk)
+            single.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        report_triage_many(report_ids=many)
+        batched.append((time.perf_counter() - t0) * 1000 / len(many))
+    return single, batched
+
+
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else 0.0
 
@@ -160,6 +191,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--m", type=int, default=300, help="reports registered one by one after the build")
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--batch", type=int, default=50, help="reports per report_triage_many batch (step 3)")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds of step 3 (each: one batch, as many one at a time)")
     args = parser.parse_args()
     prepare(args.db, args.n)
     b = build(args.n)
@@ -175,9 +208,15 @@ def main() -> None:
         with_triage += register_many(b["inspection"], args.m // 6, triage=True, offset=2 * r + 1)
     p50_with, p50_without = statistics.median(with_triage), statistics.median(without)
     print(f"registration without triage (baseline): p50 {p50_without:.1f} ms, p95 {pct(without, 95):.1f} ms")
-    print(f"registration with triage on commit:     p50 {p50_with:.1f} ms, p95 {pct(with_triage, 95):.1f} ms")
+    print(f"registration with triage inline:        p50 {p50_with:.1f} ms, p95 {pct(with_triage, 95):.1f} ms")
     print(f"triage adds {p50_with - p50_without:.1f} ms per report at p50 (ratio {p50_with / p50_without:.2f}x); "
           f"peak RSS {maxrss_mb():.0f} MB")
+    single, batched = batch_mode(b["inspection"], args.rounds, args.batch)
+    print(f"triage one at a time (report_triage), {len(single)} reports: p50 {statistics.median(single):.1f} ms, "
+          f"p95 {pct(single, 95):.1f} ms per report")
+    print(f"triage in batches of {args.batch} (report_triage_many), {len(batched)} batches: "
+          f"p50 {statistics.median(batched):.1f} ms, p95 {pct(batched, 95):.1f} ms per report "
+          f"({statistics.median(single) / statistics.median(batched):.2f}x faster at p50)")
 
 
 if __name__ == "__main__":

@@ -168,6 +168,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # scaled deployment), "thread" (a background thread of the process that registered it, the embedded one),
 # "off" (only the scheduler's catch-up job, every minute, reads them; the tests call it themselves).
 ATTACHMENT_READING = os.environ.get("ATTACHMENT_READING", "celery" if REDIS_URL else "thread")
+# Triage of a new report (classification, scope, duplicate group; xuncha/triage/drain.py): "background"
+# (after the response: a drain thread of each process in the embedded deployment, a debounced drain task
+# with Celery; micro-batches either way), "inline" (in the registration's on-commit hook; the tests).
+TRIAGE_MODE = os.environ.get("TRIAGE_MODE", "background")
 # Sealing audit events into the hash chain after their transaction commits (xuncha/audit/sealing.py):
 # "thread" (a background thread of the writing process, woken by the commit: both deployments, since it
 # needs no queue and never waits behind a triage backlog), "celery" (a task on the queue), "inline" (in the

@@ -1,6 +1,7 @@
 """The embedded deployment as `make run` serves it (gunicorn.conf.py, two workers, SQLite, no Redis):
 the scheduler threads of both workers fetch a mail from the test's IMAP server, every job runs once
-per period however many workers tick, and `manage.py scheduler status` shows the heartbeat."""
+per period however many workers tick, and `manage.py scheduler status` shows the heartbeat; a public
+submission is triaged by a worker's drain thread after the response."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from email.message import EmailMessage
 import pytest
 
 from tests import imapserver
-from tests.live import Deployment
+from tests.live import Deployment, public_submit
 
 imap_server = imapserver.imap_server
 
@@ -66,3 +67,17 @@ def test_the_workers_schedulers_fetch_mail_once_per_period(embedded: Deployment,
     assert "定时任务：内置" in status
     # The last run may be under way right now; the last success has a time.
     assert re.search(r"收取邮箱（fetch_mail，每 2 秒）：.*；上次成功 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", status), status
+
+
+def test_a_public_submission_is_triaged_by_the_drain_thread(embedded: Deployment) -> None:
+    """Triage after the response (issue 17): the worker's drain thread triages the report within seconds."""
+    if not embedded.url:  # run alone (the first test starts gunicorn)
+        embedded.gunicorn(workers=2, threads=4)
+    status, _, body = public_submit(embedded.url, embedded.practice_public_id(),
+                                    {"anonymous": True, "content": "学校食堂承包给校长亲属，饭菜价格高、质量差。"}, source="127.0.0.4")
+    assert status == 201, body
+    [(report_id,)] = embedded.sql("SELECT id FROM intake_report WHERE content LIKE ?", ["学校食堂承包给校长亲属%"])
+    deadline = time.monotonic() + 20
+    while not embedded.sql("SELECT 1 FROM triage_triage WHERE report_id = ?", [report_id]):
+        assert time.monotonic() < deadline, "not triaged by the drain thread\n" + embedded.log("gunicorn")[-3000:]
+        time.sleep(0.2)

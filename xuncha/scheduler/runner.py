@@ -23,6 +23,8 @@ from django.db import DatabaseError, IntegrityError, close_old_connections, conn
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from xuncha.triage.drain import start as start_triage_drain
+
 from .jobs import Job, jobs
 from .models import JobRun
 
@@ -166,8 +168,10 @@ _scheduler: Scheduler | None = None
 
 def start() -> Scheduler | None:
     """Start this process's scheduler thread once (gunicorn.conf.py calls it in every worker); nothing when
-    the deployment runs Celery beat instead (SCHEDULER_EMBEDDED off)."""
+    the deployment runs Celery beat instead (SCHEDULER_EMBEDDED off). The triage drain thread of the
+    embedded deployment starts here too (xuncha.triage.drain; nothing with Celery)."""
     global _scheduler
+    start_triage_drain()
     if not settings.SCHEDULER_EMBEDDED:
         return None
     with _lock:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from xuncha.access import Kind, Purpose, allows, is_filed
 from xuncha.accounts.models import User
 from xuncha.audit.services import audit_record
 from xuncha.core import crypto
-from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES, classify
+from xuncha.core.classify import DISCIPLINE_LABELS, DISCIPLINES, FOCUS_LABELS, FOCUSES, Model, classify
 from xuncha.core.dedup import DuplicateIndex
 from xuncha.core.sm import sm3_hmac_hex
 from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -131,8 +131,7 @@ def _propose_scope(triage: Triage, report: Report) -> None:
     triage.scope, triage.scope_reason = proposal.scope, proposal.reason[:300]
 
 
-def _classify(triage: Triage, report: Report) -> None:
-    model = active_model()
+def _classify(triage: Triage, report: Report, model: Model | None) -> None:
     result = classify(_document(report), model, focus_wording=report.inspection.round.focus_wording)
     triage.proposal = result
     triage.model_id = model.model_id if model is not None and model.is_trained else ""
@@ -173,9 +172,8 @@ def group_refresh(inspection_id: int, key: int) -> DuplicateGroup | None:
     return group
 
 
-def _group(triage: Triage, report: Report) -> None:
-    _lock_inspection_dedup(report.inspection_id)
-    index = DuplicateIndex(DjangoBandStore(report.inspection_id))
+def _group(triage: Triage, report: Report, index: DuplicateIndex) -> None:
+    """Put the report in its duplicate group (the caller holds the inspection's dedup lock)."""
     match = index.add(report.pk, report.content)
     triage.refresh_from_db(fields=["group_key", "fingerprint", "signature"])
     if match is None:
@@ -188,19 +186,55 @@ def _group(triage: Triage, report: Report) -> None:
         triage.repeat_of_answered_id = group.answered_report_id
 
 
+def _report_rows() -> QuerySet[Report]:
+    return Report.objects.select_related("inspection__round").prefetch_related("subjects", "additions")
+
+
 def report_triage(*, report_id: int) -> Triage:
     """Propose labels and scope for a report and put it in its duplicate group (system action)."""
     with transaction.atomic():
-        report = (Report.objects.select_related("inspection__round").prefetch_related("subjects", "additions")
-                  .get(pk=report_id))
+        report = _report_rows().get(pk=report_id)
+        # Taken before looking for the triage row: a drain (report_triage_many) triaging the same report
+        # at the same time is waited for, then seen, and the report is not grouped twice.
+        _lock_inspection_dedup(report.inspection_id)
         triage, created = Triage.objects.get_or_create(report=report, defaults={
             "inspection_id": report.inspection_id, "reporter_key": reporter_key(report)})
-        _classify(triage, report)
+        _classify(triage, report, active_model())
         _propose_scope(triage, report)
         if created or triage.signature is None:
-            _group(triage, report)
+            _group(triage, report, DuplicateIndex(DjangoBandStore(report.inspection_id)))
         triage.save()
     return triage
+
+
+def report_triage_many(*, report_ids: Iterable[int]) -> list[int]:
+    """Triage a batch of new reports (system action; the drain's micro-batches): the same proposals and
+    groups as `report_triage` on each in id order, sharing the reads (one load of the reports with their
+    subjects and additions, the classifier loaded once) and, per inspection, one transaction, one dedup
+    lock and one band store. Grouping stays one report after the other: the core index's batch mode caps
+    candidates differently (stored and in-batch ones apart), which could change a group in rare cases.
+    Reports already triaged (by another drain, or lazily by a page) are skipped; returns the ids triaged."""
+    ids = sorted(set(report_ids))
+    by_inspection: dict[int, list[int]] = {}
+    for pk, inspection_id in Report.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "inspection_id"):
+        by_inspection.setdefault(inspection_id, []).append(pk)
+    model = active_model()
+    done: list[int] = []
+    for inspection_id, pks in sorted(by_inspection.items()):
+        with transaction.atomic():
+            _lock_inspection_dedup(inspection_id)
+            triaged = set(Triage.objects.filter(pk__in=pks).values_list("pk", flat=True))
+            reports = list(_report_rows().filter(pk__in=[pk for pk in pks if pk not in triaged]).order_by("pk"))
+            rows = Triage.objects.bulk_create([Triage(report=r, inspection_id=inspection_id, reporter_key=reporter_key(r))
+                                               for r in reports])
+            index = DuplicateIndex(DjangoBandStore(inspection_id))
+            for report, triage in zip(reports, rows, strict=True):
+                _classify(triage, report, model)
+                _propose_scope(triage, report)
+                _group(triage, report, index)
+                triage.save()
+                done.append(report.pk)
+    return done
 
 
 def triage_for(report: Report) -> Triage:
