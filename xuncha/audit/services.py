@@ -35,9 +35,26 @@ def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: 
     The actor is a signed-in account, None for the public (recorded as 公众), or the name of a process
     for scheduled jobs ("系统")."""
     user = actor if isinstance(actor, User) and actor.is_authenticated else None
+    # A keyed chain whose key file is missing refuses the write (and with it the change being recorded), as
+    # when events were linked in the writer's transaction: nothing is written that could not be sealed.
+    load_audit_key()
+    if settings.AUDIT_SEALING == "immediate":
+        with transaction.atomic():
+            event = _write_event(user, actor, action, obj, summary, data, request, object_type, object_id)
+            audit_seal()  # in the writer's transaction, holding the head until its commit (the tests)
+        event.refresh_from_db(fields=["seq", "prev_hash", "hash"])
+        return event
     # One INSERT: inside the caller's transaction no savepoint is needed (the event stands or falls with
     # the change it records); alone, the insert commits by itself.
-    event = AuditEvent.objects.create(
+    event = _write_event(user, actor, action, obj, summary, data, request, object_type, object_id)
+    transaction.on_commit(request_seal)  # outside a transaction: runs at once
+    return event
+
+
+def _write_event(user: User | None, actor: User | AnonymousUser | str | None, action: str, obj: models.Model | None,
+                 summary: str, data: dict[str, Any] | None, request: HttpRequest | None, object_type: str,
+                 object_id: str) -> AuditEvent:
+    return AuditEvent.objects.create(
         at=timezone.now(),
         actor=user,
         actor_name=(user.get_username() if user else (str(actor) if actor else "公众")),
@@ -48,12 +65,6 @@ def audit_record(*, actor: User | AnonymousUser | str | None, action: str, obj: 
         data=data or {},
         ip=client_ip(request),
     )
-    if settings.AUDIT_SEALING == "immediate":
-        audit_seal()  # in the writer's transaction, holding the head until its commit (the tests)
-        event.refresh_from_db(fields=["seq", "prev_hash", "hash"])
-    else:
-        transaction.on_commit(request_seal)  # outside a transaction: runs at once
-    return event
 
 
 def audit_chain_check(*, actor: User, request: HttpRequest | None = None) -> ChainReport:
