@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +16,7 @@ from xuncha.accounts.http import AuthedRequest
 from xuncha.errors import Conflict, Invalid
 from xuncha.paging import paginate
 
-from .models import ExportStatus
+from .models import ExportJob, ExportStatus
 from .selectors import any_active, jobs_for
 from .services import export_download, export_start
 
@@ -49,11 +49,16 @@ def start(request: AuthedRequest) -> HttpResponse:
     except (Conflict, Invalid) as e:
         messages.error(request, e.detail)
     else:
-        if job.status == ExportStatus.DONE:
-            messages.success(request, f"“{job.title}”已生成，可以下载。")
-        else:
-            messages.success(request, f"正在后台生成“{job.title}”，完成后可在本页下载。")
+        tell_started(request, job)
     return redirect("exports:index")
+
+
+def tell_started(request: HttpRequest, job: ExportJob) -> None:
+    """The message on 我的导出 after a page started an export (this one or a domain app's)."""
+    if job.status == ExportStatus.DONE:
+        messages.success(request, f"“{job.title}”已生成，可以下载。")
+    else:
+        messages.success(request, f"正在后台生成“{job.title}”，完成后可在本页下载。")
 
 
 @login_required

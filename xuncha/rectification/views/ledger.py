@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from xuncha import documents
 from xuncha.errors import Conflict, NotFound
-from xuncha.exports.models import ExportStatus
 from xuncha.exports.services import export_start
+from xuncha.exports.views import tell_started
 from xuncha.inspections.models import Inspection
 from xuncha.inspections.selectors import OfficeCalendars, calendar_of
 from xuncha.paging import paginate
@@ -222,10 +222,7 @@ def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     except Conflict as e:
         messages.error(request, e.detail)
         return redirect("rectification:ledger", pk=inspection.pk)
-    if job.status == ExportStatus.DONE:
-        messages.success(request, f"“{job.title}”已生成，可以下载。")
-    else:
-        messages.success(request, f"正在后台生成“{job.title}”，完成后可在本页下载。")
+    tell_started(request, job)
     return redirect("exports:index")
 
 
