@@ -21,6 +21,8 @@ from xuncha.audit.services import audit_record
 from xuncha.core.sm import sm3_hex
 from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection
+from xuncha.intake.models import Report
+from xuncha.triage.services import report_triage_many
 from xuncha.uploads import removed_on_failure
 
 from . import package as pkg
@@ -48,6 +50,11 @@ def archive_file(*, actor: User, inspection: Inspection, request: HttpRequest | 
     data's archive does). Filing again after a reopen makes the next version."""
     _require_office(actor, inspection, "立卷归档")
     require_open(inspection)
+    # A report registered a moment ago may still wait for the triage drain, which passes filed inspections
+    # by: triage it now, so that the package and the read-only round carry every report's proposal.
+    untriaged = list(Report.objects.filter(inspection=inspection, triage__isnull=True).values_list("pk", flat=True))
+    if untriaged:
+        report_triage_many(report_ids=untriaged)
     version = (Filing.objects.filter(inspection=inspection).aggregate(v=Max("version"))["v"] or 0) + 1
     now = timezone.now()
     built = pkg.build(inspection_id=inspection.pk, title=_title(inspection), version=version, filed_at=now,

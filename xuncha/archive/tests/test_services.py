@@ -21,6 +21,7 @@ from xuncha.audit.models import AuditEvent
 from xuncha.core.sm import sm3_hex
 from xuncha.errors import Conflict, Invalid, NotAllowed, NotFound
 from xuncha.inspections.models import Inspection
+from xuncha.triage.models import Triage
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,11 @@ def test_a_filed_inspection_refuses_its_services(demo: dict[str, Any], seed001: 
     # Someone the rules would not let still gets their usual answer (no hint that it exists).
     with pytest.raises(NotFound):
         finding_create(actor=demo["users"]["other_member"], inspection=seed, data=data)
+
+
+def test_filing_triages_a_report_still_waiting_for_the_drain(demo: dict[str, Any], seed001: Inspection, register: Any) -> None:
+    """The drain passes filed inspections by: a report registered just before filing is triaged by the filing."""
+    report = register("反映学院采购设备时指定品牌，价格明显高于市场价。", inspection=seed001, triage=False)
+    assert not Triage.objects.filter(pk=report.pk).exists()
+    archive_file(actor=demo["users"]["office"], inspection=seed001)
+    assert Triage.objects.filter(pk=report.pk).exists()
