@@ -176,6 +176,7 @@ def test_a_triage_failure_after_the_commit_does_not_turn_a_registered_report_int
     url = f"/api/v1/public/inspections/{demo['practice'].public_id}/reports"
     with mock.patch("xuncha.triage.services.report_triage", _down), \
          mock.patch("xuncha.triage.tasks.report_triage", _down), \
+         mock.patch("xuncha.triage.drain.report_triage", _down), \
          django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"anonymous": True, "content": "食堂招标不公开，指定供应商。"}, content_type="application/json")
     assert response.status_code == 201, response.content

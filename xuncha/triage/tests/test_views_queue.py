@@ -105,9 +105,10 @@ def test_pagination_does_not_count_everything(clients, register, seed000) -> Non
     assert second.context["page"].count == 55 and second.context["page"].counted  # the last page knows the total
 
 
-def test_queue_queries_do_not_grow_with_reports(clients, register, seed000, django_assert_max_num_queries) -> None:
+def test_queue_queries_do_not_grow_with_reports(clients, register, seed000, django_assert_max_num_queries, settings) -> None:
     for i in range(30):
         register(f"反映{i}：副院长赵某违规收受礼金{i}次。", [("赵某", "副院长", "leadership"), (f"某{i}", "", "other")])
+    settings.AUDIT_SEALING = "thread"  # the deployment's: audit events are sealed after the request (not run here)
     with django_assert_max_num_queries(26):
         assert clients["member"].get(reverse("triage:queue", args=[seed000.pk])).status_code == 200
 
