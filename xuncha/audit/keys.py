@@ -26,6 +26,7 @@ from django.utils import timezone
 from xuncha.core.crypto import KeyError_, write_new_private_json
 from xuncha.core.sm import sm3_hmac_hex
 
+from .chain import canonical, link_hash
 from .models import AuditChainHead, AuditEvent
 
 
@@ -38,6 +39,19 @@ class AuditKey:
     def key_id(self) -> str:
         """A public fingerprint of the key (recorded in the chain head to catch a mismatched key file)."""
         return sm3_hmac_hex(self.key, b"xuncha-audit-key-id")[:16]
+
+    def for_event(self, event_id: int) -> bytes | None:
+        """The key an event's hash is made with: this key from `keyed_from` on, none (plain SM3) before."""
+        return self.key if event_id >= self.keyed_from else None
+
+
+def event_hash(event: AuditEvent, prev_hash: str, key: AuditKey | None) -> str:
+    """The hash of an event linked after `prev_hash`: what the sealer writes and verification recomputes."""
+    return link_hash(prev_hash, canonical(
+        at=event.at, actor_id=event.actor_id, actor_name=event.actor_name, action=event.action,
+        object_type=event.object_type, object_id=event.object_id, summary=event.summary,
+        data=event.data, ip=event.ip,
+    ), key.for_event(event.pk) if key is not None else None)
 
 
 def missing_audit_key_message() -> str:

@@ -23,8 +23,8 @@ from django.db import close_old_connections, connection, transaction
 
 from xuncha.core.drain import Drain
 
-from .chain import GENESIS, canonical, link_hash
-from .keys import audit_key_for_writing
+from .chain import GENESIS
+from .keys import audit_key_for_writing, event_hash
 from .models import AuditChainHead, AuditEvent
 
 logger = logging.getLogger("xuncha.audit")
@@ -56,14 +56,8 @@ def _seal_batch(size: int) -> int:
         prev, seq = head.last_hash, head.count
         for event in events:
             seq += 1
-            keyed = event.pk >= key.keyed_from
             event.seq, event.prev_hash = seq, prev
-            event.hash = link_hash(prev, canonical(
-                at=event.at, actor_id=event.actor_id, actor_name=event.actor_name, action=event.action,
-                object_type=event.object_type, object_id=event.object_id, summary=event.summary,
-                data=event.data, ip=event.ip,
-            ), key.key if keyed else None)
-            prev = event.hash
+            event.hash = prev = event_hash(event, prev, key)
         AuditEvent.objects.bulk_update(events, ["seq", "prev_hash", "hash"], batch_size=500)
         AuditChainHead.objects.filter(pk=1).update(last_id=events[-1].pk, last_hash=prev, count=seq)
     return len(events)

@@ -16,8 +16,8 @@ from pathlib import Path
 from django.conf import settings
 
 from .anchors import Anchor, read_anchor_file
-from .chain import GENESIS, ChainReport, canonical, link_hash
-from .keys import AuditKey, load_audit_key, mismatched_audit_key_message
+from .chain import GENESIS, ChainReport
+from .keys import AuditKey, event_hash, load_audit_key, mismatched_audit_key_message
 from .models import AuditChainHead, AuditEvent
 
 
@@ -118,13 +118,8 @@ def verify_chain(*, anchor_files: Sequence[Path] = ()) -> ChainReport:
         if event.prev_hash != prev:
             found.add(f"事件 #{event.pk} 的前序哈希不符：它之前的事件被删除或改写。", event_id=event.pk,
                       reason="前序哈希不符：其前一条事件被删除或篡改")
-        keyed = key is not None and event.pk >= key.keyed_from
-        expected = link_hash(event.prev_hash, canonical(
-            at=event.at, actor_id=event.actor_id, actor_name=event.actor_name, action=event.action,
-            object_type=event.object_type, object_id=event.object_id, summary=event.summary,
-            data=event.data, ip=event.ip,
-        ), key.key if keyed and key is not None else None)
-        if event.hash != expected:
+        keyed = key is not None and key.for_event(event.pk) is not None
+        if event.hash != event_hash(event, event.prev_hash, key):
             found.add(f"事件 #{event.pk} 被修改（内容哈希不符{'，或未用审计密钥签名' if keyed else ''}）。", event_id=event.pk,
                       reason="内容哈希不符：该事件内容被修改")
         prev = event.hash or ""  # a sealed event whose hash was erased breaks the next link too
